@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// SymmetryLab: testable learning theory for (equivariant) neural networks.
+//
+// One target per layer of the system; dependencies point one way, downwards:
+//   COpenBLAS → SymLabNumerics → SymLabAutodiff → SymLabOptim → … → SymLabCLI → symlab
+import PackageDescription
+
+let package = Package(
+    name: "SymmetryLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "symlab", targets: ["symlab"]),
+        .library(name: "SymLabNumerics", targets: ["SymLabNumerics"]),
+        .library(name: "SymLabAutodiff", targets: ["SymLabAutodiff"]),
+        .library(name: "SymLabOptim", targets: ["SymLabOptim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+    ],
+    targets: [
+        // MARK: - Implementation details
+        /// BLAS/LAPACK. OpenBLAS on Linux; on macOS the same symbols come from Accelerate.
+        .systemLibrary(
+            name: "COpenBLAS",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+
+        // MARK: - Public API, bottom to top
+        /// Dense tensors, BLAS/LAPACK, seeded random streams.
+        .target(
+            name: "SymLabNumerics",
+            dependencies: [
+                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]),
+        /// Reverse-mode automatic differentiation over coarse tensor ops.
+        .target(name: "SymLabAutodiff", dependencies: ["SymLabNumerics"]),
+        /// Optimizers over one flat parameter buffer, schedules, parameter groups.
+        .target(name: "SymLabOptim", dependencies: ["SymLabNumerics", "SymLabAutodiff"]),
+        /// The function classes of the reference papers: seeded data-set generators.
+        .target(name: "SymLabFunctionClasses", dependencies: ["SymLabNumerics"]),
+        /// Exact orbit counts, (C)SQ quantities and bounds.
+        .target(
+            name: "SymLabTheory",
+            dependencies: ["SymLabNumerics", .product(name: "BigInt", package: "BigInt")]),
+        /// The `symlab` command tree.
+        .target(
+            name: "SymLabCLI",
+            dependencies: [
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabTheory",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "symlab", dependencies: ["SymLabCLI"]),
+
+        // MARK: - Tests (one target per module)
+        .target(name: "SymLabTestSupport", dependencies: ["SymLabNumerics", "SymLabAutodiff"], path: "Tests/SymLabTestSupport"),
+        .testTarget(name: "SymLabNumericsTests", dependencies: ["SymLabNumerics", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabAutodiffTests", dependencies: ["SymLabAutodiff", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabOptimTests", dependencies: ["SymLabOptim", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabFunctionClassesTests", dependencies: ["SymLabFunctionClasses", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI"]),
+    ]
+)

@@ -1,0 +1,85 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@inline(__always)
+func cblasTrans(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
+
+/// The BLAS library behind every product and solve, and its thread count.
+///
+/// Results differ in the last bits with the thread count (OpenBLAS splits reductions
+/// differently), so the count is part of every recorded run: read it from ``threads``.
+public enum BLAS {
+    /// Sets the number of threads BLAS may use. Sweeps use 1 so that a run's result does not
+    /// depend on how many runs share the machine.
+    public static func setThreads(_ n: Int) {
+        precondition(n >= 1, "BLAS.setThreads: thread count must be ≥ 1, got \(n)")
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(n))
+        #endif
+    }
+
+    /// The number of threads BLAS uses now.
+    public static var threads: Int {
+        #if canImport(Accelerate)
+        return 1
+        #else
+        return Int(openblas_get_num_threads())
+        #endif
+    }
+
+    /// A one-line description of the library (name, version, build configuration, core).
+    public static var info: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        let config = String(cString: openblas_get_config())
+        let core = String(cString: openblas_get_corename())
+        return "\(config) core=\(core)"
+        #endif
+    }
+}
+
+/// Optional accounting of the wall time spent inside BLAS level-2/3 calls, so that a benchmark
+/// can report the share of a training step that is framework overhead. Off by default; when
+/// off it costs one branch per BLAS call.
+public enum BLASTimer {
+    nonisolated(unsafe) private static var enabled = false
+    nonisolated(unsafe) private static var nanoseconds: UInt64 = 0
+    nonisolated(unsafe) private static var calls = 0
+
+    /// Starts accounting from zero. Not thread-safe: benchmarks call it from one thread.
+    public static func start() { nanoseconds = 0; calls = 0; enabled = true }
+    /// Stops accounting and returns (seconds inside BLAS, number of calls) since ``start()``.
+    @discardableResult
+    public static func stop() -> (seconds: Double, calls: Int) {
+        enabled = false
+        return (Double(nanoseconds) * 1e-9, calls)
+    }
+
+    @inline(__always)
+    static func measure(_ body: () -> Void) {
+        if !enabled { body(); return }
+        let t0 = Clock.nanoseconds()
+        body()
+        nanoseconds &+= Clock.nanoseconds() &- t0
+        calls += 1
+    }
+}
+
+/// A monotonic clock for benchmarks.
+public enum Clock {
+    public static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+    public static func seconds() -> Double { Double(nanoseconds()) * 1e-9 }
+}

@@ -1,0 +1,87 @@
+import RealModule
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+
+extension Double: TensorScalar {
+    public static var precisionName: String { "f64" }
+
+    public static func blasGemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        BLASTimer.measure {
+            cblas_dgemm(CblasRowMajor, cblasTrans(transA), cblasTrans(transB), Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
+    }
+    public static func blasGemv(
+        trans: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        x: UnsafePointer<Double>, incx: Int, beta: Double, y: UnsafeMutablePointer<Double>, incy: Int
+    ) {
+        BLASTimer.measure {
+            cblas_dgemv(CblasRowMajor, cblasTrans(trans), Int32(m), Int32(n), alpha, a, Int32(lda),
+                        x, Int32(incx), beta, y, Int32(incy))
+        }
+    }
+    public static func blasAxpy(n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int, y: UnsafeMutablePointer<Double>, incy: Int) {
+        cblas_daxpy(Int32(n), alpha, x, Int32(incx), y, Int32(incy))
+    }
+    public static func blasDot(n: Int, x: UnsafePointer<Double>, incx: Int, y: UnsafePointer<Double>, incy: Int) -> Double {
+        cblas_ddot(Int32(n), x, Int32(incx), y, Int32(incy))
+    }
+    public static func blasScal(n: Int, alpha: Double, x: UnsafeMutablePointer<Double>, incx: Int) {
+        cblas_dscal(Int32(n), alpha, x, Int32(incx))
+    }
+    public static func blasGer(m: Int, n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int,
+                               y: UnsafePointer<Double>, incy: Int, a: UnsafeMutablePointer<Double>, lda: Int) {
+        BLASTimer.measure {
+            cblas_dger(CblasRowMajor, Int32(m), Int32(n), alpha, x, Int32(incx), y, Int32(incy), a, Int32(lda))
+        }
+    }
+
+    public static func lapackPotrf(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int {
+        var info: Int32 = 0, n32 = Int32(n), lda32 = Int32(lda)
+        dpotrf_("L", &n32, a, &lda32, &info, 1)
+        return Int(info)
+    }
+    public static func lapackPotrs(n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int) -> Int {
+        var info: Int32 = 0, n32 = Int32(n), nrhs32 = Int32(nrhs), lda32 = Int32(lda), ldb32 = Int32(ldb)
+        dpotrs_("L", &n32, &nrhs32, a, &lda32, b, &ldb32, &info, 1)
+        return Int(info)
+    }
+    public static func lapackSyevd(n: Int, a: UnsafeMutablePointer<Double>, lda: Int, w: UnsafeMutablePointer<Double>) -> Int {
+        var info: Int32 = 0, n32 = Int32(n), lda32 = Int32(lda)
+        var query = 0.0, iquery: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        dsyevd_("V", "L", &n32, a, &lda32, w, &query, &lwork, &iquery, &liwork, &info, 1, 1)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(query); liwork = iquery
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        dsyevd_("V", "L", &n32, a, &lda32, w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        return Int(info)
+    }
+    public static func lapackGeqrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>) -> Int {
+        var info: Int32 = 0, m32 = Int32(m), n32 = Int32(n), lda32 = Int32(lda)
+        var query = 0.0, lwork: Int32 = -1
+        dgeqrf_(&m32, &n32, a, &lda32, tau, &query, &lwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(query)
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dgeqrf_(&m32, &n32, a, &lda32, tau, &work, &lwork, &info)
+        return Int(info)
+    }
+    public static func lapackOrgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafePointer<Double>) -> Int {
+        var info: Int32 = 0, m32 = Int32(m), n32 = Int32(n), k32 = Int32(k), lda32 = Int32(lda)
+        var query = 0.0, lwork: Int32 = -1
+        dorgqr_(&m32, &n32, &k32, a, &lda32, tau, &query, &lwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(query)
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dorgqr_(&m32, &n32, &k32, a, &lda32, tau, &work, &lwork, &info)
+        return Int(info)
+    }
+}

@@ -1,0 +1,87 @@
+import RealModule
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+
+extension Float: TensorScalar {
+    public static var precisionName: String { "f32" }
+
+    public static func blasGemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        BLASTimer.measure {
+            cblas_sgemm(CblasRowMajor, cblasTrans(transA), cblasTrans(transB), Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
+    }
+    public static func blasGemv(
+        trans: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        x: UnsafePointer<Float>, incx: Int, beta: Float, y: UnsafeMutablePointer<Float>, incy: Int
+    ) {
+        BLASTimer.measure {
+            cblas_sgemv(CblasRowMajor, cblasTrans(trans), Int32(m), Int32(n), alpha, a, Int32(lda),
+                        x, Int32(incx), beta, y, Int32(incy))
+        }
+    }
+    public static func blasAxpy(n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int, y: UnsafeMutablePointer<Float>, incy: Int) {
+        cblas_saxpy(Int32(n), alpha, x, Int32(incx), y, Int32(incy))
+    }
+    public static func blasDot(n: Int, x: UnsafePointer<Float>, incx: Int, y: UnsafePointer<Float>, incy: Int) -> Float {
+        cblas_sdot(Int32(n), x, Int32(incx), y, Int32(incy))
+    }
+    public static func blasScal(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>, incx: Int) {
+        cblas_sscal(Int32(n), alpha, x, Int32(incx))
+    }
+    public static func blasGer(m: Int, n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int,
+                               y: UnsafePointer<Float>, incy: Int, a: UnsafeMutablePointer<Float>, lda: Int) {
+        BLASTimer.measure {
+            cblas_sger(CblasRowMajor, Int32(m), Int32(n), alpha, x, Int32(incx), y, Int32(incy), a, Int32(lda))
+        }
+    }
+
+    public static func lapackPotrf(n: Int, a: UnsafeMutablePointer<Float>, lda: Int) -> Int {
+        var info: Int32 = 0, n32 = Int32(n), lda32 = Int32(lda)
+        spotrf_("L", &n32, a, &lda32, &info, 1)
+        return Int(info)
+    }
+    public static func lapackPotrs(n: Int, nrhs: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafeMutablePointer<Float>, ldb: Int) -> Int {
+        var info: Int32 = 0, n32 = Int32(n), nrhs32 = Int32(nrhs), lda32 = Int32(lda), ldb32 = Int32(ldb)
+        spotrs_("L", &n32, &nrhs32, a, &lda32, b, &ldb32, &info, 1)
+        return Int(info)
+    }
+    public static func lapackSyevd(n: Int, a: UnsafeMutablePointer<Float>, lda: Int, w: UnsafeMutablePointer<Float>) -> Int {
+        var info: Int32 = 0, n32 = Int32(n), lda32 = Int32(lda)
+        var query: Float = 0, iquery: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        ssyevd_("V", "L", &n32, a, &lda32, w, &query, &lwork, &iquery, &liwork, &info, 1, 1)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(query); liwork = iquery
+        var work = [Float](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        ssyevd_("V", "L", &n32, a, &lda32, w, &work, &lwork, &iwork, &liwork, &info, 1, 1)
+        return Int(info)
+    }
+    public static func lapackGeqrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafeMutablePointer<Float>) -> Int {
+        var info: Int32 = 0, m32 = Int32(m), n32 = Int32(n), lda32 = Int32(lda)
+        var query: Float = 0, lwork: Int32 = -1
+        sgeqrf_(&m32, &n32, a, &lda32, tau, &query, &lwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(query)
+        var work = [Float](repeating: 0, count: Int(lwork))
+        sgeqrf_(&m32, &n32, a, &lda32, tau, &work, &lwork, &info)
+        return Int(info)
+    }
+    public static func lapackOrgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Float>, lda: Int, tau: UnsafePointer<Float>) -> Int {
+        var info: Int32 = 0, m32 = Int32(m), n32 = Int32(n), k32 = Int32(k), lda32 = Int32(lda)
+        var query: Float = 0, lwork: Int32 = -1
+        sorgqr_(&m32, &n32, &k32, a, &lda32, tau, &query, &lwork, &info)
+        guard info == 0 else { return Int(info) }
+        lwork = Int32(query)
+        var work = [Float](repeating: 0, count: Int(lwork))
+        sorgqr_(&m32, &n32, &k32, a, &lda32, tau, &work, &lwork, &info)
+        return Int(info)
+    }
+}

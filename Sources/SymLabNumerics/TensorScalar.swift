@@ -1,0 +1,51 @@
+import RealModule
+
+/// The element types a ``Tensor`` can hold: `Double` (the default — learning-theory work
+/// needs it) and `Float`.
+///
+/// Why the requirements are raw-pointer BLAS/LAPACK calls: generic Swift code called from
+/// another module runs unspecialized, so a loop over `Tensor<S>` elements written in a
+/// client would cost a witness-table call per element. Every hot loop therefore lives
+/// behind a requirement of this protocol, implemented once per concrete type (BLAS and
+/// LAPACK, in `Double+TensorScalar.swift` / `Float+TensorScalar.swift`) or once generically
+/// in a protocol extension that the compiler specializes for each conformance
+/// (`ElementwiseKernels.swift`). Callers pay one dynamic dispatch per *operation*, never per element.
+public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, CustomStringConvertible, ElementwiseKernels
+where Self.RawSignificand: FixedWidthInteger {
+    /// "f64" or "f32": recorded with every run.
+    static var precisionName: String { get }
+
+    // MARK: BLAS (row-major, as cblas_?gemm etc. with CblasRowMajor)
+
+    /// C ← α·op(A)·op(B) + β·C.
+    static func blasGemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// y ← α·op(A)·x + β·y.
+    static func blasGemv(
+        trans: Bool, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        x: UnsafePointer<Self>, incx: Int, beta: Self, y: UnsafeMutablePointer<Self>, incy: Int)
+    /// y ← α·x + y.
+    static func blasAxpy(n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int, y: UnsafeMutablePointer<Self>, incy: Int)
+    /// xᵀy.
+    static func blasDot(n: Int, x: UnsafePointer<Self>, incx: Int, y: UnsafePointer<Self>, incy: Int) -> Self
+    /// x ← α·x.
+    static func blasScal(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>, incx: Int)
+    /// A ← α·x·yᵀ + A (rank-one update).
+    static func blasGer(m: Int, n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int,
+                        y: UnsafePointer<Self>, incy: Int, a: UnsafeMutablePointer<Self>, lda: Int)
+
+    // MARK: LAPACK (column-major; each returns LAPACK's `info`)
+
+    /// Cholesky factorisation, lower triangle (in column-major terms).
+    static func lapackPotrf(n: Int, a: UnsafeMutablePointer<Self>, lda: Int) -> Int
+    /// Solve with a Cholesky factor from ``lapackPotrf(n:a:lda:)``.
+    static func lapackPotrs(n: Int, nrhs: Int, a: UnsafePointer<Self>, lda: Int, b: UnsafeMutablePointer<Self>, ldb: Int) -> Int
+    /// Symmetric eigendecomposition (divide and conquer); eigenvectors overwrite `a`.
+    static func lapackSyevd(n: Int, a: UnsafeMutablePointer<Self>, lda: Int, w: UnsafeMutablePointer<Self>) -> Int
+    /// Householder QR factorisation.
+    static func lapackGeqrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafeMutablePointer<Self>) -> Int
+    /// Forms the first `n` columns of Q from ``lapackGeqrf(m:n:a:lda:tau:)``.
+    static func lapackOrgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Self>, lda: Int, tau: UnsafePointer<Self>) -> Int
+}
