@@ -24,8 +24,8 @@ extension Tensor {
             tensorFailure("gemm", "output shape \(c.shape) should be \([m, n]) for \(a.shape)\(transposeA ? "ᵀ" : "")·\(b.shape)\(transposeB ? "ᵀ" : "")")
         }
         if m == 0 || n == 0 { return }
-        if k == 0 { c.withSharedMutablePointer { $0.update(repeating: 0, count: m * n) }; return }
-        a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withSharedMutablePointer { pc in
+        if k == 0 { c.withUnsafeMutablePointer { $0.update(repeating: 0, count: m * n) }; return }
+        a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withUnsafeMutablePointer { pc in
             Scalar.blasGemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha,
                             a: pa, lda: a.shape[1], b: pb, ldb: b.shape[1], beta: beta, c: pc, ldc: n)
         } } }

@@ -1,0 +1,160 @@
+import SymLabNumerics
+
+/// A recording of tensor operations, differentiated in reverse.
+///
+/// Design (see docs/design/autodiff.md): each operation computes its value eagerly and records
+/// one node holding its inputs and a *pullback* — a closure written beside the forward pass
+/// that maps the gradient of the output to the gradients of the inputs. Nodes are appended in
+/// execution order, so the tape is already topologically sorted and ``backward(_:seed:)`` is a
+/// single reverse sweep. Ops are coarse (a matmul, a convolution, a loss), so the per-node cost
+/// is negligible next to the BLAS call inside.
+///
+/// A tape is used for one forward/backward pass; ``reset()`` clears it for the next step while
+/// keeping its arrays' capacity.
+public final class Tape<S: TensorScalar> {
+    /// Maps the gradient of a node's value to the gradients of its inputs, in input order;
+    /// `nil` for an input that needs none.
+    public typealias Pullback = (Tensor<S>) -> [Tensor<S>?]
+
+    private(set) var values: [Tensor<S>] = []
+    private(set) var requires: [Bool] = []
+    private var ops: [String] = []
+    private var inputs: [[Int]] = []
+    private var pullbacks: [Pullback?] = []
+    private var grads: [Tensor<S>?] = []
+    /// Leaves whose gradient is added into an external buffer (a flat gradient buffer).
+    private var sinks: [(id: Int, sink: Tensor<S>)] = []
+
+    public init() {}
+
+    /// Forgets every node (the next pass starts from an empty tape).
+    public func reset() {
+        values.removeAll(keepingCapacity: true)
+        requires.removeAll(keepingCapacity: true)
+        ops.removeAll(keepingCapacity: true)
+        inputs.removeAll(keepingCapacity: true)
+        pullbacks.removeAll(keepingCapacity: true)
+        grads.removeAll(keepingCapacity: true)
+        sinks.removeAll(keepingCapacity: true)
+    }
+
+    public var nodeCount: Int { values.count }
+
+    // MARK: - Leaves
+
+    /// A value that is not differentiated (data, labels).
+    public func constant(_ t: Tensor<S>) -> Variable<S> {
+        append(t, requires: false, op: "constant", inputs: [], pullback: nil)
+    }
+
+    /// A leaf whose gradient is kept on the tape and read with ``gradient(of:)``.
+    public func variable(_ t: Tensor<S>) -> Variable<S> {
+        append(t, requires: true, op: "variable", inputs: [], pullback: nil)
+    }
+
+    /// A leaf whose gradient is *added* into `gradientSink` (same shape) by ``backward(_:seed:)``.
+    /// Parameters use this with views into one flat gradient buffer, so an optimizer sees all
+    /// gradients as one vector.
+    public func parameter(_ t: Tensor<S>, gradientSink: Tensor<S>) -> Variable<S> {
+        guard gradientSink.shape == t.shape else {
+            tensorFailure("parameter", "gradient sink shape \(gradientSink.shape) differs from parameter shape \(t.shape)")
+        }
+        let v = append(t, requires: true, op: "parameter", inputs: [], pullback: nil)
+        sinks.append((v.id, gradientSink))
+        return v
+    }
+
+    // MARK: - Recording
+
+    /// Records the result of an operation. If no input needs a gradient, neither does the
+    /// result, and the pullback is dropped.
+    public func record(_ value: Tensor<S>, op: String, inputs xs: [Variable<S>], pullback: @escaping Pullback) -> Variable<S> {
+        for x in xs where x.tape !== self {
+            tensorFailure(op, "inputs come from different tapes")
+        }
+        let needs = xs.contains { requires[$0.id] }
+        return append(value, requires: needs, op: op, inputs: needs ? xs.map(\.id) : [], pullback: needs ? pullback : nil)
+    }
+
+    private func append(_ t: Tensor<S>, requires r: Bool, op: String, inputs ids: [Int], pullback: Pullback?) -> Variable<S> {
+        values.append(t); requires.append(r); ops.append(op); inputs.append(ids); pullbacks.append(pullback)
+        return Variable(tape: self, id: values.count - 1)
+    }
+
+    func requiresGrad(_ id: Int) -> Bool { requires[id] }
+    func value(_ id: Int) -> Tensor<S> { values[id] }
+
+    // MARK: - Backward
+
+    /// Propagates gradients from `root` back to every leaf. `seed` is dL/d(root); it defaults
+    /// to 1 and then `root` must be a single element (a loss). Gradients of leaves made with
+    /// ``parameter(_:gradientSink:)`` are added into their sinks.
+    public func backward(_ root: Variable<S>, seed: Tensor<S>? = nil) {
+        guard root.tape === self else { tensorFailure("backward", "root belongs to another tape") }
+        guard requires[root.id] else { return }
+        let rootValue = values[root.id]
+        let g0: Tensor<S>
+        if let seed {
+            guard seed.shape == rootValue.shape else {
+                tensorFailure("backward", "seed shape \(seed.shape) differs from root shape \(rootValue.shape)")
+            }
+            g0 = seed
+        } else {
+            guard rootValue.count == 1 else {
+                tensorFailure("backward", "root of shape \(rootValue.shape) is not a scalar; pass a seed")
+            }
+            g0 = Tensor(shape: rootValue.shape, repeating: 1)
+        }
+        grads = Array(repeating: nil, count: values.count)
+        grads[root.id] = g0
+        for id in stride(from: root.id, through: 0, by: -1) {
+            guard let pullback = pullbacks[id], let g = grads[id] else { continue }
+            let gin = pullback(g)
+            let ins = inputs[id]
+            guard gin.count == ins.count else {
+                tensorFailure(ops[id], "pullback returned \(gin.count) gradients for \(ins.count) inputs")
+            }
+            for (k, input) in ins.enumerated() where requires[input] {
+                guard let gk = gin[k] else { continue }
+                guard gk.shape == values[input].shape else {
+                    tensorFailure(ops[id], "gradient for input \(k) has shape \(gk.shape), input has shape \(values[input].shape)")
+                }
+                if grads[input] == nil { grads[input] = gk } else { grads[input]!.add(gk) }
+            }
+            grads[id] = nil   // interior gradients are not needed once propagated
+        }
+        for (id, sink) in sinks {
+            guard let g = grads[id] else { continue }
+            g.withUnsafePointer { pg in sink.withSharedMutablePointer { ps in
+                S.blasAxpy(n: g.count, alpha: 1, x: pg, incx: 1, y: ps, incy: 1)
+            } }
+        }
+    }
+
+    /// dL/dv after ``backward(_:seed:)`` for a leaf made with ``variable(_:)`` (nil if v did not
+    /// influence the root). Interior gradients are freed during the sweep.
+    public func gradient(of v: Variable<S>) -> Tensor<S>? {
+        guard v.id < grads.count else { return nil }
+        return grads[v.id]
+    }
+}
+
+/// A value on a ``Tape``: the handle every differentiable operation takes and returns.
+public struct Variable<S: TensorScalar> {
+    public let tape: Tape<S>
+    public let id: Int
+
+    public var value: Tensor<S> { tape.value(id) }
+    public var shape: [Int] { tape.value(id).shape }
+    public var requiresGrad: Bool { tape.requiresGrad(id) }
+}
+
+/// Differentiates `f` at `inputs`: returns f's value (a scalar) and df/dinputᵢ for each input.
+public func valueWithGradient<S>(at inputs: [Tensor<S>], of f: ([Variable<S>]) -> Variable<S>) -> (value: S, gradients: [Tensor<S>]) {
+    let tape = Tape<S>()
+    let xs = inputs.map { tape.variable($0) }
+    let y = f(xs)
+    tape.backward(y)
+    let grads = zip(xs, inputs).map { tape.gradient(of: $0) ?? Tensor(shape: $1.shape) }
+    return (y.value.scalar, grads)
+}

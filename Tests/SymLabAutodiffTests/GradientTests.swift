@@ -1,0 +1,132 @@
+import SymLabAutodiff
+import SymLabNumerics
+import SymLabTestSupport
+import Testing
+
+/// Every differentiable op against central differences in Double, on two shapes each, one of
+/// them a broadcast case where the op broadcasts. Tolerance: relative error < 1e-6.
+@Suite struct GradientTests {
+    let tolerance = 1e-6
+
+    func expectGradients(_ inputs: [Tensor<Double>], _ f: ([Variable<Double>]) -> Variable<Double>,
+                         sourceLocation: SourceLocation = #_sourceLocation) {
+        let errors = gradientRelativeErrors(inputs, f)
+        for (k, e) in errors.enumerated() {
+            #expect(e < tolerance, "input \(k) of shape \(inputs[k].shape): relative error \(e)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static let binaryShapes: [([Int], [Int])] = [([3, 4], [3, 4]), ([2, 3, 4], [4]), ([3, 1], [1, 5])]
+
+    @Test(arguments: binaryShapes) func add(_ sa: [Int], _ sb: [Int]) {
+        expectGradients([gaussian(sa, seed: 1), gaussian(sb, seed: 2)]) { $0[0] + $0[1] }
+    }
+    @Test(arguments: binaryShapes) func sub(_ sa: [Int], _ sb: [Int]) {
+        expectGradients([gaussian(sa, seed: 3), gaussian(sb, seed: 4)]) { $0[0] - $0[1] }
+    }
+    @Test(arguments: binaryShapes) func mul(_ sa: [Int], _ sb: [Int]) {
+        expectGradients([gaussian(sa, seed: 5), gaussian(sb, seed: 6)]) { $0[0] * $0[1] }
+    }
+    @Test(arguments: binaryShapes) func div(_ sa: [Int], _ sb: [Int]) {
+        expectGradients([gaussian(sa, seed: 7), positive(sb, seed: 8)]) { $0[0] / $0[1] }
+    }
+    @Test(arguments: binaryShapes) func maximum(_ sa: [Int], _ sb: [Int]) {
+        expectGradients([gaussian(sa, seed: 9), gaussian(sb, seed: 10)]) { Variable.maximum($0[0], $0[1]) }
+    }
+
+    static let unaryShapes: [[Int]] = [[7], [3, 2, 4]]
+
+    @Test(arguments: unaryShapes) func negAndScalarOps(_ s: [Int]) {
+        expectGradients([gaussian(s, seed: 11)]) { x in ((-x[0]) * 2.5 + 1.5 - 0.25) / 3 }
+        expectGradients([gaussian(s, seed: 11)]) { x in 0.5 * x[0] }
+    }
+    @Test(arguments: unaryShapes) func relu(_ s: [Int]) { expectGradients([awayFromZero(s, seed: 12)]) { $0[0].relu() } }
+    @Test(arguments: unaryShapes) func leakyRelu(_ s: [Int]) { expectGradients([awayFromZero(s, seed: 13)]) { $0[0].leakyRelu(slope: 0.1) } }
+    @Test(arguments: unaryShapes) func abs(_ s: [Int]) { expectGradients([awayFromZero(s, seed: 14)]) { $0[0].abs() } }
+    @Test(arguments: unaryShapes) func tanh(_ s: [Int]) { expectGradients([gaussian(s, seed: 15)]) { $0[0].tanh() } }
+    @Test(arguments: unaryShapes) func sigmoid(_ s: [Int]) { expectGradients([gaussian(s, seed: 16)]) { $0[0].sigmoid() } }
+    @Test(arguments: unaryShapes) func softplus(_ s: [Int]) { expectGradients([gaussian(s, seed: 17)]) { $0[0].softplus() } }
+    @Test(arguments: unaryShapes) func gelu(_ s: [Int]) { expectGradients([gaussian(s, seed: 18)]) { $0[0].gelu() } }
+    @Test(arguments: unaryShapes) func exp(_ s: [Int]) { expectGradients([gaussian(s, seed: 19)]) { $0[0].exp() } }
+    @Test(arguments: unaryShapes) func log(_ s: [Int]) { expectGradients([positive(s, seed: 20)]) { $0[0].log() } }
+    @Test(arguments: unaryShapes) func square(_ s: [Int]) { expectGradients([gaussian(s, seed: 21)]) { $0[0].square() } }
+    @Test(arguments: unaryShapes) func sqrt(_ s: [Int]) { expectGradients([positive(s, seed: 22)]) { $0[0].sqrt() } }
+    @Test(arguments: unaryShapes) func power(_ s: [Int]) {
+        expectGradients([gaussian(s, seed: 23)]) { $0[0].pow(3) }
+        expectGradients([positive(s, seed: 24)]) { $0[0].pow(-1.5) }
+        expectGradients([positive(s, seed: 25)]) { $0[0].pow(0.7) }
+    }
+
+    @Test(arguments: [([4, 3], [0]), ([2, 3, 4], [0, 2]), ([2, 3, 4], [-1])])
+    func sumAndMeanOverAxes(_ s: [Int], _ axes: [Int]) {
+        expectGradients([gaussian(s, seed: 26)]) { $0[0].sum(axes: axes) }
+        expectGradients([gaussian(s, seed: 27)]) { $0[0].mean(axes: axes, keepDims: true) }
+        expectGradients([gaussian(s, seed: 28)]) { $0[0].sum() }
+        expectGradients([gaussian(s, seed: 29)]) { $0[0].mean() }
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func matmul(_ ta: Bool, _ tb: Bool) {
+        let a = gaussian(ta ? [4, 3] : [3, 4], seed: 30), b = gaussian(tb ? [5, 4] : [4, 5], seed: 31)
+        expectGradients([a, b]) { Variable.matmul($0[0], $0[1], transposeA: ta, transposeB: tb) }
+    }
+    @Test func matmulOfStackOfRows() {
+        expectGradients([gaussian([2, 3, 4], seed: 32), gaussian([4, 5], seed: 33)]) { Variable.matmul($0[0], $0[1]) }
+        expectGradients([gaussian([2, 3, 4], seed: 32), gaussian([5, 4], seed: 33)]) { Variable.matmul($0[0], $0[1], transposeB: true) }
+    }
+    @Test(arguments: [[5, 3], [2, 4, 3]]) func affine(_ s: [Int]) {
+        expectGradients([gaussian(s, seed: 34), gaussian([3, 6], seed: 35), gaussian([6], seed: 36)]) {
+            Variable.affine($0[0], $0[1], $0[2])
+        }
+        expectGradients([gaussian(s, seed: 34), gaussian([3, 6], seed: 35)]) { Variable.affine($0[0], $0[1], nil) }
+    }
+    @Test(arguments: [([2, 3, 4], [2, 4, 5]), ([1, 2, 2], [1, 2, 3])]) func batchedMatmul(_ sa: [Int], _ sb: [Int]) {
+        expectGradients([gaussian(sa, seed: 37), gaussian(sb, seed: 38)]) { Variable.batchedMatmul($0[0], $0[1]) }
+    }
+
+    @Test func reshapeTransposePermute() {
+        expectGradients([gaussian([2, 6], seed: 39)]) { $0[0].reshaped([3, 4]) }
+        expectGradients([gaussian([2, 3, 4], seed: 40)]) { $0[0].reshaped([-1, 4]) }
+        expectGradients([gaussian([3, 5], seed: 41)]) { $0[0].transposed() }
+        expectGradients([gaussian([2, 3, 4], seed: 42)]) { $0[0].permuted([2, 0, 1]) }
+        expectGradients([gaussian([2, 3, 4, 2], seed: 43)]) { $0[0].permuted([1, 3, 0, 2]) }
+    }
+    @Test func sliceConcatBroadcast() {
+        expectGradients([gaussian([5, 3], seed: 44)]) { $0[0].slice(axis: 0, 1..<4) }
+        expectGradients([gaussian([2, 6, 3], seed: 45)]) { $0[0].slice(axis: 1, 2..<6) }
+        expectGradients([gaussian([2, 3], seed: 46), gaussian([2, 5], seed: 47)]) { Variable.concat($0, axis: 1) }
+        expectGradients([gaussian([2, 3], seed: 48), gaussian([4, 3], seed: 49)]) { Variable.concat($0, axis: 0) }
+        expectGradients([gaussian([3, 1], seed: 50)]) { $0[0].broadcast(to: [2, 3, 4]) }
+        expectGradients([gaussian([4], seed: 51)]) { $0[0].broadcast(to: [3, 4]) }
+    }
+    @Test func gatherAndScatterAdd() {
+        let idx = [2, 0, 2, 1, 3, 3, 0]
+        expectGradients([gaussian([4, 3], seed: 52)]) { $0[0].gatherRows(idx) }
+        expectGradients([gaussian([7, 3], seed: 53)]) { $0[0].scatterAddRows(idx, segments: 5) }
+        expectGradients([gaussian([5], seed: 54)]) { $0[0].gatherRows([4, 4, 1]) }
+    }
+    @Test(arguments: [([2, 1, 8], [3, 1, 8]), ([3, 2, 7], [4, 2, 3]), ([1, 3, 5], [2, 3, 1])])
+    func circularConv1d(_ sx: [Int], _ sw: [Int]) {
+        expectGradients([gaussian(sx, seed: 55), gaussian(sw, seed: 56)]) { Variable.circularConv1d($0[0], $0[1]) }
+    }
+    @Test(arguments: [[6], [3, 4]]) func losses(_ s: [Int]) {
+        let target = gaussian(s, seed: 57)
+        expectGradients([gaussian(s, seed: 58)]) { Variable.mse($0[0], target) }
+        var rng = RandomStream(seed: 59)
+        let signs: Tensor<Double> = rng.rademacher(s)
+        expectGradients([gaussian(s, seed: 60)]) { Variable.logisticLoss($0[0], signs) }
+        expectGradients([gaussian([5, 4], seed: 61)]) { Variable.crossEntropy($0[0], [0, 3, 1, 1, 2]) }
+    }
+    @Test func stopGradientBlocksFlow() {
+        let (_, g) = valueWithGradient(at: [gaussian([3], seed: 62)]) { x in (x[0] * x[0].stopGradient()).sum() }
+        let x = gaussian([3], seed: 62)
+        #expect(maxAbsDifference(g[0], x) < 1e-15)   // d/dx Σ x·c = c = x, not 2x
+    }
+    @Test func composedNetworkGradient() {
+        // A two-layer network with a shared input used twice: accumulation across uses.
+        expectGradients([gaussian([4, 3], seed: 63), gaussian([3, 5], seed: 64), gaussian([5], seed: 65)]) { v in
+            let h = Variable.affine(v[0], v[1], v[2]).tanh()
+            return (h * h).sum(axes: [1]) + v[0].sum(axes: [1])
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import SymLabNumerics
+import SymLabTestSupport
+import Testing
+
+@Suite struct TensorTests {
+    @Test func broadcastingFollowsTrailingAxisRules() {
+        #expect(Broadcast.shape([2, 3], [3], op: "t") == [2, 3])
+        #expect(Broadcast.shape([2, 1, 4], [3, 1], op: "t") == [2, 3, 4])
+        #expect(Broadcast.shape([], [5, 2], op: "t") == [5, 2])
+        // Values: a [2, 1, 3] + b [4, 1] → c[i, j, k] = a[i, 0, k] + b[j, 0].
+        let a = gaussian([2, 1, 3], seed: 1), b = gaussian([4, 1], seed: 2)
+        let c = a + b
+        #expect(c.shape == [2, 4, 3])
+        for i in 0..<2 { for j in 0..<4 { for k in 0..<3 { #expect(c[i, j, k] == a[i, 0, k] + b[j, 0]) } } }
+        let d = a * Tensor(scalar: 3)
+        for i in 0..<2 { for k in 0..<3 { #expect(d[i, 0, k] == a[i, 0, k] * 3) } }
+        let e = Tensor<Double>(scalar: 1) - b
+        for j in 0..<4 { #expect(e[j, 0] == 1 - b[j, 0]) }
+    }
+
+    @Test func sumsOverAxesMatchLoops() {
+        let x = gaussian([3, 4, 5], seed: 3)
+        let s0 = x.sum(axes: [1])
+        let s02 = x.sum(axes: [0, 2], keepDims: true)
+        #expect(s0.shape == [3, 5] && s02.shape == [1, 4, 1])
+        for i in 0..<3 { for k in 0..<5 {
+            let ref = (0..<4).map { x[i, $0, k] }.reduce(0, +)
+            #expect(Swift.abs(s0[i, k] - ref) < 1e-12)
+        } }
+        for j in 0..<4 {
+            var ref = 0.0
+            for i in 0..<3 { for k in 0..<5 { ref += x[i, j, k] } }
+            #expect(Swift.abs(s02[0, j, 0] - ref) < 1e-12)
+        }
+        #expect(Swift.abs(x.sum().scalar - x.scalars.reduce(0, +)) < 1e-12)
+        #expect(Swift.abs(x.mean(axes: [0, 1, 2]).scalar - x.mean().scalar) < 1e-14)
+        #expect(x.sum(toShape: [4, 1]).shape == [4, 1])
+    }
+
+    @Test func movementOpsAreExact() {
+        let x = gaussian([2, 3, 4], seed: 4)
+        let p = x.permuted([2, 0, 1])
+        #expect(p.shape == [4, 2, 3])
+        for i in 0..<2 { for j in 0..<3 { for k in 0..<4 { #expect(p[k, i, j] == x[i, j, k]) } } }
+        #expect(x.permuted([2, 0, 1]).permuted([1, 2, 0]) == x)
+        let s = x.slice(axis: 2, 1..<3)
+        #expect(s.shape == [2, 3, 2] && s[1, 2, 0] == x[1, 2, 1])
+        #expect(Tensor.concat([x.slice(axis: 1, 0..<1), x.slice(axis: 1, 1..<3)], axis: 1) == x)
+        let r = x.reshaped([6, -1])
+        #expect(r.shape == [6, 4] && r[5, 3] == x[1, 2, 3])
+        let rows = x.rows(1..<2)
+        #expect(rows.shape == [1, 3, 4] && rows[0, 1, 1] == x[1, 1, 1])
+        let g = x.reshaped([6, 4]).gatherRows([5, 0, 5])
+        #expect(g[0, 2] == x[1, 2, 2] && g[2, 3] == x[1, 2, 3])
+        let sc = g.scatterAddRows([1, 0, 1], segments: 2)
+        #expect(sc[1, 0] == 2 * x[1, 2, 0] && sc[0, 1] == x[0, 0, 1])
+    }
+
+    @Test func copyOnWriteKeepsValueSemantics() {
+        var a = Tensor<Double>([1, 2, 3])
+        let b = a
+        a[0] = 10
+        #expect(b[0] == 1 && a[0] == 10)
+        let view = a.reshaped([3, 1])
+        a[1] = 20
+        #expect(view[1, 0] == 2)
+    }
+
+    @Test func circularConvolutionMatchesDefinition() {
+        let x = gaussian([2, 3, 7], seed: 5), w = gaussian([4, 3, 5], seed: 6)
+        let (y, _) = CircularConv1D.forward(x, w)
+        #expect(y.shape == [2, 4, 7])
+        for b in 0..<2 { for o in 0..<4 { for t in 0..<7 {
+            var ref = 0.0
+            for c in 0..<3 { for k in 0..<5 { ref += w[o, c, k] * x[b, c, (t + k) % 7] } }
+            #expect(Swift.abs(y[b, o, t] - ref) < 1e-12)
+        } } }
+    }
+
+    @Test func pointwiseFunctionsMatchScalarDefinitions() {
+        let x = Tensor<Double>([-2, -0.5, 0.5, 3])
+        #expect(x.map(.relu).scalars == [0, 0, 0.5, 3])
+        #expect(x.map(.leakyRelu(slope: 0.1)).scalars == [-0.2, -0.05, 0.5, 3])
+        #expect(x.map(.abs).scalars == [2, 0.5, 0.5, 3])
+        let sp = x.map(.softplus).scalars
+        for (v, s) in zip(x.scalars, sp) { #expect(Swift.abs(s - Double.log(1 + Double.exp(v))) < 1e-15) }
+        let sg = x.map(.sigmoid).scalars
+        for (v, s) in zip(x.scalars, sg) { #expect(Swift.abs(s - 1 / (1 + Double.exp(-v))) < 1e-15) }
+        let ge = Tensor<Double>([1]).map(.gelu).scalar
+        #expect(Swift.abs(ge - 0.8413447460685429) < 1e-15)   // Φ(1)
+        #expect(Tensor<Double>([-2]).map(.power(3)).scalar == -8)
+        #expect(Tensor<Double>([1e3]).map(.softplus).scalar == 1e3)   // no overflow
+    }
+
+    @Test func finitenessCheck() {
+        #expect(Tensor<Double>([1, 2]).isFinite)
+        #expect(!Tensor<Double>([1, .nan]).isFinite)
+        #expect(!Tensor<Double>([.infinity, 2]).isFinite)
+    }
+
+    @Test func shapeMismatchStopsWithOpAndBothShapes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor.matmul(Tensor<Double>(shape: [2, 3]), Tensor<Double>(shape: [4, 5]))
+        }
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(stderr.contains("matmul") && stderr.contains("[2, 3]") && stderr.contains("[4, 5]"))
+    }
+
+    @Test func broadcastMismatchStopsWithOpAndBothShapes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor<Double>(shape: [2, 3]) + Tensor<Double>(shape: [2])
+        }
+        let stderr = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(stderr.contains("add") && stderr.contains("[2, 3]") && stderr.contains("[2]"))
+    }
+}
