@@ -1,0 +1,117 @@
+import SymLabNumerics
+
+/// Identifies one parameter tensor inside a ``ParameterStore``.
+public struct ParameterID: Hashable, Sendable {
+    public let index: Int
+}
+
+/// Every parameter of a model in one flat buffer, with the gradients in a second buffer of the
+/// same layout.
+///
+/// Why flat: an optimizer step is then one fused loop over one vector (no per-tensor dispatch),
+/// checkpoints and divergence checks are one pass, and layer-wise training schemes freeze or
+/// rescale a layer by its *group*, a set of ranges of that vector. Parameter tensors are views
+/// (`Tensor(viewing:)`) into the buffer, made on demand, so growing the store never leaves a
+/// stale view behind.
+public final class ParameterStore<S: TensorScalar> {
+    public struct Entry: Sendable {
+        public let name: String
+        public let shape: [Int]
+        public let offset: Int
+        public let count: Int
+        public let group: String
+    }
+
+    public private(set) var entries: [Entry] = []
+    private var values = TensorStorage<S>(capacity: 0)
+    private var gradients = TensorStorage<S>(capacity: 0)
+    /// Number of scalars in all parameters.
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Adds a parameter with its initial value. `group` names the set it belongs to for
+    /// per-group learning rates and freezing (e.g. "layer1").
+    @discardableResult
+    public func add(_ name: String, _ initial: Tensor<S>, group: String = "default") -> ParameterID {
+        let n = initial.count
+        let newValues = TensorStorage<S>(capacity: count + n)
+        let newGrads = TensorStorage<S>(capacity: count + n)
+        newValues.base.update(from: values.base, count: count)
+        newGrads.base.update(from: gradients.base, count: count)
+        initial.withUnsafePointer { (newValues.base + count).update(from: $0, count: n) }
+        (newGrads.base + count).update(repeating: 0, count: n)
+        values = newValues
+        gradients = newGrads
+        entries.append(Entry(name: name, shape: initial.shape, offset: count, count: n, group: group))
+        count += n
+        return ParameterID(index: entries.count - 1)
+    }
+
+    /// The current value (a view: later optimizer steps show through it).
+    public func value(_ id: ParameterID) -> Tensor<S> {
+        let e = entries[id.index]
+        return Tensor(viewing: values, offset: e.offset, shape: e.shape)
+    }
+
+    /// The accumulated gradient (a view).
+    public func gradient(_ id: ParameterID) -> Tensor<S> {
+        let e = entries[id.index]
+        return Tensor(viewing: gradients, offset: e.offset, shape: e.shape)
+    }
+
+    /// Overwrites a parameter's value.
+    public func setValue(_ id: ParameterID, _ t: Tensor<S>) {
+        let e = entries[id.index]
+        guard t.shape == e.shape else {
+            tensorFailure("ParameterStore.setValue", "parameter '\(e.name)' has shape \(e.shape), got \(t.shape)")
+        }
+        t.withUnsafePointer { (values.base + e.offset).update(from: $0, count: e.count) }
+    }
+
+    /// Puts the parameter on `tape` as a leaf whose gradient is added into this store.
+    public func bind(_ id: ParameterID, on tape: Tape<S>) -> Variable<S> {
+        tape.parameter(value(id), gradientSink: gradient(id))
+    }
+
+    /// All values as one vector (a view).
+    public var flatValues: Tensor<S> { Tensor(viewing: values, offset: 0, shape: [count]) }
+    /// All gradients as one vector (a view).
+    public var flatGradients: Tensor<S> { Tensor(viewing: gradients, offset: 0, shape: [count]) }
+
+    public func zeroGradients() { gradients.base.update(repeating: 0, count: count) }
+
+    /// A copy of all values (for checkpoints and "restore best").
+    public func snapshot() -> Tensor<S> { flatValues.copy() }
+
+    /// Restores values from ``snapshot()``.
+    public func restore(_ snapshot: Tensor<S>) {
+        guard snapshot.shape == [count] else {
+            tensorFailure("ParameterStore.restore", "snapshot has shape \(snapshot.shape), store has \(count) scalars")
+        }
+        snapshot.withUnsafePointer { values.base.update(from: $0, count: count) }
+    }
+
+    /// Group names in order of first appearance.
+    public var groups: [String] {
+        var seen = Set<String>(), out: [String] = []
+        for e in entries where seen.insert(e.group).inserted { out.append(e.group) }
+        return out
+    }
+
+    /// The ranges of the flat vector that belong to `group` (adjacent entries merged).
+    public func ranges(ofGroup group: String) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        for e in entries where e.group == group {
+            let r = e.offset..<(e.offset + e.count)
+            if let last = out.last, last.upperBound == r.lowerBound { out[out.count - 1] = last.lowerBound..<r.upperBound }
+            else { out.append(r) }
+        }
+        return out
+    }
+
+    /// Raw access for optimizers: (values, gradients) base pointers of the flat buffers.
+    public func withFlatBuffers<R>(_ body: (UnsafeMutablePointer<S>, UnsafeMutablePointer<S>) throws -> R) rethrows -> R {
+        try withExtendedLifetime((values, gradients)) { try body(values.base, gradients.base) }
+    }
+}

@@ -1,0 +1,87 @@
+import SymLabNumerics
+
+/// The fused per-element update rules, one pass over a range of the flat parameter buffer each.
+/// Written once, generically, and specialized for Double and Float through this protocol's
+/// conformances (the same pattern as SymLabNumerics' `ElementwiseKernels`): a generic loop
+/// called across modules would otherwise dispatch per element.
+protocol UpdateKernels {
+    static func sgd(_ p: UnsafeMutableRawPointer, _ g: UnsafeRawPointer, _ buf: UnsafeMutableRawPointer?, _ n: Int,
+                    lr: Double, weightDecay: Double, momentum: Double, nesterov: Bool, firstStep: Bool)
+    static func adam(_ p: UnsafeMutableRawPointer, _ g: UnsafeRawPointer, _ m: UnsafeMutableRawPointer, _ v: UnsafeMutableRawPointer,
+                     _ n: Int, lr: Double, beta1: Double, beta2: Double, eps: Double, step: Int,
+                     weightDecay: Double, decoupled: Bool)
+    static func rmsprop(_ p: UnsafeMutableRawPointer, _ g: UnsafeRawPointer, _ v: UnsafeMutableRawPointer, _ n: Int,
+                        lr: Double, alpha: Double, eps: Double, weightDecay: Double)
+    static func adagrad(_ p: UnsafeMutableRawPointer, _ g: UnsafeRawPointer, _ s: UnsafeMutableRawPointer, _ n: Int,
+                        lr: Double, eps: Double, weightDecay: Double)
+}
+
+extension UpdateKernels where Self: TensorScalar {
+    static func sgd(_ pr: UnsafeMutableRawPointer, _ gr: UnsafeRawPointer, _ bufr: UnsafeMutableRawPointer?, _ n: Int,
+                    lr: Double, weightDecay: Double, momentum: Double, nesterov: Bool, firstStep: Bool) {
+        let p = pr.assumingMemoryBound(to: Self.self), g = gr.assumingMemoryBound(to: Self.self)
+        let eta = Self(lr), wd = Self(weightDecay), mu = Self(momentum)
+        guard let bufr else {
+            for i in 0..<n { p[i] -= eta * (g[i] + wd * p[i]) }
+            return
+        }
+        let b = bufr.assumingMemoryBound(to: Self.self)
+        for i in 0..<n {
+            let d = g[i] + wd * p[i]
+            b[i] = firstStep ? d : mu * b[i] + d
+            p[i] -= eta * (nesterov ? d + mu * b[i] : b[i])
+        }
+    }
+
+    static func adam(_ pr: UnsafeMutableRawPointer, _ gr: UnsafeRawPointer, _ mr: UnsafeMutableRawPointer, _ vr: UnsafeMutableRawPointer,
+                     _ n: Int, lr: Double, beta1: Double, beta2: Double, eps: Double, step: Int,
+                     weightDecay: Double, decoupled: Bool) {
+        let p = pr.assumingMemoryBound(to: Self.self), g = gr.assumingMemoryBound(to: Self.self)
+        let m = mr.assumingMemoryBound(to: Self.self), v = vr.assumingMemoryBound(to: Self.self)
+        let b1 = Self(beta1), b2 = Self(beta2), e = Self(eps)
+        let c1 = Self(1 / (1 - Double.pow(beta1, step))), c2 = Self(1 / (1 - Double.pow(beta2, step)))
+        let eta = Self(lr), wd = Self(weightDecay)
+        let shrink = decoupled ? 1 - eta * wd : 1
+        let l2 = decoupled ? 0 : wd
+        for i in 0..<n {
+            let gi = g[i] + l2 * p[i]
+            m[i] = b1 * m[i] + (1 - b1) * gi
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+            p[i] = shrink * p[i] - eta * (m[i] * c1) / ((v[i] * c2).squareRoot() + e)
+        }
+    }
+
+    static func rmsprop(_ pr: UnsafeMutableRawPointer, _ gr: UnsafeRawPointer, _ vr: UnsafeMutableRawPointer, _ n: Int,
+                        lr: Double, alpha: Double, eps: Double, weightDecay: Double) {
+        let p = pr.assumingMemoryBound(to: Self.self), g = gr.assumingMemoryBound(to: Self.self)
+        let v = vr.assumingMemoryBound(to: Self.self)
+        let a = Self(alpha), e = Self(eps), eta = Self(lr), wd = Self(weightDecay)
+        for i in 0..<n {
+            let gi = g[i] + wd * p[i]
+            v[i] = a * v[i] + (1 - a) * gi * gi
+            p[i] -= eta * gi / (v[i].squareRoot() + e)
+        }
+    }
+
+    static func adagrad(_ pr: UnsafeMutableRawPointer, _ gr: UnsafeRawPointer, _ sr: UnsafeMutableRawPointer, _ n: Int,
+                        lr: Double, eps: Double, weightDecay: Double) {
+        let p = pr.assumingMemoryBound(to: Self.self), g = gr.assumingMemoryBound(to: Self.self)
+        let s = sr.assumingMemoryBound(to: Self.self)
+        let e = Self(eps), eta = Self(lr), wd = Self(weightDecay)
+        for i in 0..<n {
+            let gi = g[i] + wd * p[i]
+            s[i] += gi * gi
+            p[i] -= eta * gi / (s[i].squareRoot() + e)
+        }
+    }
+}
+
+extension Double: UpdateKernels {}
+extension Float: UpdateKernels {}
+
+func updateKernels<S: TensorScalar>(_: S.Type) -> any UpdateKernels.Type {
+    guard let k = S.self as? any UpdateKernels.Type else {
+        fatalError("SymLabOptim: no update kernels for scalar type \(S.self)")
+    }
+    return k
+}
