@@ -1,0 +1,170 @@
+// Parsing and validating the `key=value` options every function class is built from. One
+// parser for all classes, so that every bad value is reported the same way: the class, the
+// parameter, its allowed range and what was given.
+
+/// A function class could not be built from the options it was given.
+public enum FunctionClassError: Error, CustomStringConvertible, Equatable {
+    /// A parameter is outside its allowed range, or is not of the right type.
+    case invalidParameter(className: String, parameter: String, allowed: String, got: String)
+    case unknownOption(className: String, option: String, known: [String])
+    case unknownClass(name: String, known: [String])
+    /// A `key=value` string without the `=`.
+    case malformedOption(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidParameter(c, p, allowed, got):
+            "\(c): parameter '\(p)' must be \(allowed), got '\(got)'"
+        case let .unknownOption(c, o, known):
+            "\(c): unknown option '\(o)'; the options of \(c) are \(known.sorted().joined(separator: ", "))"
+        case let .unknownClass(name, known):
+            "unknown function class '\(name)'; the classes are \(known.joined(separator: ", "))"
+        case let .malformedOption(s):
+            "option '\(s)' is not of the form key=value"
+        }
+    }
+
+    /// The parameter an `.invalidParameter` error names (nil for the other cases).
+    public var parameter: String? {
+        if case let .invalidParameter(_, p, _, _) = self { return p }
+        return nil
+    }
+}
+
+/// An interval of reals with open or closed ends, printed the way the error messages show it.
+public struct Interval: Sendable, CustomStringConvertible {
+    public var lower: Double, upper: Double
+    public var lowerOpen: Bool, upperOpen: Bool
+    public init(_ lower: Double, _ upper: Double, lowerOpen: Bool = false, upperOpen: Bool = false) {
+        self.lower = lower; self.upper = upper; self.lowerOpen = lowerOpen; self.upperOpen = upperOpen
+    }
+    public static let unit = Interval(0, 1)
+    public static let nonNegative = Interval(0, .infinity, upperOpen: true)
+    public static let positive = Interval(0, .infinity, lowerOpen: true, upperOpen: true)
+
+    public func contains(_ x: Double) -> Bool {
+        guard x.isFinite else { return false }
+        let lo = lowerOpen ? x > lower : x >= lower
+        let hi = upperOpen ? x < upper : x <= upper
+        return lo && hi
+    }
+    public var description: String {
+        func f(_ v: Double) -> String { v.isInfinite ? (v > 0 ? "∞" : "−∞") : formatNumber(v) }
+        return "a number in \(lowerOpen ? "(" : "[")\(f(lower)), \(f(upper))\(upperOpen ? ")" : "]")"
+    }
+}
+
+/// Splits `["n=16", "p=0.5"]` into a dictionary.
+public func parseOptionList(_ list: [String]) throws -> [String: String] {
+    var out: [String: String] = [:]
+    for item in list {
+        guard let eq = item.firstIndex(of: "=") else { throw FunctionClassError.malformedOption(item) }
+        let key = item[..<eq].trimmingWhitespace, value = item[item.index(after: eq)...].trimmingWhitespace
+        guard !key.isEmpty else { throw FunctionClassError.malformedOption(item) }
+        out[key] = value
+    }
+    return out
+}
+
+/// Reads typed, range-checked options and records the value each resolved to (given or
+/// default), so a data set carries every parameter that produced it.
+public struct OptionReader {
+    public let className: String
+    private let given: [String: String]
+    /// Every option read so far, with the value it resolved to.
+    public private(set) var resolved: [String: String] = [:]
+
+    public init(className: String, options: [String: String]) {
+        self.className = className
+        self.given = options
+    }
+
+    private func invalid(_ key: String, _ allowed: String, _ got: String) -> FunctionClassError {
+        .invalidParameter(className: className, parameter: key, allowed: allowed, got: got)
+    }
+
+    public func has(_ key: String) -> Bool { given[key] != nil }
+
+    public mutating func int(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        let allowed = range.upperBound == .max ? "an integer ≥ \(range.lowerBound)" : "an integer in \(range.lowerBound)...\(range.upperBound)"
+        var v = value
+        if let s = given[key] {
+            guard let parsed = Int(s) else { throw invalid(key, allowed, s) }
+            v = parsed
+        }
+        guard range.contains(v) else { throw invalid(key, allowed, given[key] ?? "\(v)") }
+        resolved[key] = "\(v)"
+        return v
+    }
+
+    public mutating func double(_ key: String, default value: Double, in interval: Interval) throws -> Double {
+        var v = value
+        if let s = given[key] {
+            guard let parsed = Double(s) else { throw invalid(key, interval.description, s) }
+            v = parsed
+        }
+        guard interval.contains(v) else { throw invalid(key, interval.description, given[key] ?? "\(v)") }
+        resolved[key] = formatNumber(v)
+        return v
+    }
+
+    public mutating func choice(_ key: String, default value: String, among choices: [String]) throws -> String {
+        let v = given[key] ?? value
+        guard choices.contains(v) else { throw invalid(key, "one of \(choices.joined(separator: ", "))", v) }
+        resolved[key] = v
+        return v
+    }
+
+    public mutating func bool(_ key: String, default value: Bool) throws -> Bool {
+        guard let s = given[key] else { resolved[key] = "\(value)"; return value }
+        switch s.lowercased() {
+        case "true", "yes", "1": resolved[key] = "true"; return true
+        case "false", "no", "0": resolved[key] = "false"; return false
+        default: throw invalid(key, "true or false", s)
+        }
+    }
+
+    /// A comma-separated list of numbers, each in `interval`; nil when absent.
+    public mutating func doubles(_ key: String, in interval: Interval = Interval(-.infinity, .infinity, lowerOpen: true, upperOpen: true),
+                                 count: ClosedRange<Int> = 1...Int.max) throws -> [Double]? {
+        guard let s = given[key] else { return nil }
+        let allowed = "a comma-separated list of \(count.upperBound == .max ? "at least \(count.lowerBound)" : "\(count.lowerBound)...\(count.upperBound)") numbers"
+        let parts = s.split(separator: ",").map { Double($0.trimmingWhitespace) }
+        guard parts.allSatisfy({ $0 != nil }), count.contains(parts.count) else { throw invalid(key, allowed, s) }
+        let values = parts.map { $0! }
+        for v in values where !interval.contains(v) { throw invalid(key, "a list of numbers, each \(interval)", s) }
+        resolved[key] = values.map(formatNumber).joined(separator: ",")
+        return values
+    }
+
+    /// A raw string option (parsed by the caller, which reports its own errors through ``fail(_:allowed:got:)``).
+    public mutating func string(_ key: String) -> String? {
+        guard let s = given[key] else { return nil }
+        resolved[key] = s
+        return s
+    }
+
+    public func fail(_ key: String, allowed: String, got: String) -> FunctionClassError { invalid(key, allowed, got) }
+
+    /// Throws if any option was given that no one read (a typo must not silently fall back to a default).
+    public func finish() throws {
+        for key in given.keys.sorted() where resolved[key] == nil {
+            throw FunctionClassError.unknownOption(className: className, option: key, known: Array(resolved.keys))
+        }
+    }
+}
+
+/// Shortest round-tripping decimal, without a trailing ".0" for integers.
+func formatNumber(_ v: Double) -> String {
+    if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+    return "\(v)"
+}
+
+extension StringProtocol {
+    var trimmingWhitespace: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
