@@ -1,0 +1,114 @@
+import SymLabFunctionClasses
+import SymLabNumerics
+import Testing
+
+// MARK: - Hermite polynomials
+
+@Test("orthonormal Hermite polynomials are orthonormal under Gauss–Hermite quadrature")
+func hermiteOrthonormality() {
+    let (x, w) = Hermite.quadrature(points: 24)
+    #expect(abs(w.reduce(0, +) - 1) < 1e-13)
+    for j in 0...12 {
+        for k in 0...12 {
+            let e = zip(x, w).reduce(0.0) { $0 + $1.1 * Hermite.orthonormal(j, $1.0) * Hermite.orthonormal(k, $1.0) }
+            #expect(abs(e - (j == k ? 1 : 0)) < 1e-10, "E[h_\(j) h_\(k)] = \(e)")
+        }
+    }
+    // h_k = He_k/√k!, with He_3 = z³ − 3z.
+    #expect(abs(Hermite.probabilists(3, 1.7) - (1.7 * 1.7 * 1.7 - 3 * 1.7)) < 1e-12)
+    #expect(abs(Hermite.orthonormal(4, 0.3) - Hermite.probabilists(4, 0.3) / 24.0.squareRoot()) < 1e-14)
+    // The rule is exact for E z^{2m} = (2m − 1)!!.
+    #expect(abs(zip(x, w).reduce(0.0) { $0 + $1.1 * pow8($1.0) } - 105) < 1e-9)
+}
+
+private func pow8(_ z: Double) -> Double { let s = z * z; return s * s * s * s }
+
+@Test func informationExponentOfLinks() {
+    #expect(Hermite.informationExponent([0, 0, 1]) == 2)
+    #expect(Hermite.informationExponent([0.5, 0, 0, 1]) == 3)
+    let c = Hermite.coefficients(of: { $0 * $0 * $0 }, upTo: 4)   // z³ = h_1·3 + h_3·√6
+    #expect(abs(c[1] - 3) < 1e-12 && abs(c[3] - 6.0.squareRoot()) < 1e-12 && abs(c[2]) < 1e-12)
+}
+
+// MARK: - Index models
+
+@Test("multi-index U has orthonormal rows and labels depend on Ux only", arguments: [["r": "3"], ["r": "4", "g": "random", "linear": "true"]])
+func multiIndex(options: [String: String]) {
+    var rng = RandomStream(seed: 13)
+    let c = make("multi-index", options.merging(["d": "16"]) { a, _ in a })
+    let t = c.drawTarget(rng: &rng) as! IndexTarget
+    let u = t.projection
+    let r = Int(options["r"]!)!
+    #expect(u.shape == [r, 16])
+    #expect(maxAbsDifference(Tensor.matmul(u, u, transposeB: true), .identity(r)) < 1e-12)
+    let x = t.sampleInputs(count: 5000, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    let noise: Tensor<Double> = rng.normal([5000, 16])
+    let perp = noise - Tensor.matmul(Tensor.matmul(noise, u, transposeB: true), u)
+    #expect(maxAbsDifference(y, t.evaluate(.dense(x + perp))) < 1e-9)
+    let m = moments(y)
+    #expect(abs(m.mean) < 0.1 && abs(m.variance - 1) < 0.15, "\(m)")
+}
+
+@Test("single-index labels have the documented moments", arguments: [["exponent": "1", "degree": "3"], ["exponent": "2"], ["coefficients": "0.5,1,0,1"]])
+func singleIndexMoments(options: [String: String]) {
+    var rng = RandomStream(seed: 19)
+    let c = make("single-index", options.merging(["d": "16"]) { a, _ in a })
+    let d: Dataset<Double> = c.sample(count: 20000, rng: &rng)
+    let doc = c.documentedMoments!
+    let m = d.labelMoments
+    #expect(abs(m.mean - doc.mean) < 0.05 && abs(m.variance / doc.variance - 1) < 0.2, "\(m.description) vs \(doc.description)")
+}
+
+@Test("spiked covariance: the empirical covariance is close to I + θμμᵀ")
+func spikedCovariance() {
+    var rng = RandomStream(seed: 23)
+    let c = try! SpikedCovarianceClass(options: ["d": "32", "beta": "0.5"])
+    let t = c.drawTarget(rng: &rng) as! IndexTarget
+    let n = 20000
+    let x = t.sampleInputs(count: n, rng: &rng).dense
+    let mu = t.projection.reshaped([32])
+    let (ratio, worst) = SpikedCovarianceClass.covarianceDeviation(x, mu: mu, theta: c.theta)
+    #expect(abs(ratio - 1) < 5 * (2.0 / Double(n)).squareRoot())
+    #expect(worst < 6)
+    // The standardised index ⟨x, μ⟩/√(1+θ) is N(0, 1).
+    let z = Tensor.matvec(x, mu).scaled(by: 1 / (1 + c.theta).squareRoot())
+    #expect(abs(moments(z).variance - 1) < 0.05)
+    #expect(abs(c.theta - 32.0.squareRoot()) < 1e-12)
+}
+
+// MARK: - Documented label variances
+
+@Test("labels have the documented mean 0 and variance 1", arguments: [
+    ("sparse-parity", [String: String]()), ("relu-teacher", [:]), ("staircase", [:]), ("staircase", ["kind": "parity"]),
+    ("hierarchical", [:]), ("hierarchical", ["feature": "hermite", "d": "12", "k": "3", "q": "2"]),
+    ("invariant-polynomial", [:]), ("multi-index", ["g": "random", "degree": "3"]),
+])
+func documentedVariance(name: String, options: [String: String]) {
+    var rng = RandomStream(seed: 29)
+    let c = make(name, options)
+    #expect(c.documentedMoments == LabelMoments(mean: 0, variance: 1))
+    let d: Dataset<Double> = c.sample(count: 20000, rng: &rng)
+    let m = d.labelMoments
+    let tolerance = name == "hierarchical" ? 0.25 : 0.06
+    #expect(abs(m.mean) < 0.06 && abs(m.variance - 1) < tolerance, "\(name) \(options): \(m)")
+}
+
+@Test("staircase leap: x1 + x1x2 + x1x2x3 has leap 1, x1x2x3 leap 3")
+func leaps() throws {
+    #expect(try StaircaseClass(options: [:]).leap == 1)
+    #expect(try StaircaseClass(options: ["kind": "parity"]).leap == 3)
+    #expect(try StaircaseClass(options: ["kind": "custom", "monomials": "1;1,2,3"]).leap == 2)
+    #expect(try StaircaseClass(options: ["kind": "custom", "monomials": "1,2,3;1;1,2"]).leap == 1)
+}
+
+@Test("the parity zig-zag is a ReLU network computing (−1)^m at the integers")
+func zigZag() {
+    let m = 9
+    let (b, v, c) = ParityZigZag.reluWeights(maxCount: m)
+    for x in stride(from: 0.0, through: Double(m), by: 0.25) {
+        let net = c + zip(b, v).reduce(0.0) { $0 + $1.1 * max(0, x - $1.0) }
+        #expect(abs(net - ParityZigZag.value(x, maxCount: m)) < 1e-12)
+        if x == x.rounded() { #expect(net == (Int(x) % 2 == 0 ? 1 : -1)) }
+    }
+}

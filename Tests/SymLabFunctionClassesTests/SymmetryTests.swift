@@ -1,0 +1,155 @@
+import SymLabFunctionClasses
+import SymLabNumerics
+import Testing
+
+// MARK: - Graph classes: node relabelling
+
+@Test("H_ER,n labels are exactly invariant under random node relabellings", arguments: [UInt64(11), 12, 13])
+func erParityInvariance(seed: UInt64) {
+    var rng = RandomStream(seed: seed)
+    let c = make("er-parity", ["n": "12"])
+    let t = c.drawTarget(rng: &rng)
+    let g = t.sampleInputs(count: 300, rng: &rng).graphs
+    let moved = g.relabelled(by: (0..<g.count).map { _ in Permutation(rng.permutation(12)) })
+    #expect(moved.adjacency != g.adjacency)
+    #expect(t.evaluate(.graphs(moved)) == t.evaluate(.graphs(g)))
+}
+
+@Test func graphBatchLayoutsAgree() {
+    var rng = RandomStream(seed: 5)
+    let g = GraphBatch(adjacency: ErdosRenyi.sample(count: 4, nodes: 6, p: 0.5, rng: &rng))
+    for b in 0..<g.count {
+        for (s, t) in g.edges(ofGraph: b) {
+            #expect(g.adjacency[b, s, t] == 1 && g.adjacency[b, t, s] == 1)
+        }
+        let edges = Int(g.adjacency.rows(b..<(b + 1)).sum().scalar)
+        #expect(g.edgeCounts[b] == edges)
+    }
+    #expect(g.features == Tensor<Double>.ones([4, 6, 1]))
+}
+
+@Test("G(n, p) has edge density p", arguments: [0.1, 0.5, 0.9])
+func edgeDensity(p: Double) {
+    var rng = RandomStream(seed: 9)
+    let a = ErdosRenyi.sample(count: 400, nodes: 20, p: p, rng: &rng)
+    let pairs = 400.0 * 190
+    #expect(abs(ErdosRenyi.edgeDensity(a) - p) < 5 * (p * (1 - p) / pairs).squareRoot())
+    // Symmetric with a zero diagonal.
+    #expect(a == a.permuted([0, 2, 1]))
+}
+
+@Test("degree-count parity bits of G(n, 1/2) near the mean degree are near-unbiased")
+func centralParityBits() {
+    var rng = RandomStream(seed: 21)
+    let n = 20, count = 4000
+    let a = ErdosRenyi.sample(count: count, nodes: n, p: 0.5, rng: &rng)
+    let central = ErdosRenyi.centralDegrees(nodes: n, p: 0.5, window: 0.8)
+    #expect(central.count >= 4)
+    for d in central { #expect(abs(parityBitBias(a, degree: d)) < 0.03 + 4 / Double(count).squareRoot(), "degree \(d)") }
+    // Far in the tail the bit is almost constant: the hardness needs the central window.
+    #expect(abs(parityBitBias(a, degree: 2)) > 0.9)
+}
+
+@Test("Gaussian GNN labels are invariant under node relabellings")
+func gaussianGNNInvariance() {
+    var rng = RandomStream(seed: 4)
+    let t = make("gaussian-gnn").drawTarget(rng: &rng)
+    let g = t.sampleInputs(count: 200, rng: &rng).graphs
+    let moved = g.relabelled(by: (0..<g.count).map { _ in Permutation(rng.permutation(8)) })
+    #expect(maxAbsDifference(t.evaluate(.graphs(g)), t.evaluate(.graphs(moved))) < 1e-12)
+}
+
+// MARK: - C_n classes: cyclic shifts
+
+@Test("C^B_F classes are exactly invariant under every cyclic shift", arguments: ["cyclic-pattern-parity", "cyclic-frame-parity"])
+func cyclicInvariance(name: String) {
+    var rng = RandomStream(seed: 8)
+    let t = make(name, ["n": "12"]).drawTarget(rng: &rng)
+    let x = t.sampleInputs(count: 300, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    for g in CyclicGroup(12).elements! { #expect(t.evaluate(.dense(g.act(onAxis1: x))) == y) }
+    // …and not invariant under arbitrary permutations (the classes are not trivially symmetric).
+    let p = Permutation(rng.permutation(12))
+    #expect(t.evaluate(.dense(p.act(onAxis1: x))) != y)
+}
+
+@Test func patternCountsSumToN() {
+    var rng = RandomStream(seed: 2)
+    let c = try! CyclicPatternParityClass(options: ["n": "10", "width": "3"])
+    let t = c.drawPatternTarget(rng: &rng)
+    let x = t.sampleInputs(count: 50, rng: &rng).dense
+    #expect(t.patternCounts(x).allSatisfy { $0.reduce(0, +) == 10 })
+}
+
+@Test("group-averaged CNN labels are invariant under cyclic row shifts")
+func cnnInvariance() {
+    var rng = RandomStream(seed: 6)
+    let t = make("group-averaged-cnn").drawTarget(rng: &rng)
+    let x = t.sampleInputs(count: 200, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    for g in CyclicGroup(8).elements! { #expect(maxAbsDifference(y, t.evaluate(.dense(g.act(onAxis1: x)))) < 1e-12) }
+}
+
+// MARK: - H_ρ: every group element
+
+@Test("H_ρ labels are exactly invariant under every element of the group", arguments: [
+    ["group": "cyclic", "n": "10"], ["group": "dihedral", "n": "9"], ["group": "symmetric", "n": "6"],
+    ["group": "graph-edges", "n": "5"],
+])
+func orbitLabellingInvariance(options: [String: String]) {
+    var rng = RandomStream(seed: 17)
+    let c = try! SymmetricBooleanClass(options: options)
+    let t = c.drawTarget(rng: &rng)
+    let x = t.sampleInputs(count: 200, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    for g in c.group.elements! { #expect(t.evaluate(.dense(g.act(onAxis1: x))) == y) }
+}
+
+@Test("canonical representatives count the known orbits")
+func orbitCounts() {
+    func orbits(_ g: any PermutationGroup) -> Int {
+        Set((0..<(UInt64(1) << UInt64(g.degree))).map(g.canonicalBits)).count
+    }
+    #expect(orbits(CyclicGroup(8)) == 36)          // binary necklaces
+    #expect(orbits(CyclicGroup(12)) == 352)
+    #expect(orbits(DihedralGroup(8)) == 30)        // bracelets
+    #expect(orbits(SymmetricGroup(8)) == 9)        // Hamming weights
+    #expect(orbits(EdgePermutationGroup(nodes: 4)) == 11)   // graphs on 4 nodes
+    #expect(orbits(EdgePermutationGroup(nodes: 5)) == 34)
+    // The representative is in the orbit and is its smallest element.
+    var rng = RandomStream(seed: 1)
+    let g = DihedralGroup(7)
+    for _ in 0..<20 {
+        let v: Tensor<Double> = rng.rademacher([7])
+        let x = v.scalars
+        let c = g.canonicalRepresentative(x)
+        let images = g.elements!.map { packSigns($0.act(on: x)) }
+        #expect(images.contains(packSigns(c)) && images.min() == packSigns(c))
+    }
+}
+
+@Test("invariant polynomials are invariant and have unit variance", arguments: [
+    ["group": "symmetric", "inputs": "gaussian"], ["group": "cyclic", "inputs": "gaussian"],
+    ["group": "symmetric", "inputs": "boolean"], ["group": "cyclic", "inputs": "boolean", "degree": "4", "terms": "3"],
+])
+func invariantPolynomials(options: [String: String]) {
+    var rng = RandomStream(seed: 31)
+    let c = make("invariant-polynomial", options.merging(["n": "8"]) { a, _ in a })
+    let t = c.drawTarget(rng: &rng)
+    let x = t.sampleInputs(count: 6000, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    let g: any PermutationGroup = options["group"] == "cyclic" ? CyclicGroup(8) : SymmetricGroup(8)
+    for _ in 0..<4 { #expect(maxAbsDifference(y, t.evaluate(.dense(g.randomElement(rng: &rng).act(onAxis1: x)))) < 1e-10) }
+    let m = moments(y)
+    #expect(abs(m.mean) < 0.1 && abs(m.variance - 1) < 0.2, "\(m)")
+}
+
+@Test("S_n orbit sums equal the brute-force sum over distinct monomials")
+func symmetricOrbitSumMatchesBruteForce() {
+    // e_2(x) for n = 4 Boolean: Σ_{i<j} x_i x_j, normalised by √6.
+    let x = Tensor<Double>(shape: [1, 4], scalars: [1, -1, 1, 1])
+    let t = InvariantPolynomialTarget(n: 4, boolean: true, cyclic: false, orbits: [[1, 1]], coefficients: [1])
+    var e2 = 0.0
+    for i in 0..<4 { for j in (i + 1)..<4 { e2 += x[0, i] * x[0, j] } }
+    #expect(abs(t.evaluate(.dense(x)).scalars[0] - e2 / 6.0.squareRoot()) < 1e-14)
+}
