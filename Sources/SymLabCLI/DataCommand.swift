@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import SymLabFunctionClasses
+import SymLabNumerics
+
+/// `symlab data …`: draw, describe and export samples of the function classes.
+public struct DataCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Describe and export seeded samples of the reference papers' function classes.",
+        discussion: "Classes and their options (pass as --option key=value):\n" + FunctionClassRegistry.helpText,
+        subcommands: [Describe.self, Export.self])
+
+    public init() {}
+}
+
+extension DataCommand {
+    /// The class and how to draw from it, shared by both subcommands.
+    public struct ClassOptions: ParsableArguments {
+        @Argument(help: ArgumentHelp("The function class, one of: \(FunctionClassRegistry.names.joined(separator: ", ")).", valueName: "class"))
+        public var className: String
+        @Option(name: .customLong("option"), help: ArgumentHelp("A class option key=value (repeatable), e.g. --option n=16 --option p=0.5.", valueName: "key=value"))
+        public var options: [String] = []
+        @Option(help: "Seed: the same seed gives the same target and data, bit for bit.")
+        public var seed: UInt64 = 0
+        @Option(name: .customLong("n"), help: "Number of samples.")
+        public var count: Int = 1000
+
+        public init() {}
+
+        public func validate() throws {
+            guard count > 0 else { throw ValidationError("--n must be positive, got \(count)") }
+            do { _ = try build() } catch let e as FunctionClassError { throw ValidationError(e.description) }
+        }
+
+        func build() throws -> any FunctionClass {
+            try FunctionClassRegistry.make(className, options: parseOptionList(options))
+        }
+
+        /// The target (substream 0) and `count` samples (substream 1): the training split of
+        /// `splits(nTrain: count, nVal: 0, nTest: 0, seed:)`.
+        func draw() throws -> (any FunctionClass, Dataset<Double>) {
+            let c = try build()
+            let s: DatasetSplits<Double> = c.splits(nTrain: count, nVal: 0, nTest: 0, seed: seed)
+            return (c, s.train)
+        }
+    }
+
+    /// `symlab data describe CLASS`: parameters, label moments and the defining-property check.
+    public struct Describe: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Draw a sample and print its parameters, label mean and variance, and the check of the class's defining property.",
+            discussion: "Classes and their options:\n" + FunctionClassRegistry.helpText)
+
+        @OptionGroup public var common: ClassOptions
+        public init() {}
+
+        public func run() throws {
+            let (c, data) = try common.draw()
+            print("class: \(c.name)")
+            print("seed: \(common.seed)  samples: \(data.count)  generator: \(RandomStream.algorithm)")
+            print("parameters:")
+            for (k, v) in data.parameters.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(v)") }
+            let m = data.labelMoments
+            print("labels: mean \(format(m.mean)), variance \(format(m.variance))")
+            if let d = c.documentedNoisyMoments {
+                print("documented: mean \(format(d.mean)), variance \(format(d.variance)) (noise included)")
+            } else {
+                print("documented: no exact moments for this class")
+            }
+            var rng = RandomStream(seed: common.seed, stream: 99)
+            let report = c.checkDefiningProperty(rng: &rng)
+            print(report)
+            if !report.passed { throw ExitCode(1) }
+        }
+
+        func format(_ v: Double) -> String { String(format: "%.6g", v) }
+    }
+
+    /// `symlab data export CLASS --out FILE.csv`.
+    public struct Export: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Write a sample as CSV for other tools.",
+            discussion: """
+                Dense inputs: one row per sample with columns sample, x0, x1, … (flattened row-major), \
+                label, clean_label. Graphs: FILE.csv is the edge list (sample, source, target; both \
+                directions of every edge, node indices local to the graph), FILE.labels.csv holds \
+                sample, nodes, label, clean_label, and for classes with node features FILE.nodes.csv \
+                holds sample, node, f0, f1, ….
+
+                Classes and their options:
+                """ + "\n" + FunctionClassRegistry.helpText)
+
+        @OptionGroup public var common: ClassOptions
+        @Option(help: "Output CSV file.") public var out: String
+        public init() {}
+
+        public func run() throws {
+            let (_, data) = try common.draw()
+            let files = CSVExport.tables(data, baseName: out)
+            for (path, text) in files {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                print("wrote \(path)")
+            }
+        }
+    }
+}
+
+/// CSV layouts of a data set (the library stays free of file I/O; this is the CLI's format).
+public enum CSVExport {
+    /// (path, contents) for every file `export` writes for `baseName` ("out.csv" → "out.labels.csv", …).
+    public static func tables(_ data: Dataset<Double>, baseName: String) -> [(String, String)] {
+        let stem = baseName.hasSuffix(".csv") ? String(baseName.dropLast(4)) : baseName
+        let y = data.labels.scalars, clean = data.cleanLabels.scalars
+        switch data.inputs {
+        case .dense(let x):
+            let width = x.count / Swift.max(x.shape[0], 1), s = x.scalars
+            var lines = ["sample," + (0..<width).map { "x\($0)" }.joined(separator: ",") + ",label,clean_label"]
+            for i in 0..<data.count {
+                lines.append("\(i)," + s[(i * width)..<((i + 1) * width)].map { "\($0)" }.joined(separator: ",") + ",\(y[i]),\(clean[i])")
+            }
+            return [(stem + ".csv", lines.joined(separator: "\n") + "\n")]
+        case .graphs(let g):
+            var edges = ["sample,source,target"]
+            for b in 0..<g.count { for (s, t) in g.edges(ofGraph: b) { edges.append("\(b),\(s),\(t)") } }
+            var labels = ["sample,nodes,label,clean_label"]
+            for b in 0..<g.count { labels.append("\(b),\(g.nodeCounts[b]),\(y[b]),\(clean[b])") }
+            var out = [(stem + ".csv", edges.joined(separator: "\n") + "\n"), (stem + ".labels.csv", labels.joined(separator: "\n") + "\n")]
+            let f = g.features.shape[2], fs = g.features.scalars, n = g.nodesPerGraph
+            if !fs.allSatisfy({ $0 == 1 }) {
+                var nodes = ["sample,node," + (0..<f).map { "f\($0)" }.joined(separator: ",")]
+                for b in 0..<g.count { for i in 0..<n {
+                    nodes.append("\(b),\(i)," + fs[((b * n + i) * f)..<((b * n + i + 1) * f)].map { "\($0)" }.joined(separator: ","))
+                } }
+                out.append((stem + ".nodes.csv", nodes.joined(separator: "\n") + "\n"))
+            }
+            return out
+        }
+    }
+}
