@@ -49,6 +49,7 @@ let package = Package(
             name: "SymLabCLI",
             dependencies: [
                 "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabTheory",
+                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "symlab", dependencies: ["SymLabCLI"]),
@@ -60,6 +61,6 @@ let package = Package(
         .testTarget(name: "SymLabOptimTests", dependencies: ["SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabFunctionClassesTests", dependencies: ["SymLabFunctionClasses", "SymLabTestSupport"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
-        .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI"]),
+        .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

@@ -37,10 +37,10 @@ public final class ParameterStore<S: TensorScalar> {
         let n = initial.count
         let newValues = TensorStorage<S>(capacity: count + n)
         let newGrads = TensorStorage<S>(capacity: count + n)
-        newValues.base.update(from: values.base, count: count)
-        newGrads.base.update(from: gradients.base, count: count)
-        initial.withUnsafePointer { (newValues.base + count).update(from: $0, count: n) }
-        (newGrads.base + count).update(repeating: 0, count: n)
+        copyElements(from: values.base, to: newValues.base, count: count)
+        copyElements(from: gradients.base, to: newGrads.base, count: count)
+        initial.withUnsafePointer { copyElements(from: $0, to: newValues.base + count, count: n) }
+        zeroElements(newGrads.base + count, count: n)
         values = newValues
         gradients = newGrads
         entries.append(Entry(name: name, shape: initial.shape, offset: count, count: n, group: group))
@@ -66,7 +66,7 @@ public final class ParameterStore<S: TensorScalar> {
         guard t.shape == e.shape else {
             tensorFailure("ParameterStore.setValue", "parameter '\(e.name)' has shape \(e.shape), got \(t.shape)")
         }
-        t.withUnsafePointer { (values.base + e.offset).update(from: $0, count: e.count) }
+        t.withUnsafePointer { copyElements(from: $0, to: values.base + e.offset, count: e.count) }
     }
 
     /// Puts the parameter on `tape` as a leaf whose gradient is added into this store.
@@ -79,7 +79,7 @@ public final class ParameterStore<S: TensorScalar> {
     /// All gradients as one vector (a view).
     public var flatGradients: Tensor<S> { Tensor(viewing: gradients, offset: 0, shape: [count]) }
 
-    public func zeroGradients() { gradients.base.update(repeating: 0, count: count) }
+    public func zeroGradients() { zeroElements(gradients.base, count: count) }
 
     /// A copy of all values (for checkpoints and "restore best").
     public func snapshot() -> Tensor<S> { flatValues.copy() }
@@ -89,7 +89,7 @@ public final class ParameterStore<S: TensorScalar> {
         guard snapshot.shape == [count] else {
             tensorFailure("ParameterStore.restore", "snapshot has shape \(snapshot.shape), store has \(count) scalars")
         }
-        snapshot.withUnsafePointer { values.base.update(from: $0, count: count) }
+        snapshot.withUnsafePointer { copyElements(from: $0, to: values.base, count: count) }
     }
 
     /// Group names in order of first appearance.

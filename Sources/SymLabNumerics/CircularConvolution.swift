@@ -32,8 +32,8 @@ public enum CircularConv1D {
                         let dst = pc + (bi * l + t) * rowLen + c * k
                         // The window wraps at most once: two contiguous runs.
                         let first = Swift.min(k, l - t)
-                        dst.update(from: src + t, count: first)
-                        if first < k { (dst + first).update(from: src, count: k - first) }
+                        copyElements(from: src + t, to: dst, count: first)
+                        if first < k { copyElements(from: src, to: dst + first, count: k - first) }
                     }
                 }
             }
@@ -51,12 +51,10 @@ public enum CircularConv1D {
                     let dst = px + (bi * cin + c) * l
                     for t in 0..<l {
                         let src = pc + (bi * l + t) * rowLen + c * k
-                        var pos = t
-                        for j in 0..<k {
-                            dst[pos] += src[j]
-                            pos += 1
-                            if pos == l { pos = 0 }
-                        }
+                        // The window wraps at most once: two contiguous accumulations.
+                        let first = Swift.min(k, l - t)
+                        S.binaryKernel(.add, dst + t, 1, src, 1, dst + t, first)
+                        if first < k { S.binaryKernel(.add, dst, 1, src + first, 1, dst, k - first) }
                     }
                 }
             }

@@ -58,6 +58,8 @@ public protocol ElementwiseKernels {
     /// out[i] = a[i·sa] ∘ b[i·sb] with strides sa, sb ∈ {0, 1} (0 broadcasts one element).
     static func binaryKernel(_ op: BinaryOp, _ a: UnsafePointer<Self>, _ sa: Int, _ b: UnsafePointer<Self>, _ sb: Int,
                              _ out: UnsafeMutablePointer<Self>, _ n: Int)
+    /// x[i] = value.
+    static func fillKernel(_ x: UnsafeMutablePointer<Self>, _ value: Self, _ n: Int)
     /// Σ x[i], accumulated in pairs of blocks for accuracy.
     static func sumKernel(_ x: UnsafePointer<Self>, _ n: Int) -> Self
     /// The largest element and its index (first one on ties); NaN if any element is NaN.
@@ -149,6 +151,10 @@ extension ElementwiseKernels where Self: TensorScalar {
         case .max: binaryLoop(a, sa, b, sb, out, n) { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
         case .min: binaryLoop(a, sa, b, sb, out, n) { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
         }
+    }
+
+    public static func fillKernel(_ x: UnsafeMutablePointer<Self>, _ value: Self, _ n: Int) {
+        for i in 0..<n { x[i] = value }
     }
 
     public static func sumKernel(_ x: UnsafePointer<Self>, _ n: Int) -> Self {

@@ -59,7 +59,7 @@ extension Tensor {
     /// Sets every element to `value`.
     public mutating func fill(_ value: Scalar) {
         let n = count
-        withUnsafeMutablePointer { $0.update(repeating: value, count: n) }
+        withUnsafeMutablePointer { Scalar.fillKernel($0, value, n) }
     }
 
     /// True when no element is NaN or ±∞.

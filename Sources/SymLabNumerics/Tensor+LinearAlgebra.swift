@@ -24,7 +24,7 @@ extension Tensor {
             tensorFailure("gemm", "output shape \(c.shape) should be \([m, n]) for \(a.shape)\(transposeA ? "ᵀ" : "")·\(b.shape)\(transposeB ? "ᵀ" : "")")
         }
         if m == 0 || n == 0 { return }
-        if k == 0 { c.withUnsafeMutablePointer { $0.update(repeating: 0, count: m * n) }; return }
+        if k == 0 { c.withUnsafeMutablePointer { zeroElements($0, count: m * n) }; return }
         a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withUnsafeMutablePointer { pc in
             Scalar.blasGemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha,
                             a: pa, lda: a.shape[1], b: pb, ldb: b.shape[1], beta: beta, c: pc, ldc: n)
@@ -53,8 +53,8 @@ extension Tensor {
         let a0 = Tensor(viewing: a.storage, offset: a.offset, shape: Array(a.shape.dropFirst()))
         let b0 = Tensor(viewing: b.storage, offset: b.offset, shape: Array(b.shape.dropFirst()))
         let (m, n, k) = productShape(a0, b0, transposeA, transposeB, op: "batchedMatmul")
-        var c = Tensor(shape: [batch, m, n])
-        if m * n * k == 0 { return c }
+        if m * n * k == 0 { return Tensor(shape: [batch, m, n]) }
+        let c = Tensor(uninitializedShape: [batch, m, n])
         let sa = a0.count, sb = b0.count, sc = m * n
         a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withSharedMutablePointer { pc in
             for i in 0..<batch {

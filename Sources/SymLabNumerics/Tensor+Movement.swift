@@ -31,17 +31,7 @@ extension Tensor {
         guard rank == 2 else { tensorFailure("transposed", "needs a matrix, got shape \(shape)") }
         let m = shape[0], n = shape[1]
         let out = Tensor(uninitializedShape: [n, m])
-        withUnsafePointer { a in out.withSharedMutablePointer { b in
-            // Blocked so that both sides stay in cache.
-            let bs = 32
-            for i0 in stride(from: 0, to: m, by: bs) {
-                for j0 in stride(from: 0, to: n, by: bs) {
-                    for i in i0..<Swift.min(i0 + bs, m) {
-                        for j in j0..<Swift.min(j0 + bs, n) { b[j * m + i] = a[i * n + j] }
-                    }
-                }
-            }
-        } }
+        withUnsafePointer { a in out.withSharedMutablePointer { b in ElementMover.transpose(a, b, rows: m, cols: n) } }
         return out
     }
 
@@ -57,22 +47,7 @@ extension Tensor {
         let outShape = axes.map { shape[$0] }
         let strides = axes.map { inStride[$0] }
         let out = Tensor(uninitializedShape: outShape)
-        guard count > 0 else { return out }
-        let last = rank - 1, n = outShape[last], s = strides[last]
-        withUnsafePointer { src in out.withSharedMutablePointer { dst in
-            var index = [Int](repeating: 0, count: rank)
-            var off = 0, o = 0
-            for _ in 0..<(count / n) {
-                for j in 0..<n { dst[o + j] = src[off + j * s] }
-                o += n
-                var d = last - 1
-                while d >= 0 {
-                    index[d] += 1; off += strides[d]
-                    if index[d] < outShape[d] { break }
-                    off -= strides[d] * index[d]; index[d] = 0; d -= 1
-                }
-            }
-        } }
+        withUnsafePointer { src in out.withSharedMutablePointer { dst in ElementMover.permute(src, dst, outShape: outShape, strides: strides) } }
         return out
     }
 
@@ -97,7 +72,7 @@ extension Tensor {
         let run = range.count * inner, srcRow = shape[ax] * inner
         withUnsafePointer { src in out.withSharedMutablePointer { dst in
             for o in 0..<outer {
-                (dst + o * run).update(from: src + o * srcRow + range.lowerBound * inner, count: run)
+                copyElements(from: src + o * srcRow + range.lowerBound * inner, to: dst + o * run, count: run)
             }
         } }
         return out
@@ -120,7 +95,7 @@ extension Tensor {
             for p in parts {
                 let run = p.shape[ax] * inner
                 p.withUnsafePointer { src in
-                    for o in 0..<outer { (dst + o * outRow + col).update(from: src + o * run, count: run) }
+                    for o in 0..<outer { copyElements(from: src + o * run, to: dst + o * outRow + col, count: run) }
                 }
                 col += run
             }
@@ -133,7 +108,11 @@ extension Tensor {
         guard Broadcast.shape(shape, target, op: "broadcast(to:)") == target else {
             tensorFailure("broadcast(to:)", "shape \(shape) does not broadcast to \(target)")
         }
-        return Tensor.binary(.add, Tensor(shape: target), self)
+        if target == shape { return copy() }
+        // Reads a stride-0 zero against our elements: one pass, no zero-filled temporary.
+        let out = Tensor(uninitializedShape: target)
+        out.withSharedMutablePointer { Broadcast.apply(.add, Tensor(scalar: 0), self, into: $0, outShape: target) }
+        return out
     }
 
     /// Rows of the leading axis picked by `indices`: out[k] = self[indices[k]].
@@ -144,7 +123,7 @@ extension Tensor {
         withUnsafePointer { src in out.withSharedMutablePointer { dst in
             for (k, i) in indices.enumerated() {
                 guard i >= 0 && i < n else { tensorFailure("gather", "index \(i) out of range for shape \(shape)") }
-                (dst + k * inner).update(from: src + i * inner, count: inner)
+                copyElements(from: src + i * inner, to: dst + k * inner, count: inner)
             }
         } }
         return out

@@ -70,14 +70,14 @@ extension Tensor {
         if j == 1 { return reshaped([o * i]) }
         let out = Tensor(shape: [o * i])
         guard o * i > 0 else { return out }
-        let ones = [Scalar](repeating: 1, count: j)
-        withUnsafePointer { x in out.withSharedMutablePointer { y in ones.withUnsafeBufferPointer { e in
+        let ones = Tensor.ones([j])
+        withUnsafePointer { x in out.withSharedMutablePointer { y in ones.withUnsafePointer { e in
             if i == 1 {
-                Scalar.blasGemv(trans: false, m: o, n: j, alpha: 1, a: x, lda: j, x: e.baseAddress!, incx: 1, beta: 0, y: y, incy: 1)
+                Scalar.blasGemv(trans: false, m: o, n: j, alpha: 1, a: x, lda: j, x: e, incx: 1, beta: 0, y: y, incy: 1)
             } else {
                 for k in 0..<o {
                     Scalar.blasGemv(trans: true, m: j, n: i, alpha: 1, a: x + k * j * i, lda: i,
-                                    x: e.baseAddress!, incx: 1, beta: 0, y: y + k * i, incy: 1)
+                                    x: e, incx: 1, beta: 0, y: y + k * i, incy: 1)
                 }
             }
         } } }

@@ -28,7 +28,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
 
     public init(shape: [Int], repeating value: Scalar = 0) {
         self.init(uninitializedShape: shape)
-        storage.base.initialize(repeating: value, count: count)
+        if value == 0 { zeroElements(storage.base, count: count) } else { Scalar.fillKernel(storage.base, value, count) }
     }
 
     public init(shape: [Int], scalars: [Scalar]) {
@@ -37,7 +37,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
             tensorFailure("Tensor(shape:scalars:)", "shape \(shape) needs \(n) scalars, got \(scalars.count)")
         }
         self.init(uninitializedShape: shape)
-        scalars.withUnsafeBufferPointer { storage.base.initialize(from: $0.baseAddress!, count: n) }
+        scalars.withUnsafeBufferPointer { copyElements(from: $0.baseAddress!, to: storage.base, count: n) }
     }
 
     /// A rank-1 tensor.
@@ -135,7 +135,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
             let fresh = TensorStorage<Scalar>(capacity: count)
-            fresh.base.initialize(from: storage.base + offset, count: count)
+            copyElements(from: storage.base + offset, to: fresh.base, count: count)
             storage = fresh
             offset = 0
         }
@@ -144,7 +144,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
     /// A copy with storage of its own.
     public func copy() -> Tensor {
         let t = Tensor(uninitializedShape: shape)
-        t.storage.base.initialize(from: storage.base + offset, count: count)
+        copyElements(from: storage.base + offset, to: t.storage.base, count: count)
         return t
     }
 

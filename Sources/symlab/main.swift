@@ -1,1 +1,3 @@
-print("symlab")
+import SymLabCLI
+
+SymLab.main()

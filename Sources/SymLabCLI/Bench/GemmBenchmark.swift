@@ -1,0 +1,51 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+import SymLabNumerics
+
+/// GEMM GFLOP/s through `Tensor.matmul` against `cblas_?gemm` called directly, interleaved
+/// sample by sample so that both see the same machine state.
+enum GemmBenchmark {
+    static func run(sizes: [Int], sampleSeconds: Double) {
+        print("GEMM n×n·n×n, GFLOP/s (median of 5 samples; ratio = tensor API / direct OpenBLAS; target ≥ 0.95 for n ≥ 256)")
+        print("    n | f64 API  f64 BLAS  ratio | f32 API  f32 BLAS  ratio")
+        for n in sizes {
+            let (a64, b64, r64) = measure(Double.self, n: n, sampleSeconds: sampleSeconds) { n, a, b, c in
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, c, Int32(n))
+            }
+            let (a32, b32, r32) = measure(Float.self, n: n, sampleSeconds: sampleSeconds) { n, a, b, c in
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, c, Int32(n))
+            }
+            print("\(pad("\(n)", 5)) | \(pad(fmt(a64, 1), 7)) \(pad(fmt(b64, 1), 9)) \(pad(fmt(r64, 3), 6)) | \(pad(fmt(a32, 1), 7)) \(pad(fmt(b32, 1), 9)) \(pad(fmt(r32, 3), 6))")
+        }
+    }
+
+    /// Returns (API GFLOP/s, direct GFLOP/s, ratio).
+    static func measure<S: TensorScalar>(
+        _: S.Type, n: Int, sampleSeconds: Double,
+        direct: @escaping (Int, UnsafePointer<S>, UnsafePointer<S>, UnsafeMutablePointer<S>) -> Void
+    ) -> (Double, Double, Double) {
+        var rng = RandomStream(seed: 1)
+        let a: Tensor<S> = rng.normal([n, n]), b: Tensor<S> = rng.normal([n, n])
+        var c = Tensor<S>(shape: [n, n])
+        let flops = 2 * Double(n) * Double(n) * Double(n)
+        let api = { _ = Tensor.matmul(a, b) }
+        let raw = {
+            a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withUnsafeMutablePointer { pc in direct(n, pa, pb, pc) } } }
+        }
+        // Calibrate repetitions so that one sample lasts about `sampleSeconds`.
+        raw(); api()
+        let t0 = Clock.seconds(); raw(); let once = Swift.max(Clock.seconds() - t0, 1e-7)
+        let reps = Swift.max(1, Int(sampleSeconds / once))
+        var apiSamples: [Double] = [], rawSamples: [Double] = []
+        for _ in 0..<5 {
+            var t = Clock.seconds(); for _ in 0..<reps { api() }; apiSamples.append((Clock.seconds() - t) / Double(reps))
+            t = Clock.seconds(); for _ in 0..<reps { raw() }; rawSamples.append((Clock.seconds() - t) / Double(reps))
+        }
+        let apiRate = flops / TimingSummary(apiSamples).median * 1e-9
+        let rawRate = flops / TimingSummary(rawSamples).median * 1e-9
+        return (apiRate, rawRate, apiRate / rawRate)
+    }
+}
