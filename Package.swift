@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SymLabNumerics", targets: ["SymLabNumerics"]),
         .library(name: "SymLabAutodiff", targets: ["SymLabAutodiff"]),
         .library(name: "SymLabOptim", targets: ["SymLabOptim"]),
+        .library(name: "SymLabFunctionClasses", targets: ["SymLabFunctionClasses"]),
+        .library(name: "SymLabModels", targets: ["SymLabModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +42,8 @@ let package = Package(
         .target(name: "SymLabOptim", dependencies: ["SymLabNumerics", "SymLabAutodiff"]),
         /// The function classes of the reference papers: seeded data-set generators.
         .target(name: "SymLabFunctionClasses", dependencies: ["SymLabNumerics"]),
+        /// The students: MLPs, GNNs, cyclic CNNs, frame- and group-averaged networks.
+        .target(name: "SymLabModels", dependencies: ["SymLabAutodiff", "SymLabFunctionClasses"]),
         /// Exact orbit counts, (C)SQ quantities and bounds.
         .target(
             name: "SymLabTheory",
@@ -48,7 +52,7 @@ let package = Package(
         .target(
             name: "SymLabCLI",
             dependencies: [
-                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabTheory",
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabTheory",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "SymLabAutodiffTests", dependencies: ["SymLabAutodiff", "SymLabTestSupport"]),
         .testTarget(name: "SymLabOptimTests", dependencies: ["SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabFunctionClassesTests", dependencies: ["SymLabFunctionClasses", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabModelsTests", dependencies: ["SymLabModels", "SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
         .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
