@@ -1,5 +1,4 @@
 import ArgumentParser
-import BigInt
 import Foundation
 import SymLabTheory
 
@@ -81,7 +80,7 @@ extension TheoryCommand {
             if let csv {
                 let text = TheoryTable.orbitsCSV(group, rows)
                 do { try text.write(toFile: csv, atomically: true, encoding: .utf8) } catch {
-                    throw ValidationError("could not write --csv \(csv): \(error.localizedDescription)")
+                    throw TheoryCommandError("could not write --csv \(csv): \(error.localizedDescription)")
                 }
                 print("wrote \(csv)")
             }
@@ -124,6 +123,12 @@ extension TheoryCommand {
             }
         }
     }
+}
+
+/// A failure at run time (not a usage mistake): printed without the usage line, exit status 1.
+struct TheoryCommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Table and CSV formatting for the theory commands (names kept private to this file's type).
@@ -174,7 +179,7 @@ enum TheoryTable {
     }
 
     /// All digits up to 22, else d.dddde+k, so huge |G| and counts keep the columns aligned.
-    static func abbreviated(_ x: BigUInt) -> String {
+    static func abbreviated(_ x: some CustomStringConvertible) -> String {
         let digits = x.description
         guard digits.count > 22 else { return digits }
         let d = Array(digits)
