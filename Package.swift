@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -44,6 +46,17 @@ let package = Package(
         .target(name: "SymLabFunctionClasses", dependencies: ["SymLabNumerics"]),
         /// The students: MLPs, GNNs, cyclic CNNs, frame- and group-averaged networks.
         .target(name: "SymLabModels", dependencies: ["SymLabAutodiff", "SymLabFunctionClasses"]),
+        /// Kernel baselines: KRR, RBF/Laplace, ReLU NNGP/NTK, empirical NTK, graph kernels, random features.
+        /// The trainer: GD/SGD, curves, early stopping, the divergence guard.
+        .target(name: "SymLabTraining", dependencies: ["SymLabModels", "SymLabOptim"]),
+        /// Experiment specs (YAML), the SQLite results store, runs, sweeps and the paper figures.
+        .target(
+            name: "SymLabExperiments",
+            dependencies: [
+                "SymLabTraining",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         /// Exact orbit counts, (C)SQ quantities and bounds.
         .target(
             name: "SymLabTheory",
@@ -52,7 +65,7 @@ let package = Package(
         .target(
             name: "SymLabCLI",
             dependencies: [
-                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabTheory",
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabTheory", "SymLabTraining", "SymLabExperiments",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -65,6 +78,8 @@ let package = Package(
         .testTarget(name: "SymLabOptimTests", dependencies: ["SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabFunctionClassesTests", dependencies: ["SymLabFunctionClasses", "SymLabTestSupport"]),
         .testTarget(name: "SymLabModelsTests", dependencies: ["SymLabModels", "SymLabOptim", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabTrainingTests", dependencies: ["SymLabTraining", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabExperimentsTests", dependencies: ["SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
         .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]

@@ -1,0 +1,155 @@
+import Foundation
+
+/// One run to do: a point of a sweep with one seed. Its id is stable: the same spec gives the
+/// same ids every time, so a resumed or retried sweep recognises what is already done.
+public struct PlannedRun: Sendable, Equatable {
+    public let id: String
+    public let experiment: String
+    public let pointID: String
+    public let pointIndex: Int
+    public let seed: Int
+    public let config: RunConfig
+}
+
+/// An experiment spec: a YAML file with a base configuration, `seeds`, and an optional
+/// `sweep:` block, after `key.path=value` overrides.
+///
+/// Sweeps: `sweep:` is a block or a list of blocks (their points are concatenated). A block has
+/// `product:` axes (every combination) and/or `zip:` axes (taken together, equal lengths); an axis
+/// maps a dotted key path to a list of values, e.g. `model.options.width: [32, 64, 128]`.
+public struct ExperimentSpec: Sendable {
+    public let file: String
+    public let name: String
+    public let seeds: [Int]
+    public let points: [RunConfig]
+
+    /// Every (point, seed) pair, points first.
+    public var runs: [PlannedRun] {
+        points.enumerated().flatMap { index, config in
+            let pointID = Self.stableID(config.tree.canonicalJSON)
+            return seeds.map { seed in
+                PlannedRun(id: "\(pointID)-s\(seed)", experiment: config.experiment, pointID: pointID,
+                           pointIndex: index, seed: seed, config: config)
+            }
+        }
+    }
+
+    public static func load(path: String, overrides: [String] = []) throws -> ExperimentSpec {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(file: path, keyPath: "", message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError(file: path, keyPath: "", message: "the file is not UTF-8 text")
+        }
+        return try parse(yaml: text, file: path, overrides: overrides)
+    }
+
+    public static func parse(yaml: String, file: String, overrides: [String] = []) throws -> ExperimentSpec {
+        var tree = try SpecValue.parse(yaml: yaml, file: file)
+        guard case .map = tree else { throw SpecError(file: file, keyPath: "", message: "expected a mapping at the top level, got \(tree)") }
+        for o in overrides { tree = try applyOverride(o, to: tree, file: file) }
+
+        let seeds = try parseSeeds(tree[path: "seeds"], file: file)
+        var points: [RunConfig] = []
+        for (i, pointTree) in try expandSweep(tree, file: file).enumerated() {
+            do { points.append(try RunConfig(tree: pointTree, file: file)) }
+            catch let e as SpecError where tree[path: "sweep"] != nil {
+                throw SpecError(file: e.file, keyPath: e.keyPath, message: e.message + " (in sweep point \(i))")
+            }
+        }
+        let name = points.first?.experiment ?? ""
+        let ids = points.map { stableID($0.tree.canonicalJSON) }
+        if Set(ids).count != ids.count {
+            throw SpecError(file: file, keyPath: "sweep", message: "two sweep points are identical")
+        }
+        return ExperimentSpec(file: file, name: name, seeds: seeds, points: points)
+    }
+
+    /// `key.path=value`, the value read as YAML (`model.options.width=512`, `seeds=0..4`,
+    /// `data.options.n=[8,12]`).
+    public static func applyOverride(_ text: String, to tree: SpecValue, file: String) throws -> SpecValue {
+        guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+            throw SpecError(file: file, keyPath: "", message: "override '\(text)' must look like key.path=value")
+        }
+        let path = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+        let raw = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        guard path.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
+            throw SpecError(file: file, keyPath: path, message: "override key path has an empty component")
+        }
+        if let range = parseIntRange(raw) { return tree.setting(path, to: .list(range.map { .int($0) })) }
+        let value = try SpecValue.parse(yaml: raw.isEmpty ? "''" : raw, file: "override '\(text)'")
+        return tree.setting(path, to: value)
+    }
+
+    /// "a..b" → a…b (inclusive).
+    static func parseIntRange(_ s: String) -> ClosedRange<Int>? {
+        let parts = s.components(separatedBy: "..")
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b, b - a < 1_000_000 else { return nil }
+        return a...b
+    }
+
+    static func parseSeeds(_ v: SpecValue?, file: String) throws -> [Int] {
+        let err = SpecError(file: file, keyPath: "seeds", message: "expected a non-negative integer, a list of them, or a range 'a..b'")
+        let seeds: [Int]
+        switch v {
+        case nil, .null?: seeds = [0]
+        case .int(let i)?: seeds = [i]
+        case .string(let s)?: guard let r = parseIntRange(s) else { throw err }; seeds = Array(r)
+        case .list(let l)?:
+            seeds = try l.map { guard case .int(let i) = $0 else { throw err }; return i }
+        default: throw err
+        }
+        guard !seeds.isEmpty, seeds.allSatisfy({ $0 >= 0 }) else { throw err }
+        guard Set(seeds).count == seeds.count else {
+            throw SpecError(file: file, keyPath: "seeds", message: "seeds repeat: \(seeds)")
+        }
+        return seeds
+    }
+
+    static func expandSweep(_ tree: SpecValue, file: String) throws -> [SpecValue] {
+        let base = tree.removing("sweep")
+        let blocks: [(SpecValue, String)]
+        switch tree[path: "sweep"] {
+        case nil, .null?: return [base]
+        case .map(let m)?: blocks = [(.map(m), "sweep")]
+        case .list(let l)?: blocks = l.enumerated().map { ($1, "sweep[\($0)]") }
+        case let v?: throw SpecError(file: file, keyPath: "sweep", message: "expected a block (product:/zip:) or a list of blocks, got \(v)")
+        }
+        var points: [SpecValue] = []
+        for (block, path) in blocks {
+            let reader = try SpecReader(block, file: file, path: path)
+            try reader.allowOnly(["product", "zip"])
+            func axes(_ k: String) throws -> [(String, [SpecValue])] {
+                let r = try reader.child(k)
+                return try r.map.keys.sorted().map { key in
+                    guard case .list(let values) = r.map[key]!, !values.isEmpty else {
+                        throw r.fail(key, "expected a non-empty list of values")
+                    }
+                    if key.hasPrefix("seeds") || key.hasPrefix("sweep") { throw r.fail(key, "cannot sweep over '\(key)'") }
+                    return (key, values)
+                }
+            }
+            let product = try axes("product"), zip = try axes("zip")
+            if let n = zip.first?.1.count, let bad = zip.first(where: { $0.1.count != n }) {
+                throw SpecError(file: file, keyPath: "\(path).zip.\(bad.0)", message: "zip axes must have equal lengths (\(n) vs \(bad.1.count))")
+            }
+            var combos: [[(String, SpecValue)]] = [[]]
+            for (key, values) in product {
+                combos = combos.flatMap { c in values.map { c + [(key, $0)] } }
+            }
+            if let n = zip.first?.1.count {
+                combos = combos.flatMap { c in (0..<n).map { i in c + zip.map { ($0.0, $0.1[i]) } } }
+            }
+            for c in combos { points.append(c.reduce(base) { $0.setting($1.0, to: $1.1) }) }
+        }
+        return points
+    }
+
+    /// FNV-1a 64-bit of the canonical JSON, in hex: short, stable across machines and versions.
+    public static func stableID(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

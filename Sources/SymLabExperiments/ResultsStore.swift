@@ -1,0 +1,275 @@
+import Foundation
+import GRDB
+import SymLabTraining
+
+/// A run as recorded in the results database.
+public struct RunRecord: Sendable, Equatable {
+    public var id: String
+    public var experiment: String
+    public var pointID: String
+    public var pointIndex: Int
+    public var seed: Int
+    public var configJSON: String
+    public var status: RunStatus
+    public var message: String?
+    public var createdAt: String
+    public var startedAt: String?
+    public var endedAt: String?
+    public var host: String?
+    public var pid: Int?
+    public var gitCommit: String?
+    public var gitDirty: Bool?
+    public var swiftVersion: String?
+    public var blas: String?
+    public var blasThreads: Int?
+    public var precision: String?
+    public var rng: String?
+    public var stepsCompleted: Int?
+    public var divergedStep: Int?
+    public var lastFiniteLoss: Double?
+    public var attempts: Int
+}
+
+/// The embedded SQLite results database (GRDB): one row per run with its full resolved config,
+/// status and environment; a table of curves; a table of final metrics.
+///
+/// Every write is one transaction, so a process killed at any moment leaves every finished run
+/// intact; a run that was `running` in a process that no longer exists is found by
+/// ``recoverStaleRuns()`` and marked `interrupted` (its partial curves removed) so that it is
+/// run again. WAL mode and immediate transactions let several worker processes on one machine
+/// share the file.
+public final class ResultsStore: @unchecked Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.busyMode = .timeout(60)
+        pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "runs") { t in
+                t.primaryKey("id", .text)
+                t.column("experiment", .text).notNull().indexed()
+                t.column("point_id", .text).notNull()
+                t.column("point_index", .integer).notNull()
+                t.column("seed", .integer).notNull()
+                t.column("config", .text).notNull()
+                t.column("status", .text).notNull().indexed()
+                t.column("message", .text)
+                t.column("created_at", .text).notNull()
+                t.column("started_at", .text)
+                t.column("ended_at", .text)
+                t.column("host", .text)
+                t.column("pid", .integer)
+                t.column("git_commit", .text)
+                t.column("git_dirty", .boolean)
+                t.column("swift_version", .text)
+                t.column("blas", .text)
+                t.column("blas_threads", .integer)
+                t.column("precision", .text)
+                t.column("rng", .text)
+                t.column("steps_completed", .integer)
+                t.column("diverged_step", .integer)
+                t.column("last_finite_loss", .double)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(table: "curves") { t in
+                t.column("run_id", .text).notNull().indexed().references("runs", onDelete: .cascade)
+                t.column("step", .integer).notNull()
+                t.column("split", .text).notNull()
+                t.column("metric", .text).notNull()
+                t.column("value", .double)
+            }
+            try db.create(table: "metrics") { t in
+                t.column("run_id", .text).notNull().references("runs", onDelete: .cascade)
+                t.column("name", .text).notNull()
+                t.column("value", .double)
+                t.primaryKey(["run_id", "name"])
+            }
+        }
+        return m
+    }
+
+    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    // MARK: - Planning and claiming
+
+    /// Adds runs as `queued`; runs already present (by id) are left as they are.
+    @discardableResult
+    public func enqueue(_ runs: [PlannedRun]) throws -> Int {
+        try pool.write { db in
+            var added = 0
+            for r in runs {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO runs (id, experiment, point_id, point_index, seed, config, status, created_at, precision)
+                    VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+                    """, arguments: [r.id, r.experiment, r.pointID, r.pointIndex, r.seed, r.config.tree.canonicalJSON, Self.now(), r.config.precision])
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+
+    /// Atomically takes the next `queued` or `interrupted` run (of `ids`, if given) for this process
+    /// and marks it `running` with the environment; its old partial curves and metrics are removed.
+    public func claimNext(among ids: [String]? = nil, environment: RunEnvironment) throws -> RunRecord? {
+        try pool.write { db in
+            var sql = "SELECT id FROM runs WHERE status IN ('queued', 'interrupted')"
+            var args: StatementArguments = []
+            if let ids {
+                guard !ids.isEmpty else { return nil }
+                sql += " AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+                args = StatementArguments(ids)
+            }
+            sql += " ORDER BY point_index, seed LIMIT 1"
+            guard let id = try String.fetchOne(db, sql: sql, arguments: args) else { return nil }
+            try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [id])
+            try db.execute(sql: """
+                UPDATE runs SET status = 'running', message = NULL, started_at = ?, ended_at = NULL, host = ?, pid = ?,
+                    git_commit = ?, git_dirty = ?, swift_version = ?, blas = ?, blas_threads = ?, rng = ?,
+                    steps_completed = 0, diverged_step = NULL, last_finite_loss = NULL, attempts = attempts + 1
+                WHERE id = ?
+                """, arguments: [Self.now(), environment.host, environment.pid, environment.gitCommit, environment.gitDirty,
+                                 environment.swiftVersion, environment.blas, environment.blasThreads, environment.rng, id])
+            return try Self.fetchRun(db, id: id)
+        }
+    }
+
+    /// Runs left `running` by processes that no longer exist (killed, crashed) become
+    /// `interrupted`, so that the next sweep run picks them up. Returns their ids.
+    @discardableResult
+    public func recoverStaleRuns(isAlive: (Int) -> Bool = processIsAlive) throws -> [String] {
+        try pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, pid, host FROM runs WHERE status = 'running'")
+            var stale: [String] = []
+            for row in rows {
+                let pid: Int? = row["pid"]
+                let host: String? = row["host"]
+                // Only this machine's processes can be checked; others are left to their host.
+                if host == RunEnvironment.hostName(), let pid, isAlive(pid) { continue }
+                if host != nil && host != RunEnvironment.hostName() { continue }
+                stale.append(row["id"])
+            }
+            for id in stale {
+                try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
+                try db.execute(sql: "UPDATE runs SET status = 'interrupted', message = 'process ended while running', ended_at = ? WHERE id = ?",
+                               arguments: [Self.now(), id])
+            }
+            return stale
+        }
+    }
+
+    /// Sets runs with one of `statuses` back to `queued` (retry with the same seed).
+    @discardableResult
+    public func requeue(statuses: [RunStatus], experiment: String? = nil) throws -> Int {
+        try pool.write { db in
+            var sql = "UPDATE runs SET status = 'queued' WHERE status IN (\(statuses.map { "'\($0.rawValue)'" }.joined(separator: ",")))"
+            var args: StatementArguments = []
+            if let experiment { sql += " AND experiment = ?"; args = [experiment] }
+            try db.execute(sql: sql, arguments: args)
+            return db.changesCount
+        }
+    }
+
+    // MARK: - Recording
+
+    public func appendCurves(runID: String, _ points: [CurvePoint], stepsCompleted: Int) throws {
+        guard !points.isEmpty else { return }
+        try pool.write { db in
+            for p in points {
+                try db.execute(sql: "INSERT INTO curves (run_id, step, split, metric, value) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [runID, p.step, p.split, p.metric, p.value.isFinite ? p.value : nil])
+            }
+            try db.execute(sql: "UPDATE runs SET steps_completed = ? WHERE id = ?", arguments: [stepsCompleted, runID])
+        }
+    }
+
+    /// Records how a run ended, with its final metrics, in one transaction.
+    public func finish(runID: String, status: RunStatus, message: String?, metrics: [String: Double],
+                       stepsCompleted: Int?, divergedStep: Int?, lastFiniteLoss: Double?) throws {
+        try pool.write { db in
+            for (name, value) in metrics {
+                try db.execute(sql: "INSERT OR REPLACE INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
+                               arguments: [runID, name, value.isFinite ? value : nil])
+            }
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, message = ?, ended_at = ?, steps_completed = COALESCE(?, steps_completed),
+                    diverged_step = ?, last_finite_loss = ? WHERE id = ?
+                """, arguments: [status.rawValue, message, Self.now(), stepsCompleted, divergedStep, lastFiniteLoss, runID])
+        }
+    }
+
+    // MARK: - Reading
+
+    static func fetchRun(_ db: Database, id: String) throws -> RunRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(record)
+    }
+
+    static func record(_ row: Row) -> RunRecord {
+        RunRecord(
+            id: row["id"], experiment: row["experiment"], pointID: row["point_id"], pointIndex: row["point_index"],
+            seed: row["seed"], configJSON: row["config"], status: RunStatus(rawValue: row["status"]) ?? .failed,
+            message: row["message"], createdAt: row["created_at"], startedAt: row["started_at"], endedAt: row["ended_at"],
+            host: row["host"], pid: row["pid"], gitCommit: row["git_commit"], gitDirty: row["git_dirty"],
+            swiftVersion: row["swift_version"], blas: row["blas"], blasThreads: row["blas_threads"],
+            precision: row["precision"], rng: row["rng"], stepsCompleted: row["steps_completed"],
+            divergedStep: row["diverged_step"], lastFiniteLoss: row["last_finite_loss"], attempts: row["attempts"])
+    }
+
+    public func run(id: String) throws -> RunRecord? { try pool.read { try Self.fetchRun($0, id: id) } }
+
+    public func runs(experiment: String? = nil, status: RunStatus? = nil) throws -> [RunRecord] {
+        try pool.read { db in
+            var clauses: [String] = [], args: [DatabaseValueConvertible] = []
+            if let experiment { clauses.append("experiment = ?"); args.append(experiment) }
+            if let status { clauses.append("status = ?"); args.append(status.rawValue) }
+            let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM runs\(whereSQL) ORDER BY experiment, point_index, seed",
+                                    arguments: StatementArguments(args)).map(Self.record)
+        }
+    }
+
+    public func curves(runID: String) throws -> [CurvePoint] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT step, split, metric, value FROM curves WHERE run_id = ? ORDER BY rowid", arguments: [runID]).map {
+                CurvePoint(step: $0["step"], split: $0["split"], metric: $0["metric"], value: ($0["value"] as Double?) ?? .nan)
+            }
+        }
+    }
+
+    public func metrics(runID: String) throws -> [String: Double] {
+        try pool.read { db in
+            var out: [String: Double] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM metrics WHERE run_id = ?", arguments: [runID]) {
+                out[row["name"]] = (row["value"] as Double?) ?? .nan
+            }
+            return out
+        }
+    }
+
+    /// Counts of runs by status.
+    public func statusCounts(experiment: String? = nil) throws -> [RunStatus: Int] {
+        var out: [RunStatus: Int] = [:]
+        for r in try runs(experiment: experiment) { out[r.status, default: 0] += 1 }
+        return out
+    }
+
+    /// `PRAGMA integrity_check` → "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+    }
+}
+
+/// True when a process with this pid exists on this machine.
+public func processIsAlive(_ pid: Int) -> Bool {
+    kill(pid_t(pid), 0) == 0 || errno == EPERM
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Yams
+
+/// A YAML value after tag resolution: the untyped tree an experiment spec is read from, and the
+/// form in which overrides and sweep axes are applied before the spec is checked.
+public indirect enum SpecValue: Sendable, Equatable, CustomStringConvertible {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case list([SpecValue])
+    case map([String: SpecValue])
+
+    /// Parses YAML text; errors name `file` and the line.
+    public static func parse(yaml: String, file: String) throws -> SpecValue {
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { return .map([:]) }
+            return try SpecValue(node: node, file: file, path: "")
+        } catch let e as SpecError {
+            throw e
+        } catch {
+            throw SpecError(file: file, keyPath: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    init(node: Node, file: String, path: String) throws {
+        switch node {
+        case .scalar:
+            let v = node.any
+            switch v {
+            case is NSNull: self = .null
+            case let b as Bool: self = .bool(b)
+            case let i as Int: self = .int(i)
+            case let d as Double: self = .double(d)
+            case let s as String: self = .string(s)
+            default: self = .string(node.string ?? "\(v)")
+            }
+        case .sequence(let seq):
+            self = .list(try seq.enumerated().map { try SpecValue(node: $1, file: file, path: "\(path)[\($0)]") })
+        case .mapping(let mapping):
+            var out: [String: SpecValue] = [:]
+            for (k, v) in mapping {
+                guard let key = k.string else {
+                    throw SpecError(file: file, keyPath: path, message: "mapping keys must be strings")
+                }
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                guard out[key] == nil else { throw SpecError(file: file, keyPath: child, message: "key appears twice") }
+                out[key] = try SpecValue(node: v, file: file, path: child)
+            }
+            self = .map(out)
+        case .alias:
+            throw SpecError(file: file, keyPath: path, message: "YAML aliases are not supported in experiment specs")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .null: "null"
+        case .bool(let b): "\(b)"
+        case .int(let i): "\(i)"
+        case .double(let d): "\(d)"
+        case .string(let s): s
+        case .list(let l): "[" + l.map(\.description).joined(separator: ", ") + "]"
+        case .map(let m): "{" + m.keys.sorted().map { "\($0): \(m[$0]!)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// Canonical JSON (sorted keys, shortest round-trip numbers): the resolved config stored with
+    /// every run, and the input of stable point ids.
+    public var canonicalJSON: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return "\(i)"
+        case .double(let d): return d.isFinite ? "\(d)" : "\"\(d)\""
+        case .string(let s): return jsonQuote(s)
+        case .list(let l): return "[" + l.map(\.canonicalJSON).joined(separator: ",") + "]"
+        case .map(let m): return "{" + m.keys.sorted().map { jsonQuote($0) + ":" + m[$0]!.canonicalJSON }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// Rebuilds a tree from canonical JSON (as stored in the results database).
+    public static func fromJSON(_ json: String) throws -> SpecValue {
+        try JSONDecoder().decode(SpecValue.self, from: Data(json.utf8))
+    }
+
+    // MARK: - Paths
+
+    /// The value at a dotted key path, if present.
+    public subscript(path path: String) -> SpecValue? {
+        var cur: SpecValue = self
+        for key in path.split(separator: ".").map(String.init) {
+            guard case .map(let m) = cur, let next = m[key] else { return nil }
+            cur = next
+        }
+        return cur
+    }
+
+    /// A copy with `value` set at a dotted key path (intermediate maps are created).
+    public func setting(_ path: String, to value: SpecValue) -> SpecValue {
+        let keys = path.split(separator: ".").map(String.init)
+        func set(_ node: SpecValue, _ rest: ArraySlice<String>) -> SpecValue {
+            guard let key = rest.first else { return value }
+            var m: [String: SpecValue] = [:]
+            if case .map(let existing) = node { m = existing }
+            m[key] = set(m[key] ?? .map([:]), rest.dropFirst())
+            return .map(m)
+        }
+        return set(self, keys[...])
+    }
+
+    /// A copy without the key at `path`.
+    public func removing(_ path: String) -> SpecValue {
+        let keys = path.split(separator: ".").map(String.init)
+        func remove(_ node: SpecValue, _ rest: ArraySlice<String>) -> SpecValue {
+            guard case .map(var m) = node, let key = rest.first else { return node }
+            if rest.count == 1 { m[key] = nil } else if let child = m[key] { m[key] = remove(child, rest.dropFirst()) }
+            return .map(m)
+        }
+        return remove(self, keys[...])
+    }
+
+    /// The scalar as registry option text (`[String: String]` options of classes and models).
+    public var optionText: String {
+        switch self {
+        case .list(let l): return l.map(\.optionText).joined(separator: ",")
+        default: return description
+        }
+    }
+}
+
+func jsonQuote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        }
+    }
+    return out + "\""
+}
+
+/// A problem with an experiment spec: names the file, the key path and what was expected.
+public struct SpecError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let keyPath: String
+    public let message: String
+    public init(file: String, keyPath: String, message: String) {
+        self.file = file; self.keyPath = keyPath; self.message = message
+    }
+    public var description: String {
+        keyPath.isEmpty ? "\(file): \(message)" : "\(file): key '\(keyPath)': \(message)"
+    }
+}
+
+extension SpecValue: Codable {
+    // Strict JSON decoding tells the types apart: `true` is not a number, `1.0` not an Int.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int.self) { self = .int(i) }
+        else if let d = try? c.decode(Double.self) { self = .double(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let l = try? c.decode([SpecValue].self) { self = .list(l) }
+        else { self = .map(try c.decode([String: SpecValue].self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .int(let i): try c.encode(i)
+        case .double(let d): try c.encode(d)
+        case .string(let s): try c.encode(s)
+        case .list(let l): try c.encode(l)
+        case .map(let m): try c.encode(m)
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import SymLabAutodiff
+import SymLabModels
+import SymLabNumerics
+import SymLabOptim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The loss minimised during training.
+public enum LossKind: String, Sendable, Codable, CaseIterable {
+    /// Mean squared error.
+    case mse
+    /// Logistic loss for ±1 labels.
+    case logistic
+}
+
+/// How to train: steps, batching, logging and stopping rules.
+public struct TrainingConfig: Sendable, Equatable {
+    /// Optimizer steps (an epoch of minibatches counts one step per batch).
+    public var steps: Int
+    /// Minibatch size; nil or ≥ N_train means full-batch gradient descent.
+    public var batchSize: Int?
+    /// Curves are evaluated every `evalEvery` steps (and at step 0 and the last step).
+    public var evalEvery: Int
+    /// Stop when validation MSE has not improved for this many evaluations (nil: never), and
+    /// restore the best parameters.
+    public var earlyStoppingPatience: Int?
+    public var loss: LossKind
+
+    public init(steps: Int, batchSize: Int? = nil, evalEvery: Int = 50, earlyStoppingPatience: Int? = nil, loss: LossKind = .mse) {
+        self.steps = steps; self.batchSize = batchSize; self.evalEvery = evalEvery
+        self.earlyStoppingPatience = earlyStoppingPatience; self.loss = loss
+    }
+}
+
+/// What a training run ended with.
+public struct TrainingResult: Sendable {
+    public var status: RunStatus
+    public var stepsCompleted: Int
+    /// Step at which the loss or the parameters stopped being finite.
+    public var divergedAtStep: Int?
+    public var lastFiniteLoss: Double?
+    public var message: String?
+    /// Final metrics: train_mse, validation_mse, test_mse, label_variance, test_mse_normalized, …
+    public var metrics: [String: Double]
+}
+
+/// Receives curve points as they are computed (so that an interrupted run keeps its curves) and
+/// may ask the trainer to stop (a signal, a time limit).
+public protocol TrainingObserver: AnyObject {
+    func record(_ points: [CurvePoint])
+    var shouldStop: Bool { get }
+}
+
+/// Full-batch gradient descent or minibatch SGD for any ``Model`` and loss, with a divergence
+/// guard: a non-finite loss, gradient or parameter ends the run with status `diverged`, the step
+/// and the last finite loss — never a crash and never a silent NaN in the results.
+public final class Trainer<S: TensorScalar> {
+    public let model: any Model<S>
+    public let optimizer: Optimizer<S>
+    public let config: TrainingConfig
+    private var batchRNG: RandomStream
+    /// Draws a progress bar on stderr when stderr is a terminal.
+    public var showProgress: Bool
+
+    public init(model: any Model<S>, optimizer: Optimizer<S>, config: TrainingConfig, batchOrder: RandomStream,
+                showProgress: Bool = isatty(2) != 0) {
+        self.model = model; self.optimizer = optimizer; self.config = config
+        self.batchRNG = batchOrder; self.showProgress = showProgress
+    }
+
+    /// The training loss of `model` on `set`, recorded on `tape`.
+    func loss(_ set: LabelledSet<S>, on tape: Tape<S>) -> Variable<S> {
+        let pred = model.forward(set.inputs, on: tape)
+        switch config.loss {
+        case .mse: return Variable.mse(pred, set.labels)
+        case .logistic: return Variable.logisticLoss(pred, set.labels)
+        }
+    }
+
+    /// Mean squared error of the model's predictions on `set` (no gradients).
+    public func meanSquaredError(_ set: LabelledSet<S>) -> Double {
+        guard set.count > 0 else { return .nan }
+        let pred = model.predict(set.inputs)
+        let diff = pred - set.labels
+        return Double(Tensor.dot(diff, diff)) / Double(set.count)
+    }
+
+    public func train(_ data: TrainingData<S>, observer: TrainingObserver? = nil) -> TrainingResult {
+        let store = model.parameters
+        let n = data.train.count
+        let batch = Swift.min(config.batchSize ?? n, n)
+        var order: [Int] = []
+        var cursor = n
+        var lastFinite: Double? = nil
+        var bestValidation = Double.infinity, bestSnapshot: Tensor<S>? = nil, sinceBest = 0
+        let tape = Tape<S>()
+        var result = TrainingResult(status: .running, stepsCompleted: 0, metrics: [:])
+        let progress = showProgress ? ProgressBar(total: config.steps) : nil
+
+        func evaluate(_ step: Int, gradNorm: Double?) -> Bool {
+            var points = [
+                CurvePoint(step: step, split: "train", metric: "mse", value: meanSquaredError(data.train)),
+                CurvePoint(step: step, split: "validation", metric: "mse", value: meanSquaredError(data.validation)),
+                CurvePoint(step: step, split: "test", metric: "mse", value: meanSquaredError(data.test)),
+            ]
+            if let g = gradNorm { points.append(CurvePoint(step: step, split: "train", metric: "grad_norm", value: g)) }
+            observer?.record(points)
+            let v = points[1].value
+            if v.isFinite && v < bestValidation {
+                bestValidation = v; sinceBest = 0
+                if config.earlyStoppingPatience != nil { bestSnapshot = store.snapshot() }
+            } else { sinceBest += 1 }
+            if let patience = config.earlyStoppingPatience, sinceBest > patience { return true }
+            return false
+        }
+
+        if !store.flatValues.isFinite {
+            return diverged(&result, step: 0, lastFinite: nil, what: "initial parameters are not finite")
+        }
+        _ = evaluate(0, gradNorm: nil)
+        var step = 0
+        while step < config.steps {
+            if observer?.shouldStop == true {
+                result.status = .interrupted
+                result.message = "stopped at step \(step) on request"
+                break
+            }
+            // The next minibatch (reshuffled each epoch) or the full batch.
+            let set: LabelledSet<S>
+            if batch == n {
+                set = data.train
+            } else {
+                if cursor + batch > n { order = batchRNG.permutation(n); cursor = 0 }
+                set = data.train.samples(at: Array(order[cursor..<(cursor + batch)]))
+                cursor += batch
+            }
+            tape.reset()
+            store.zeroGradients()
+            let lossVar = loss(set, on: tape)
+            let lossValue = Double(lossVar.value.scalar)
+            guard lossValue.isFinite else {
+                return diverged(&result, step: step, lastFinite: lastFinite, what: "loss is \(lossValue)")
+            }
+            lastFinite = lossValue
+            tape.backward(lossVar)
+            let grads = store.flatGradients
+            let gradNorm = Double(grads.norm)
+            guard gradNorm.isFinite else {
+                return diverged(&result, step: step, lastFinite: lastFinite, what: "gradient is not finite")
+            }
+            optimizer.step(store)
+            step += 1
+            result.stepsCompleted = step
+            guard store.flatValues.isFinite else {
+                return diverged(&result, step: step, lastFinite: lastFinite, what: "parameters are not finite after the update")
+            }
+            progress?.update(step, loss: lossValue)
+            if step % Swift.max(config.evalEvery, 1) == 0 || step == config.steps {
+                if evaluate(step, gradNorm: gradNorm) {
+                    result.message = "early stopping at step \(step): validation MSE did not improve for \(config.earlyStoppingPatience!) evaluations"
+                    break
+                }
+            }
+        }
+        progress?.finish()
+        if let best = bestSnapshot, config.earlyStoppingPatience != nil { store.restore(best) }
+        if result.status == .running { result.status = .done }
+        result.lastFiniteLoss = lastFinite
+        result.metrics = finalMetrics(data)
+        return result
+    }
+
+    private func diverged(_ result: inout TrainingResult, step: Int, lastFinite: Double?, what: String) -> TrainingResult {
+        result.status = .diverged
+        result.divergedAtStep = step
+        result.lastFiniteLoss = lastFinite
+        result.message = "diverged at step \(step): \(what)" + (lastFinite.map { "; last finite loss \($0)" } ?? "")
+        return result
+    }
+
+    /// Final train/validation/test MSE and the test MSE normalised by the test label variance.
+    public func finalMetrics(_ data: TrainingData<S>) -> [String: Double] {
+        let test = meanSquaredError(data.test)
+        let variance = data.test.labelVariance
+        return [
+            "train_mse": meanSquaredError(data.train),
+            "validation_mse": meanSquaredError(data.validation),
+            "test_mse": test,
+            "label_variance": variance,
+            "test_mse_normalized": variance > 0 ? test / variance : .nan,
+        ]
+    }
+}
+
+/// A one-line progress bar on stderr.
+final class ProgressBar {
+    let total: Int
+    private var lastDrawn = -1
+    init(total: Int) { self.total = Swift.max(total, 1) }
+
+    func update(_ step: Int, loss: Double) {
+        let percent = step * 100 / total
+        guard percent != lastDrawn else { return }
+        lastDrawn = percent
+        let filled = percent * 30 / 100
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
+        let line = "\r[\(bar)] \(percent)% step \(step)/\(total) loss \(loss)"
+        writeToStandardError(line)
+    }
+
+    func finish() { writeToStandardError("\n") }
+}
+
+/// Writes to file descriptor 2 directly (the C `stderr` global is not concurrency-safe in Swift 6).
+func writeToStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}

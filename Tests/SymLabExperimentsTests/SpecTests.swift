@@ -1,0 +1,109 @@
+import SymLabExperiments
+import SymLabTraining
+import Testing
+
+@Suite struct SpecTests {
+    static let base = """
+        name: demo
+        data:
+          class: sparse-parity
+          options: {n: 10, k: 2}
+          n_train: 100
+          n_val: 20
+          n_test: 50
+        model:
+          name: mlp
+          options: {width: 32}
+        optimizer: {name: adam, lr: 0.01}
+        training: {steps: 10, eval_every: 5}
+        seeds: [0, 1]
+        """
+
+    @Test func goodSpecParses() throws {
+        let spec = try ExperimentSpec.parse(yaml: Self.base, file: "demo.yaml")
+        #expect(spec.name == "demo")
+        #expect(spec.seeds == [0, 1])
+        #expect(spec.points.count == 1)
+        let c = spec.points[0]
+        #expect(c.dataClass == "sparse-parity" && c.dataOptions == ["n": "10", "k": "2"])
+        #expect(c.nTrain == 100 && c.nValidation == 20 && c.nTest == 50)
+        #expect(c.modelName == "mlp" && c.modelOptions == ["width": "32"])
+        #expect(c.optimizer.name == "adam" && c.optimizer.learningRate == 0.01)
+        #expect(c.training.steps == 10 && c.training.evalEvery == 5 && c.training.batchSize == nil)
+        #expect(c.precision == "f64" && c.threads == 1)
+        #expect(spec.runs.map(\.seed) == [0, 1])
+    }
+
+    @Test func idsAreStableAndDistinct() throws {
+        let a = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml").runs.map(\.id)
+        let b = try ExperimentSpec.parse(yaml: Self.base, file: "b.yaml").runs.map(\.id)
+        #expect(a == b)
+        #expect(Set(a).count == 2)
+        let c = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml", overrides: ["model.options.width=64"]).runs.map(\.id)
+        #expect(Set(c).isDisjoint(with: a))
+    }
+
+    @Test func overridesApply() throws {
+        let spec = try ExperimentSpec.parse(yaml: Self.base, file: "demo.yaml",
+                                            overrides: ["model.options.width=512", "seeds=0..4", "training.batch_size=16", "precision=f32"])
+        #expect(spec.points[0].modelOptions["width"] == "512")
+        #expect(spec.seeds == [0, 1, 2, 3, 4])
+        #expect(spec.points[0].training.batchSize == 16)
+        #expect(spec.points[0].precision == "f32")
+    }
+
+    @Test func sweepProductAndZipAndLists() throws {
+        let yaml = Self.base + """
+
+            sweep:
+              - product:
+                  model.options.width: [8, 16, 32]
+                  optimizer.name: [sgd, adam]
+              - zip:
+                  data.options.n: [12, 14]
+                  data.n_train: [200, 300]
+            """
+        let spec = try ExperimentSpec.parse(yaml: yaml, file: "s.yaml")
+        #expect(spec.points.count == 3 * 2 + 2)
+        #expect(Set(spec.points.prefix(6).map { "\($0.modelOptions["width"]!)-\($0.optimizer.name)" }).count == 6)
+        #expect(spec.points[6].dataOptions["n"] == "12" && spec.points[6].nTrain == 200)
+        #expect(spec.points[7].dataOptions["n"] == "14" && spec.points[7].nTrain == 300)
+        #expect(spec.runs.count == 16)
+    }
+
+    func expectSpecError(_ yaml: String, overrides: [String] = [], keyPath: String, containing text: String,
+                         sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try ExperimentSpec.parse(yaml: yaml, file: "bad.yaml", overrides: overrides)
+            Issue.record("expected an error at \(keyPath)", sourceLocation: sourceLocation)
+        } catch let e as SpecError {
+            #expect(e.file == "bad.yaml" || e.file.hasPrefix("override"), sourceLocation: sourceLocation)
+            #expect(e.keyPath == keyPath, "\(e)", sourceLocation: sourceLocation)
+            #expect(e.description.contains(text), "\(e)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func malformedSpecsNameFileKeyAndExpectation() {
+        expectSpecError(Self.base + "\nbogus: 1", keyPath: "bogus", containing: "unknown key")
+        expectSpecError(Self.base.replacingOccurrences(of: "steps: 10", with: "steps: ten"), keyPath: "training.steps", containing: "expected an integer")
+        expectSpecError(Self.base.replacingOccurrences(of: "steps: 10", with: "steps: -3"), keyPath: "training.steps", containing: "1…")
+        expectSpecError(Self.base.replacingOccurrences(of: "name: adam", with: "name: adamax"), keyPath: "optimizer.name", containing: "expected one of")
+        expectSpecError(Self.base.replacingOccurrences(of: "n_test: 50", with: "n_tset: 50"), keyPath: "data.n_tset", containing: "unknown key")
+        expectSpecError(Self.base.replacingOccurrences(of: "seeds: [0, 1]", with: "seeds: [0, -1]"), keyPath: "seeds", containing: "non-negative")
+        expectSpecError("name: [unclosed", keyPath: "", containing: "YAML")
+        expectSpecError(Self.base, overrides: ["training.stepz=3"], keyPath: "training.stepz", containing: "unknown key")
+        expectSpecError(Self.base + "\nsweep:\n  zip: {model.options.width: [1, 2], data.n_train: [1]}", keyPath: "sweep.zip.model.options.width",
+                        containing: "equal lengths")
+        expectSpecError(Self.base, overrides: ["noequals"], keyPath: "", containing: "key.path=value")
+    }
+
+    @Test func canonicalJSONRoundTrips() throws {
+        let spec = try ExperimentSpec.parse(yaml: Self.base, file: "demo.yaml")
+        let json = spec.points[0].tree.canonicalJSON
+        let back = try SpecValue.fromJSON(json)
+        #expect(back == spec.points[0].tree)
+        #expect(try RunConfig(tree: back, file: "db") == spec.points[0])
+    }
+}
