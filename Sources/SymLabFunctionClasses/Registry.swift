@@ -35,7 +35,7 @@ public enum FunctionClassRegistry {
         GaussianGNNClass.self, GroupAveragedCNNClass.self, SymmetricBooleanClass.self,
         InvariantPolynomialClass.self, SparseParityClass.self, ReLUTeacherClass.self,
         SingleIndexClass.self, MultiIndexClass.self, HierarchicalClass.self,
-        SpikedCovarianceClass.self, StaircaseClass.self,
+        SpikedCovarianceClass.self, StaircaseClass.self, ERDegreeMomentClass.self, CyclicAutocorrelationClass.self,
     ]
 
     public static var names: [String] { types.map { $0.className } }

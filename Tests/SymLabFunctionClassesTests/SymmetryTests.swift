@@ -153,3 +153,14 @@ func symmetricOrbitSumMatchesBruteForce() {
     for i in 0..<4 { for j in (i + 1)..<4 { e2 += x[0, i] * x[0, j] } }
     #expect(abs(t.evaluate(.dense(x)).scalars[0] - e2 / 6.0.squareRoot()) < 1e-14)
 }
+
+@Test("control targets have their closed-form values")
+func controlTargetValues() throws {
+    let auto = AutocorrelationTarget(n: 4, lag: 1)
+    let x = Tensor<Double>(shape: [2, 4], scalars: [1, 1, -1, 1, 1, 1, 1, 1])
+    #expect(auto.evaluate(.dense(x)).scalars == [0, 2])          // (1 − 1 − 1 + 1)/2, 4/2
+    // K₄ at p = ½: every degree is 3, μ = 1.5, v = 0.75: 4·(2.25 − 0.75)/(0.75·2) = 4.
+    let complete = Tensor<Double>(shape: [1, 4, 4], scalars: (0..<16).map { $0 / 4 == $0 % 4 ? 0 : 1 })
+    let moment = DegreeMomentTarget(nodes: 4, p: 0.5)
+    #expect(moment.evaluate(.graphs(GraphBatch(adjacency: complete))).scalars == [4])
+}
