@@ -1,0 +1,53 @@
+import SymLabAutodiff
+import SymLabNumerics
+
+/// A cyclic 1-D convolution layer: the input is read "as if it were a ring", so the layer is
+/// exactly equivariant to cyclic shifts of the positions.
+///
+///     y[b, o, t] = c · Σ_i Σ_k W[o, i, k] · x[b, i, (t + k) mod L] + bias[o]
+///
+/// x is [B, Cin, L], W is [Cout, Cin, K] with 1 ≤ K ≤ L, bias [Cout] or absent, and c the
+/// parameterization multiplier for the fan-in Cin·K. One im2col gemm (``CircularConv1D``).
+public struct CircularConv<S: TensorScalar> {
+    public let name: String
+    public let inputChannels: Int
+    public let outputChannels: Int
+    public let kernelWidth: Int
+    public let weight: ParameterID
+    public let bias: ParameterID?
+    public let multiplier: Double
+
+    public init(_ name: String, group: String, inputChannels: Int, outputChannels: Int, kernelWidth: Int, bias: Bool,
+                scheme: InitScheme, store: ParameterStore<S>, rng: inout RandomStream) {
+        precondition(inputChannels >= 1 && outputChannels >= 1 && kernelWidth >= 1,
+                     "CircularConv \(name): channels and kernel width must be ≥ 1, got \(inputChannels) → \(outputChannels), width \(kernelWidth)")
+        let fan = inputChannels * kernelWidth
+        self.name = name
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelWidth = kernelWidth
+        self.weight = store.add(name + ".weight", scheme.weight([outputChannels, inputChannels, kernelWidth], fanIn: fan, rng: &rng), group: group)
+        self.bias = bias ? store.add(name + ".bias", Tensor(shape: [outputChannels]), group: group) : nil
+        self.multiplier = scheme.parameterization.multiplier(fanIn: fan, isOutput: false)
+    }
+
+    public var parameterIDs: [ParameterID] { [weight] + (bias.map { [$0] } ?? []) }
+    public var parameterCount: Int { outputChannels * inputChannels * kernelWidth + (bias == nil ? 0 : outputChannels) }
+
+    /// x [B, Cin, L] → [B, Cout, L], parameters [W, bias?].
+    public func apply(_ x: Variable<S>, parameters p: [Variable<S>]) -> Variable<S> {
+        // The multiplier scales the (small) kernel, not the (large) feature map.
+        let w = multiplier == 1 ? p[0] : p[0] * S(multiplier)
+        let y = Variable.circularConv1d(x, w)
+        guard bias != nil else { return y }
+        return y + p[1].reshaped([1, outputChannels, 1])
+    }
+
+    public func callAsFunction(_ x: Variable<S>, _ bind: Binding<S>) -> Variable<S> {
+        apply(x, parameters: bind(parameterIDs))
+    }
+
+    var kind: String {
+        "circular conv \(inputChannels)→\(outputChannels), width \(kernelWidth)\(bias == nil ? " no bias" : "")\(multiplier == 1 ? "" : ", c=\(shortNumber(multiplier))")"
+    }
+}

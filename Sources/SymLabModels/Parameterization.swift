@@ -1,0 +1,101 @@
+import SymLabAutodiff
+import SymLabNumerics
+
+/// How weights are initialised and scaled in the forward pass: the choice that decides whether a
+/// wide network trains in the lazy (kernel) regime or learns features.
+///
+/// For a weight matrix with fan-in d (the number of inputs each unit sums over) and the
+/// initialisation scale σ (``InitScheme/scale``), a layer computes z = c·(x·W) + b with
+///
+/// | parameterization | W at init        | multiplier c (hidden) | multiplier c (output layer) |
+/// |------------------|------------------|-----------------------|-----------------------------|
+/// | `standard`       | N(0, σ²/d)       | 1                     | 1                           |
+/// | `ntk`            | N(0, σ²)         | 1/√d                  | 1/√d                        |
+/// | `meanField`      | N(0, σ²)         | 1/√d                  | 1/d                         |
+///
+/// `standard` and `ntk` define the same function at init but different gradient dynamics (NTK
+/// puts the 1/√d in the forward pass, so every weight moves O(1/√d) under SGD with lr O(1));
+/// `meanField` (μP for the output layer) divides the readout by the width, which keeps the
+/// network in the feature-learning regime as the width grows. Biases start at 0 and have no
+/// multiplier in every scheme.
+public enum Parameterization: String, Sendable, CaseIterable, CustomStringConvertible {
+    case standard
+    case ntk
+    case meanField = "mean-field"
+
+    public var description: String { rawValue }
+
+    /// Standard deviation of the initial weights.
+    public func initStd(fanIn: Int, scale: Double) -> Double {
+        switch self {
+        case .standard: scale / Double(Swift.max(fanIn, 1)).squareRoot()
+        case .ntk, .meanField: scale
+        }
+    }
+
+    /// The forward-pass multiplier c of a layer with this fan-in.
+    public func multiplier(fanIn: Int, isOutput: Bool) -> Double {
+        let d = Double(Swift.max(fanIn, 1))
+        switch self {
+        case .standard: return 1
+        case .ntk: return 1 / d.squareRoot()
+        case .meanField: return isOutput ? 1 / d : 1 / d.squareRoot()
+        }
+    }
+}
+
+/// The initialisation of a whole network.
+public struct InitScheme: Sendable, Equatable {
+    public var parameterization: Parameterization
+    /// σ: multiplies the standard deviation of every initial weight.
+    public var scale: Double
+    /// Symmetric initialisation: the units of the last hidden layer come in pairs with equal
+    /// incoming weights and opposite output weights, so the network is exactly 0 at init (the
+    /// "doubling trick" that removes the random initial function from lazy-regime analyses).
+    /// The two halves are separate parameters computed by identical operations, which is what
+    /// makes the cancellation exact in floating point rather than ≈ 1e-16.
+    public var symmetric: Bool
+
+    public init(_ parameterization: Parameterization = .standard, scale: Double = 1, symmetric: Bool = false) {
+        precondition(scale.isFinite && scale >= 0, "InitScheme: scale must be finite and ≥ 0, got \(scale)")
+        self.parameterization = parameterization
+        self.scale = scale
+        self.symmetric = symmetric
+    }
+
+    public static let standard = InitScheme()
+
+    /// Draws a weight tensor for a layer of fan-in `fanIn`.
+    func weight<S: TensorScalar>(_ shape: [Int], fanIn: Int, rng: inout RandomStream, as: S.Type = S.self) -> Tensor<S> {
+        let std = parameterization.initStd(fanIn: fanIn, scale: scale)
+        if std == 0 { return Tensor(shape: shape) }
+        return rng.normal(shape, std: std)
+    }
+
+    public var description: String {
+        "\(parameterization), scale \(scale)\(symmetric ? ", symmetric" : "")"
+    }
+}
+
+/// Pointwise nonlinearities of hidden layers.
+public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible {
+    case relu, tanh, gelu, sigmoid, softplus, identity
+    case leakyRelu = "leaky-relu"
+    case square
+
+    public var description: String { rawValue }
+
+    /// Applies the activation on the tape (identity records nothing).
+    public func apply<S>(_ x: Variable<S>) -> Variable<S> {
+        switch self {
+        case .relu: x.relu()
+        case .tanh: x.tanh()
+        case .gelu: x.gelu()
+        case .sigmoid: x.sigmoid()
+        case .softplus: x.softplus()
+        case .identity: x
+        case .leakyRelu: x.leakyRelu(slope: 0.01)
+        case .square: x.square()
+        }
+    }
+}
