@@ -48,8 +48,12 @@ extension ModelCommand {
             let modelOptions: [String: String]
             do { modelOptions = try parseOptionList(options) } catch let e as FunctionClassError { throw ValidationError("--option: \(e.description)") }
             let cls = try FunctionClassRegistry.make(resolvedDataClass, options: parseOptionList(dataOptions))
-            let data: DatasetSplits<Double> = cls.splits(nTrain: count, nVal: 0, nTest: 0, seed: seed)
-            let inputs = data.train.inputs
+            // The training split of splits(nTrain: count, nVal: 0, nTest: 0, seed:), drawn without the
+            // empty splits (a batched product over zero graphs traps in the numerics layer).
+            let root = RandomStream(seed: seed)
+            var targetRNG = root.substream(0), sampleRNG = root.substream(1)
+            let target = cls.drawTarget(rng: &targetRNG)
+            let inputs = cls.sample(count: count, target: target, rng: &sampleRNG, as: Double.self).inputs
             var rng = RandomStream(seed: seed, stream: 1)
             let model = try ModelRegistry.make(modelName, options: modelOptions, input: InputDescription(inputs), rng: &rng, as: Double.self)
             return (model, inputs)
