@@ -111,7 +111,8 @@ public func aggregate<S>(_ h: Variable<S>, over g: GraphStructure<S>, _ aggregat
         tensorFailure("aggregate", "node features \(h.shape) need shape [\(g.totalNodes), F]")
     }
     let f = h.shape[1]
-    if propagation != .edges, aggregation != .max, let n = g.uniformNodeCount {
+    // (An empty batch takes the edge path: batched products over zero graphs trap in the numerics layer.)
+    if propagation != .edges, aggregation != .max, g.graphCount > 0, let n = g.uniformNodeCount {
         let a = aggregation == .sum ? g.adjacency! : g.meanAdjacency!
         let b = g.graphCount
         return Variable.batchedMatmul(h.tape.constant(a), h.reshaped([b, n, f])).reshaped([b * n, f])

@@ -219,6 +219,7 @@ func registryBuildsEveryModel() throws {
         }
         let m = try model(name, input: InputDescription(inputs))
         #expect(m.predict(inputs).shape == [5], "\(name)")
+        #expect(m.predict(inputs.samples(0..<0)).shape == [0], "\(name) on an empty batch")
         #expect(m.summary.name.hasPrefix(name), "\(m.summary.name)")
         let f = try ModelRegistry.make(name, input: InputDescription(inputs), seed: 1, as: Float.self)
         #expect(maxAbsDifference(f.predict(inputs.cast()).cast(to: Double.self), m.predict(inputs)) < 1e-3 * Swift.max(1, maxAbs(m.predict(inputs))), "\(name) Float vs Double")
