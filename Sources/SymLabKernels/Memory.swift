@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What went wrong in a kernel computation that is the user's to fix (sizes, inputs, options).
+public enum KernelError: Error, CustomStringConvertible, Equatable {
+    /// The computation would need more memory than is available; refused before any work.
+    case insufficientMemory(what: String, neededBytes: Int, availableBytes: Int, source: String)
+    /// The kernel cannot be evaluated on these inputs (e.g. an RBF kernel on graphs).
+    case unsupportedInputs(kernel: String, reason: String)
+    /// An option is out of range.
+    case invalidOption(kernel: String, option: String, allowed: String, got: String)
+
+    public var description: String {
+        switch self {
+        case let .insufficientMemory(what, needed, available, source):
+            "\(what) needs \(formatBytes(needed)) (\(needed) bytes) but only \(formatBytes(available)) is available "
+                + "(\(source)); use fewer samples, random features, or a smaller model"
+        case let .unsupportedInputs(kernel, reason): "kernel \(kernel): \(reason)"
+        case let .invalidOption(kernel, option, allowed, got): "kernel \(kernel): \(option) must be \(allowed), got \(got)"
+        }
+    }
+}
+
+/// "1.5 GiB", "820 MiB", "640 bytes".
+public func formatBytes(_ bytes: Int) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"]
+    var v = Double(bytes), u = 0
+    while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+    if u == 0 { return "\(bytes) bytes" }
+    let rounded = (v * 10).rounded() / 10
+    return "\(rounded) \(units[u])"
+}
+
+/// How much memory a kernel computation may use, and the check that refuses an oversized one
+/// *before* any work starts (a 10⁵-sample kernel matrix is 80 GB: better an error now than
+/// swapping for an hour and then being killed).
+public struct MemoryBudget: Sendable, Equatable {
+    public var availableBytes: Int
+    /// Where the number came from, for the error message.
+    public var source: String
+
+    public init(availableBytes: Int, source: String = "the given memory limit") {
+        self.availableBytes = availableBytes
+        self.source = source
+    }
+
+    /// The memory the system reports as available now: MemAvailable in /proc/meminfo on Linux
+    /// (what can be allocated without swapping), else the physical memory.
+    public static var system: MemoryBudget {
+        if let kb = readMemAvailableKiB() {
+            return MemoryBudget(availableBytes: kb * 1024, source: "MemAvailable in /proc/meminfo")
+        }
+        #if canImport(Darwin)
+        var size: UInt64 = 0
+        var len = MemoryLayout<UInt64>.size
+        if sysctlbyname("hw.memsize", &size, &len, nil, 0) == 0 {
+            return MemoryBudget(availableBytes: Int(size), source: "physical memory (hw.memsize)")
+        }
+        #endif
+        return MemoryBudget(availableBytes: Int.max, source: "unknown (no /proc/meminfo)")
+    }
+
+    /// Throws ``KernelError/insufficientMemory(what:neededBytes:availableBytes:source:)`` when
+    /// `bytes` exceeds the budget.
+    public func require(_ bytes: Int, for what: String) throws {
+        if bytes > availableBytes {
+            throw KernelError.insufficientMemory(what: what, neededBytes: bytes, availableBytes: availableBytes, source: source)
+        }
+    }
+
+    /// Bytes of `count` Doubles, saturating instead of overflowing (sizes come from users).
+    public static func doubles(_ counts: Int...) -> Int {
+        var total = 0
+        for c in counts {
+            let (b, o1) = c.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+            let (t, o2) = total.addingReportingOverflow(b)
+            if o1 || o2 { return Int.max }
+            total = t
+        }
+        return total
+    }
+
+    /// rows × cols, saturating.
+    public static func product(_ a: Int, _ b: Int) -> Int {
+        let (p, o) = a.multipliedReportingOverflow(by: b)
+        return o ? Int.max / 8 : p
+    }
+
+    static func readMemAvailableKiB() -> Int? {
+        guard let f = fopen("/proc/meminfo", "r") else { return nil }
+        defer { fclose(f) }
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var cap = 0
+        defer { free(line) }
+        while getline(&line, &cap, f) > 0 {
+            guard let line else { break }
+            let s = String(cString: line)
+            if s.hasPrefix("MemAvailable:") {
+                let digits = s.dropFirst("MemAvailable:".count).filter { $0.isNumber }
+                return Int(digits)
+            }
+        }
+        return nil
+    }
+}
