@@ -47,6 +47,7 @@ let package = Package(
         /// The students: MLPs, GNNs, cyclic CNNs, frame- and group-averaged networks.
         .target(name: "SymLabModels", dependencies: ["SymLabAutodiff", "SymLabFunctionClasses"]),
         /// Kernel baselines: KRR, RBF/Laplace, ReLU NNGP/NTK, empirical NTK, graph kernels, random features.
+        .target(name: "SymLabKernels", dependencies: ["SymLabModels"]),
         /// The trainer: GD/SGD, curves, early stopping, the divergence guard.
         .target(name: "SymLabTraining", dependencies: ["SymLabModels", "SymLabOptim"]),
         /// Experiment specs (YAML), the SQLite results store, runs, sweeps and the paper figures.
@@ -57,6 +58,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        /// Figures (gnuplot), summaries, CSV exports and the paper-figure definitions.
+        .target(name: "SymLabReport", dependencies: ["SymLabExperiments"]),
         /// Exact orbit counts, (C)SQ quantities and bounds.
         .target(
             name: "SymLabTheory",
@@ -65,7 +68,7 @@ let package = Package(
         .target(
             name: "SymLabCLI",
             dependencies: [
-                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabTheory", "SymLabTraining", "SymLabExperiments",
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabKernels", "SymLabTheory", "SymLabTraining", "SymLabExperiments", "SymLabReport",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -78,9 +81,10 @@ let package = Package(
         .testTarget(name: "SymLabOptimTests", dependencies: ["SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabFunctionClassesTests", dependencies: ["SymLabFunctionClasses", "SymLabTestSupport"]),
         .testTarget(name: "SymLabModelsTests", dependencies: ["SymLabModels", "SymLabOptim", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabKernelsTests", dependencies: ["SymLabKernels", "SymLabTestSupport"]),
         .testTarget(name: "SymLabTrainingTests", dependencies: ["SymLabTraining", "SymLabTestSupport"]),
         .testTarget(name: "SymLabExperimentsTests", dependencies: ["SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
-        .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", "SymLabExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

@@ -50,12 +50,16 @@ extension Tensor {
             tensorFailure("batchedMatmul", "needs [B, M, K] and [B, K, N], got shapes \(a.shape) and \(b.shape)")
         }
         let batch = a.shape[0]
-        let a0 = Tensor(viewing: a.storage, offset: a.offset, shape: Array(a.shape.dropFirst()))
-        let b0 = Tensor(viewing: b.storage, offset: b.offset, shape: Array(b.shape.dropFirst()))
-        let (m, n, k) = productShape(a0, b0, transposeA, transposeB, op: "batchedMatmul")
-        if m * n * k == 0 { return Tensor(shape: [batch, m, n]) }
+        // Shapes of one batch element, read off the shapes (the batch may be empty).
+        let (m, k1) = transposeA ? (a.shape[2], a.shape[1]) : (a.shape[1], a.shape[2])
+        let (k2, n) = transposeB ? (b.shape[2], b.shape[1]) : (b.shape[1], b.shape[2])
+        guard k1 == k2 else {
+            tensorFailure("batchedMatmul", "inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") · \(b.shape)\(transposeB ? "ᵀ" : "") (\(k1) vs \(k2))")
+        }
+        let k = k1
+        if batch * m * n * k == 0 { return Tensor(shape: [batch, m, n]) }
         let c = Tensor(uninitializedShape: [batch, m, n])
-        let sa = a0.count, sb = b0.count, sc = m * n
+        let sa = a.shape[1] * a.shape[2], sb = b.shape[1] * b.shape[2], sc = m * n
         a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withSharedMutablePointer { pc in
             for i in 0..<batch {
                 Scalar.blasGemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: 1,

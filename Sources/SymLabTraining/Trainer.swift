@@ -215,7 +215,7 @@ final class ProgressBar {
 }
 
 /// Writes to file descriptor 2 directly (the C `stderr` global is not concurrency-safe in Swift 6).
-func writeToStandardError(_ text: String) {
+public func writeToStandardError(_ text: String) {
     var bytes = Array(text.utf8)
     _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
 }

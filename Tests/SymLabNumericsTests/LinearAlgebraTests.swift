@@ -41,6 +41,13 @@ import Testing
         #expect(maxAbsDifference(Tensor.outer(y, x), naiveMatmul(y.reshaped([4, 1]), x.reshaped([1, 3]))) < 1e-12)
     }
 
+    @Test func emptyBatchesAndEmptyProducts() {
+        let c = Tensor.batchedMatmul(Tensor<Double>(shape: [0, 3, 4]), Tensor<Double>(shape: [0, 4, 2]))
+        #expect(c.shape == [0, 3, 2])
+        let z = Tensor.matmul(Tensor<Double>(shape: [3, 0]), Tensor<Double>(shape: [0, 2]))
+        #expect(z.shape == [3, 2] && z.scalars.allSatisfy { $0 == 0 })
+    }
+
     @Test func choleskySolveSolves() throws {
         let g = gaussian([6, 6], seed: 13)
         let a = Tensor.matmul(g, g, transposeB: true) + Tensor.identity(6)

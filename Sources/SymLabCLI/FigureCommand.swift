@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import SymLabExperiments
+import SymLabReport
+
+extension SymLab {
+    /// `symlab figure NAME`: one command per figure of the reference papers.
+    struct FigureCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "figure",
+            abstract: "Reproduce a figure of the reference papers: run its experiments, then write data (CSV), plot (PNG, SVG, gnuplot script) and a summary.",
+            discussion: "Figures:\n" + PaperFigure.all.map { "  \($0.name): \($0.title)" }.joined(separator: "\n")
+                + "\n\nOverrides (key.path=value) apply to every spec of the figure, e.g. `seeds=0..1 training.steps=100` for a quick look.")
+
+        @Argument(help: "Figure name (\(PaperFigure.all.map(\.name).joined(separator: ", "))).") var name: String
+        @Argument(help: "Overrides key.path=value applied to every spec.") var overrides: [String] = []
+        @Option(help: "Output directory (default: results/<figure>).") var out: String?
+        @Option(help: "Worker processes (default: number of cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
+        @Flag(help: "Print the figure's experiment specs and exit.") var printSpecs = false
+
+        func validate() throws {
+            guard PaperFigure.named(name) != nil else {
+                throw ValidationError("unknown figure '\(name)'; known: \(PaperFigure.all.map(\.name).joined(separator: ", "))")
+            }
+            guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
+        }
+
+        func run() throws {
+            let figure = PaperFigure.named(name)!
+            if printSpecs {
+                print(figure.specs.joined(separator: "\n---\n"))
+                return
+            }
+            let dir = out ?? "results/\(figure.name)"
+            try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
+            let store = try ResultsStore(path: dir + "/results.sqlite")
+            let started = Date()
+            for (i, yaml) in figure.specs.enumerated() {
+                let spec: ExperimentSpec
+                do { spec = try ExperimentSpec.parse(yaml: yaml, file: "\(figure.name) spec \(i + 1)", overrides: overrides) }
+                catch let e as SpecError { throw CommandFailure("\(e)") }
+                try yaml.write(toFile: dir + "/specs/\(spec.name).yaml", atomically: true, encoding: .utf8)
+                _ = try SweepRunner.run(spec, store: store, workers: workers)
+            }
+            let (plot, summaryText) = try figure.build(store)
+            let elapsed = Date().timeIntervalSince(started)
+            let header = """
+                \(figure.title)
+                \(figure.about)
+                overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
+                specs: \(dir)/specs/*.yaml (print them with `symlab figure \(figure.name) --print-specs`)
+                wall time: \(String(format: "%.0f", elapsed)) s with \(workers) worker(s)
+
+                """
+            let summary = header + summaryText + "\n"
+            try summary.write(toFile: dir + "/summary.txt", atomically: true, encoding: .utf8)
+            print(summary)
+            do {
+                let output = try Gnuplot.render(plot, in: dir)
+                print("plot: \(output.png) (and .svg); data: \(output.csv); gnuplot script: \(output.script); summary: \(dir)/summary.txt; database: \(store.path)")
+            } catch {
+                throw CommandFailure("could not draw the plot: \(error) (data, summary and database are in \(dir))")
+            }
+        }
+    }
+}

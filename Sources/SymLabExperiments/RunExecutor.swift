@@ -1,0 +1,101 @@
+import Foundation
+import SymLabFunctionClasses
+import SymLabModels
+import SymLabNumerics
+import SymLabOptim
+import SymLabTraining
+
+/// Set by SIGINT, SIGTERM or SIGUSR1 (Slurm's `--signal=USR1@60`): the running trainer stops at
+/// its next step, its run is recorded as `interrupted`, and the process exits cleanly.
+public enum StopRequest {
+    nonisolated(unsafe) public static var requested: sig_atomic_t = 0
+
+    public static func installHandlers() {
+        for s in [SIGINT, SIGTERM, SIGUSR1] {
+            signal(s) { _ in StopRequest.requested = 1 }
+        }
+    }
+}
+
+/// Writes a run's curves to the store as they are computed.
+final class StoreObserver: TrainingObserver {
+    let store: ResultsStore
+    let runID: String
+    var stepsCompleted = 0
+    var writeError: Error?
+
+    init(store: ResultsStore, runID: String) { self.store = store; self.runID = runID }
+
+    func record(_ points: [CurvePoint]) {
+        guard writeError == nil else { return }
+        stepsCompleted = points.map(\.step).max() ?? stepsCompleted
+        do { try store.appendCurves(runID: runID, points, stepsCompleted: stepsCompleted) } catch { writeError = error }
+    }
+
+    var shouldStop: Bool { StopRequest.requested != 0 || writeError != nil }
+}
+
+/// Executes one claimed run: builds its data, model and optimizer from the stored config, trains,
+/// and records the outcome. Any error becomes status `failed` with its message; nothing already
+/// saved is touched.
+///
+/// Randomness: the data come from `(seed)` (points that share a data config see the same data,
+/// so comparisons between models are paired); initialisation, batch order and the learning-rate
+/// factor come from `(seed, point id)`, so no two points share them.
+public enum RunExecutor {
+    public static func execute(_ run: RunRecord, store: ResultsStore, showProgress: Bool = false) -> RunStatus {
+        let outcome: (RunStatus, String?, [String: Double], Int?, Int?, Double?)
+        do {
+            let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "run \(run.id)")
+            BLAS.setThreads(config.threads)
+            let observer = StoreObserver(store: store, runID: run.id)
+            let result: TrainingResult
+            switch config.precision {
+            case "f32": result = try train(Float.self, config: config, run: run, observer: observer, showProgress: showProgress)
+            default: result = try train(Double.self, config: config, run: run, observer: observer, showProgress: showProgress)
+            }
+            var status = result.status
+            var message = result.message
+            if let e = observer.writeError {
+                status = .failed
+                message = "could not write results: \(e)"
+            }
+            outcome = (status, message, result.metrics, result.stepsCompleted, result.divergedAtStep, result.lastFiniteLoss)
+        } catch {
+            outcome = (.failed, "\(error)", [:], nil, nil, nil)
+        }
+        do {
+            try store.finish(runID: run.id, status: outcome.0, message: outcome.1, metrics: outcome.2,
+                             stepsCompleted: outcome.3, divergedStep: outcome.4, lastFiniteLoss: outcome.5)
+        } catch {
+            writeToStandardError("symlab: could not record the end of run \(run.id): \(error)\n")
+            return .failed
+        }
+        return outcome.0
+    }
+
+    static func train<S: TensorScalar>(_: S.Type, config: RunConfig, run: RunRecord, observer: StoreObserver,
+                                       showProgress: Bool) throws -> TrainingResult {
+        let functionClass = try FunctionClassRegistry.make(config.dataClass, options: config.dataOptions)
+        let splits = functionClass.splits(nTrain: config.nTrain, nVal: config.nValidation, nTest: config.nTest,
+                                          seed: UInt64(run.seed), as: S.self)
+        let data = TrainingData(splits)
+        let root = RandomStream(seed: UInt64(run.seed), stream: UInt64(run.pointID, radix: 16) ?? 0)
+        var initRNG = root.substream(1), factorRNG = root.substream(3)
+        let model = try ModelRegistry.make(config.modelName, options: config.modelOptions,
+                                           input: InputDescription(data.train.inputs), rng: &initRNG, as: S.self)
+        var lr = config.optimizer.learningRate
+        if let range = config.optimizer.learningRateLogUniformFactor {
+            lr *= Foundation.exp(factorRNG.uniform(Foundation.log(range.lowerBound), Foundation.log(range.upperBound)))
+        }
+        let optimizer = Optimizer<S>(config.optimizer.rule, learningRate: lr, weightDecay: config.optimizer.weightDecay,
+                                     schedule: config.optimizer.learningRateSchedule(totalSteps: config.training.steps))
+        let trainer = Trainer(model: model, optimizer: optimizer, config: config.training, batchOrder: root.substream(2),
+                              showProgress: showProgress)
+        var result = trainer.train(data, observer: observer)
+        result.metrics["learning_rate"] = lr
+        result.metrics["parameters"] = Double(model.parameters.count)
+        result.metrics["train_label_variance"] = data.train.labelVariance
+        return result
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import SymLabNumerics
+import SymLabTraining
+
+/// Runs a spec's sweep on this machine: every (point, seed) is a row in the results store; rows
+/// already done are skipped, so a sweep killed at any moment (even with SIGKILL) resumes where it
+/// stopped. With several workers, each is a separate `symlab sweep worker` process with BLAS at 1
+/// thread, claiming runs from the store one at a time.
+public enum SweepRunner {
+    public struct Summary: Sendable, CustomStringConvertible {
+        public var counts: [RunStatus: Int]
+        public var recovered: [String]
+        public var description: String {
+            RunStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+        }
+    }
+
+    /// Plans the spec's runs (idempotently), recovers runs left `running` by dead processes, and
+    /// executes every run that is not finished.
+    public static func run(_ spec: ExperimentSpec, store: ResultsStore, workers: Int, executable: String? = nil,
+                           showProgress: Bool = false, log: (String) -> Void = { writeToStandardError($0 + "\n") }) throws -> Summary {
+        try store.enqueue(spec.runs)
+        let recovered = try store.recoverStaleRuns()
+        if !recovered.isEmpty { log("resuming \(recovered.count) interrupted run(s)") }
+        let pending = try store.runs(experiment: spec.name).filter { !$0.status.isFinished }.count
+        log("\(spec.name): \(spec.runs.count) run(s) planned, \(pending) to do, \(workers) worker(s)")
+        StopRequest.installHandlers()
+        if workers <= 1 || pending <= 1 {
+            try workLoop(store: store, experiment: spec.name, threads: nil, showProgress: showProgress, log: log)
+        } else {
+            try spawnWorkers(min(workers, pending), store: store, experiment: spec.name, executable: executable ?? currentExecutable(), log: log)
+        }
+        return Summary(counts: try store.statusCounts(experiment: spec.name), recovered: recovered)
+    }
+
+    /// Claims and executes runs of `experiment` until none is left or a stop is requested.
+    public static func workLoop(store: ResultsStore, experiment: String?, threads: Int?, showProgress: Bool,
+                                log: (String) -> Void) throws {
+        while StopRequest.requested == 0 {
+            let env = RunEnvironment.current(blasThreads: threads ?? 1)
+            guard let run = try store.claimNext(experiment: experiment, environment: env) else { break }
+            let t0 = Date()
+            let status = RunExecutor.execute(run, store: store, showProgress: showProgress)
+            log("run \(run.id) (point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+        }
+    }
+
+    static func spawnWorkers(_ n: Int, store: ResultsStore, experiment: String, executable: String, log: (String) -> Void) throws {
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_NUM_THREADS"] = "1"
+        var children: [Process] = []
+        for _ in 0..<n {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: executable)
+            p.arguments = ["sweep", "worker", "--db", store.path, "--experiment", experiment]
+            p.environment = env
+            try p.run()
+            children.append(p)
+        }
+        // Forward a stop request to the workers; they finish their current write and exit.
+        var forwarded = false
+        while children.contains(where: \.isRunning) {
+            if StopRequest.requested != 0 && !forwarded {
+                for c in children where c.isRunning { kill(c.processIdentifier, SIGTERM) }
+                forwarded = true
+            }
+            usleep(100_000)
+        }
+        for c in children where c.terminationStatus != 0 {
+            log("worker \(c.processIdentifier) exited with status \(c.terminationStatus)")
+        }
+    }
+
+    static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Renders a ``Figure`` with gnuplot (Debian's `gnuplot-nox`): writes one CSV per series and a
+/// tidy CSV of everything, a gnuplot script that reads them, and the PNG and SVG it draws. The
+/// script is kept beside the plot so a user can restyle it and run `gnuplot NAME.gp` again.
+public enum Gnuplot {
+    public struct Output: Sendable {
+        public let png: String, svg: String, script: String, csv: String
+    }
+
+    public enum RenderError: Error, CustomStringConvertible {
+        case gnuplotMissing
+        case gnuplotFailed(status: Int32, stderr: String)
+        public var description: String {
+            switch self {
+            case .gnuplotMissing: "gnuplot is not installed (apt-get install -y gnuplot-nox); the data and script were written"
+            case .gnuplotFailed(let s, let e): "gnuplot failed with status \(s): \(e)"
+            }
+        }
+    }
+
+    /// Tab-10 colours: distinguishable, and readable for the common colour-vision deficiencies.
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+    @discardableResult
+    public static func render(_ figure: Figure, in directory: String) throws -> Output {
+        let fm = FileManager.default
+        let dataDir = directory + "/data"
+        try fm.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        var tidy = "panel,series,x,y,lower,upper\n"
+        var plots: [String] = []
+        for (p, panel) in figure.panels.enumerated() {
+            var items: [String] = []
+            for (s, series) in panel.series.enumerated() {
+                let file = "data/\(figure.name)-p\(p)-s\(s).csv"
+                var csv = "x,y,lower,upper\n"
+                for i in series.x.indices {
+                    let lo = series.lower?[i] ?? series.y[i], hi = series.upper?[i] ?? series.y[i]
+                    csv += "\(num(series.x[i])),\(num(series.y[i])),\(num(lo)),\(num(hi))\n"
+                    tidy += "\(csvField(panel.title)),\(csvField(series.title)),\(num(series.x[i])),\(num(series.y[i])),\(num(lo)),\(num(hi))\n"
+                }
+                try csv.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8)
+                let colour = palette[series.colour % palette.count]
+                if series.lower != nil {
+                    items.append("'\(file)' using 1:3:4 with filledcurves fillstyle transparent solid 0.18 noborder lc rgb '\(colour)' notitle")
+                }
+                let style = series.withPoints ? "linespoints pt 7 ps 0.6" : "lines"
+                items.append("'\(file)' using 1:2 with \(style) lw 2 dt \(series.dashed ? 2 : 1) lc rgb '\(colour)' title '\(escape(series.title))'")
+            }
+            for r in panel.references {
+                items.append("\(num(r.y)) with lines lw 1.5 dt 3 lc rgb '#000000' title '\(escape(r.title))'")
+            }
+            var lines = [
+                "  set title '\(escape(panel.title))'",
+                "  set xlabel '\(escape(panel.xLabel))'",
+                "  set ylabel '\(escape(panel.yLabel))'",
+                panel.logX ? "  set logscale x" : "  unset logscale x",
+                panel.logY ? "  set logscale y" : "  unset logscale y",
+                panel.logY ? "  set format y '10^{%L}'" : "  set format y '%g'",
+            ]
+            lines.append("  plot " + items.joined(separator: ", \\\n       "))
+            plots.append(lines.joined(separator: "\n"))
+        }
+        let width = 640 * max(figure.panels.count, 1) + 80
+        let script = """
+            # \(figure.title)
+            # Written by symlab; run `gnuplot \(figure.name).gp` in this directory to redraw \(figure.name).png and .svg.
+            set datafile separator ','
+            set key top right box opaque
+            set grid lt 1 lc rgb '#dddddd'
+            set border lw 1.2
+            do for [fmt in "png svg"] {
+              if (fmt eq "png") {
+                set terminal pngcairo size \(width),520 font 'DejaVu Sans,12' enhanced
+                set output '\(figure.name).png'
+              } else {
+                set terminal svg size \(width),520 font 'DejaVu Sans,12' enhanced background '#ffffff'
+                set output '\(figure.name).svg'
+              }
+              set multiplot layout 1,\(max(figure.panels.count, 1)) title '\(escape(figure.title))' font ',14'
+            \(plots.joined(separator: "\n"))
+              unset multiplot
+              set output
+            }
+
+            """
+        let scriptPath = directory + "/\(figure.name).gp"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        let csvPath = directory + "/\(figure.name).csv"
+        try tidy.write(toFile: csvPath, atomically: true, encoding: .utf8)
+        try runGnuplot(script: "\(figure.name).gp", in: directory)
+        return Output(png: directory + "/\(figure.name).png", svg: directory + "/\(figure.name).svg", script: scriptPath, csv: csvPath)
+    }
+
+    static func runGnuplot(script: String, in directory: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["gnuplot", script]
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        do { try p.run() } catch { throw RenderError.gnuplotMissing }
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        if p.terminationStatus == 127 { throw RenderError.gnuplotMissing }
+        if p.terminationStatus != 0 {
+            throw RenderError.gnuplotFailed(status: p.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    static func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "NaN" }
+    /// Single-quoted gnuplot strings: double any single quote; protect enhanced-text specials.
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "_", with: "\\_")
+            .replacingOccurrences(of: "^", with: "\\^")
+    }
+    static func csvField(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+}

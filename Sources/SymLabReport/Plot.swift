@@ -1,0 +1,60 @@
+/// A line with an optional band (mean ± spread over seeds).
+public struct Series: Sendable {
+    public var title: String
+    public var x: [Double]
+    public var y: [Double]
+    public var lower: [Double]?
+    public var upper: [Double]?
+    /// Dashed lines for a second family (e.g. train vs test).
+    public var dashed: Bool
+    /// Index into the colour palette; series sharing a colour belong together.
+    public var colour: Int
+    public var withPoints: Bool
+
+    public init(title: String, x: [Double], y: [Double], lower: [Double]? = nil, upper: [Double]? = nil,
+                dashed: Bool = false, colour: Int = 0, withPoints: Bool = false) {
+        precondition(x.count == y.count, "Series '\(title)': \(x.count) x values for \(y.count) y values")
+        self.title = title; self.x = x; self.y = y; self.lower = lower; self.upper = upper
+        self.dashed = dashed; self.colour = colour; self.withPoints = withPoints
+    }
+}
+
+/// A horizontal reference line (the label variance, a kernel plateau).
+public struct ReferenceLine: Sendable {
+    public var title: String
+    public var y: Double
+    public init(title: String, y: Double) { self.title = title; self.y = y }
+}
+
+/// One panel of a figure.
+public struct Panel: Sendable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var logX: Bool
+    public var logY: Bool
+    public var series: [Series]
+    public var references: [ReferenceLine]
+
+    public init(title: String, xLabel: String, yLabel: String, logX: Bool = false, logY: Bool = false,
+                series: [Series], references: [ReferenceLine] = []) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.logX = logX; self.logY = logY
+        self.series = series; self.references = references
+    }
+}
+
+/// A figure: panels side by side, rendered by gnuplot to PNG and SVG with its data and script.
+public struct Figure: Sendable {
+    public var name: String
+    public var title: String
+    public var panels: [Panel]
+    public init(name: String, title: String, panels: [Panel]) { self.name = name; self.title = title; self.panels = panels }
+}
+
+/// Mean and (population) standard deviation.
+public func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double) {
+    guard !values.isEmpty else { return (.nan, .nan) }
+    let m = values.reduce(0, +) / Double(values.count)
+    let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)
+    return (m, v.squareRoot())
+}
