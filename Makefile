@@ -1,6 +1,6 @@
 # SymmetryLab — the two set-up commands are `make demo` and `make test`.
 SWIFT ?= swift
-DEB_PACKAGES := libopenblas-dev liblapack-dev gnuplot-nox
+DEB_PACKAGES := libopenblas-dev liblapack-dev libsqlite3-dev gnuplot-nox
 SYMLAB := .build/release/symlab
 
 .PHONY: deps build test demo bench clean
@@ -16,9 +16,12 @@ test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 
-## The main job. Until the experiments land it runs the core benchmark.
+## The main job: Kiani et al. Figure 1 (hard classes vs controls), data + plot + summary.
 demo: build
-	$(SYMLAB) bench core
+	$(SYMLAB) figure kiani-fig1 --out results/kiani-fig1
+	@echo
+	@echo "Plot:    results/kiani-fig1/kiani-fig1.png (and .svg)"
+	@echo "Summary: results/kiani-fig1/summary.txt"
 
 bench: build
 	$(SYMLAB) bench core

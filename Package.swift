@@ -72,7 +72,7 @@ let package = Package(
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .executableTarget(name: "symlab", dependencies: ["SymLabCLI"]),
+        .executableTarget(name: "symlab", dependencies: ["SymLabCLI", "SymLabNumerics"]),
 
         // MARK: - Tests (one target per module)
         .target(name: "SymLabTestSupport", dependencies: ["SymLabNumerics", "SymLabAutodiff"], path: "Tests/SymLabTestSupport"),

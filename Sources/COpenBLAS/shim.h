@@ -1,9 +1,10 @@
-// The C surface SymmetryLab needs from OpenBLAS: CBLAS, the OpenBLAS thread and
+// The C surface SymmetryLab needs from the system: CBLAS, the OpenBLAS thread and
 // configuration calls, and the handful of LAPACK routines we use, declared with
 // the Fortran calling convention (trailing hidden string lengths included, so the
 // calls are correct under gfortran's ABI and harmless elsewhere).
 #include <stddef.h>
 #include <cblas.h>
+#include <malloc.h>   // mallopt: see SymLabNumerics.Allocation
 
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t uplo_len);
 void spotrf_(const char *uplo, const int *n, float *a, const int *lda, int *info, size_t uplo_len);

@@ -116,11 +116,13 @@ extension SymLab.Sweep {
         static let configuration = CommandConfiguration(commandName: "worker", abstract: "(internal) one worker of `sweep run`.",
                                                         shouldDisplay: false)
         @Option(help: "Results database.") var db: String
-        @Option(help: "Experiment to work on.") var experiment: String?
+        @Option(help: "Experiments to work on (repeatable; default: all).") var experiment: [String] = []
         func run() throws {
             StopRequest.installHandlers()
             let store = try ResultsStore(path: db)
-            try SweepRunner.workLoop(store: store, experiment: experiment, threads: 1, showProgress: false) { writeToStandardError($0 + "\n") }
+            try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: 1, showProgress: false) {
+                writeToStandardError($0 + "\n")
+            }
         }
     }
 }

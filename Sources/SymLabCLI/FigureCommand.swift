@@ -35,13 +35,15 @@ extension SymLab {
             try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
             let store = try ResultsStore(path: dir + "/results.sqlite")
             let started = Date()
+            var specs: [ExperimentSpec] = []
             for (i, yaml) in figure.specs.enumerated() {
                 let spec: ExperimentSpec
                 do { spec = try ExperimentSpec.parse(yaml: yaml, file: "\(figure.name) spec \(i + 1)", overrides: overrides) }
                 catch let e as SpecError { throw CommandFailure("\(e)") }
                 try yaml.write(toFile: dir + "/specs/\(spec.name).yaml", atomically: true, encoding: .utf8)
-                _ = try SweepRunner.run(spec, store: store, workers: workers)
+                specs.append(spec)
             }
+            _ = try SweepRunner.run(specs, store: store, workers: workers)
             let (plot, summaryText) = try figure.build(store)
             let elapsed = Date().timeIntervalSince(started)
             let header = """

@@ -120,17 +120,21 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// Atomically takes the next `queued` or `interrupted` run (of `ids`, if given) for this process
     /// and marks it `running` with the environment; its old partial curves and metrics are removed.
-    public func claimNext(among ids: [String]? = nil, experiment: String? = nil, environment: RunEnvironment) throws -> RunRecord? {
+    public func claimNext(among ids: [String]? = nil, experiments: [String]? = nil, environment: RunEnvironment) throws -> RunRecord? {
         try pool.write { db in
             var sql = "SELECT id FROM runs WHERE status IN ('queued', 'interrupted')"
             var args: StatementArguments = []
-            if let experiment { sql += " AND experiment = ?"; args += [experiment] }
+            if let experiments {
+                guard !experiments.isEmpty else { return nil }
+                sql += " AND experiment IN (\(experiments.map { _ in "?" }.joined(separator: ",")))"
+                args += StatementArguments(experiments)
+            }
             if let ids {
                 guard !ids.isEmpty else { return nil }
                 sql += " AND id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
                 args += StatementArguments(ids)
             }
-            sql += " ORDER BY point_index, seed LIMIT 1"
+            sql += " ORDER BY created_at, rowid LIMIT 1"
             guard let id = try String.fetchOne(db, sql: sql, arguments: args) else { return nil }
             try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [id])

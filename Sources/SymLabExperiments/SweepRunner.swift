@@ -19,40 +19,61 @@ public enum SweepRunner {
     /// executes every run that is not finished.
     public static func run(_ spec: ExperimentSpec, store: ResultsStore, workers: Int, executable: String? = nil,
                            showProgress: Bool = false, log: (String) -> Void = { writeToStandardError($0 + "\n") }) throws -> Summary {
-        try store.enqueue(spec.runs)
+        try run([spec], store: store, workers: workers, executable: executable, showProgress: showProgress, log: log)
+    }
+
+    /// Several specs in one pool of workers (a figure's experiments): no core idles while
+    /// another spec still has runs waiting.
+    public static func run(_ specs: [ExperimentSpec], store: ResultsStore, workers: Int, executable: String? = nil,
+                           showProgress: Bool = false, log: (String) -> Void = { writeToStandardError($0 + "\n") }) throws -> Summary {
+        let names = specs.map(\.name)
+        for spec in specs { try store.enqueue(spec.runs) }
         let recovered = try store.recoverStaleRuns()
         if !recovered.isEmpty { log("resuming \(recovered.count) interrupted run(s)") }
-        let pending = try store.runs(experiment: spec.name).filter { !$0.status.isFinished }.count
-        log("\(spec.name): \(spec.runs.count) run(s) planned, \(pending) to do, \(workers) worker(s)")
+        var pending = 0
+        for spec in specs {
+            let todo = try store.runs(experiment: spec.name).filter { !$0.status.isFinished }.count
+            pending += todo
+            log("\(spec.name): \(spec.runs.count) run(s) planned, \(todo) to do")
+        }
         StopRequest.installHandlers()
         if workers <= 1 || pending <= 1 {
-            try workLoop(store: store, experiment: spec.name, threads: nil, showProgress: showProgress, log: log)
+            try workLoop(store: store, experiments: names, threads: nil, showProgress: showProgress, log: log)
         } else {
-            try spawnWorkers(min(workers, pending), store: store, experiment: spec.name, executable: executable ?? currentExecutable(), log: log)
+            log("\(min(workers, pending)) worker process(es), BLAS at 1 thread each")
+            try spawnWorkers(min(workers, pending), store: store, experiments: names, executable: executable ?? currentExecutable(), log: log)
+            // A worker that died (killed, crashed) leaves its run `running`: finish it here.
+            let orphaned = try store.recoverStaleRuns()
+            if !orphaned.isEmpty && StopRequest.requested == 0 {
+                log("\(orphaned.count) run(s) left by a worker that ended early; running them here")
+                try workLoop(store: store, experiments: names, threads: 1, showProgress: false, log: log)
+            }
         }
-        return Summary(counts: try store.statusCounts(experiment: spec.name), recovered: recovered)
+        var counts: [RunStatus: Int] = [:]
+        for name in names { counts.merge(try store.statusCounts(experiment: name), uniquingKeysWith: +) }
+        return Summary(counts: counts, recovered: recovered)
     }
 
     /// Claims and executes runs of `experiment` until none is left or a stop is requested.
-    public static func workLoop(store: ResultsStore, experiment: String?, threads: Int?, showProgress: Bool,
+    public static func workLoop(store: ResultsStore, experiments: [String]?, threads: Int?, showProgress: Bool,
                                 log: (String) -> Void) throws {
         while StopRequest.requested == 0 {
             let env = RunEnvironment.current(blasThreads: threads ?? 1)
-            guard let run = try store.claimNext(experiment: experiment, environment: env) else { break }
+            guard let run = try store.claimNext(experiments: experiments, environment: env) else { break }
             let t0 = Date()
             let status = RunExecutor.execute(run, store: store, showProgress: showProgress)
-            log("run \(run.id) (point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+            log("run \(run.id) (\(run.experiment), point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         }
     }
 
-    static func spawnWorkers(_ n: Int, store: ResultsStore, experiment: String, executable: String, log: (String) -> Void) throws {
+    static func spawnWorkers(_ n: Int, store: ResultsStore, experiments: [String], executable: String, log: (String) -> Void) throws {
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = "1"
         var children: [Process] = []
         for _ in 0..<n {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ["sweep", "worker", "--db", store.path, "--experiment", experiment]
+            p.arguments = ["sweep", "worker", "--db", store.path] + experiments.flatMap { ["--experiment", $0] }
             p.environment = env
             try p.run()
             children.append(p)

@@ -83,3 +83,16 @@ public enum Clock {
     }
     public static func seconds() -> Double { Double(nanoseconds()) * 1e-9 }
 }
+
+/// Allocation policy for training processes.
+public enum Allocation {
+    /// Training allocates the same large temporaries every step. glibc maps and unmaps blocks
+    /// above 128 KiB on every allocation by default, which costs page faults in the kernel (a third
+    /// of a small network's step time measured here); keeping them on the heap avoids that.
+    public static func keepLargeBlocksOnHeap() {
+        #if os(Linux)
+        mallopt(M_MMAP_THRESHOLD, 64 << 20)
+        mallopt(M_TRIM_THRESHOLD, 256 << 20)
+        #endif
+    }
+}

@@ -1,3 +1,5 @@
 import SymLabCLI
+import SymLabNumerics
 
+Allocation.keepLargeBlocksOnHeap()
 SymLab.main()

@@ -161,6 +161,9 @@ func controlTargetValues() throws {
     #expect(auto.evaluate(.dense(x)).scalars == [0, 2])          // (1 − 1 − 1 + 1)/2, 4/2
     // K₄ at p = ½: every degree is 3, μ = 1.5, v = 0.75: 4·(2.25 − 0.75)/(0.75·2) = 4.
     let complete = Tensor<Double>(shape: [1, 4, 4], scalars: (0..<16).map { $0 / 4 == $0 % 4 ? 0 : 1 })
-    let moment = DegreeMomentTarget(nodes: 4, p: 0.5)
+    let moment = DegreeMomentTarget(nodes: 4, p: 0.5, moment: 2)
     #expect(moment.evaluate(.graphs(GraphBatch(adjacency: complete))).scalars == [4])
+    // Edge count: K₄ has 6 edges, E|E| = 3, sd = √(6/4): (12 − 6)/(2·√1.5) = √6.
+    let edges = DegreeMomentTarget(nodes: 4, p: 0.5, moment: 1)
+    #expect(Swift.abs(edges.evaluate(.graphs(GraphBatch(adjacency: complete))).scalar - 6.0.squareRoot()) < 1e-12)
 }
