@@ -51,7 +51,8 @@ public struct ExperimentResults: Sendable {
 /// A mean ± std band as a ``Series``.
 public func bandSeries(_ title: String, _ c: (steps: [Double], mean: [Double], std: [Double]), colour: Int, dashed: Bool = false,
                        floor: Double? = nil) -> Series {
-    let lo = zip(c.mean, c.std).map { m, s in floor.map { Swift.max(m - s, $0) } ?? (m - s) }
+    // On log axes mean − std can be ≤ 0: there the band stops a decade below the mean.
+    let lo = zip(c.mean, c.std).map { m, s in floor != nil ? Swift.max(m - s, m / 10, floor!) : (m - s) }
     let hi = zip(c.mean, c.std).map { $0 + $1 }
     return Series(title: title, x: c.steps, y: c.mean, lower: lo, upper: hi, dashed: dashed, colour: colour)
 }
