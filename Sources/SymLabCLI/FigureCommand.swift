@@ -3,6 +3,20 @@ import Foundation
 import SymLabExperiments
 import SymLabReport
 
+/// Why the hard classes are shown at these sizes: the n-sweep's verdict, read from its summary
+/// when it has been run beside this figure, or how to get it.
+func sizeNote(outDirectory dir: String) -> String {
+    let sweep = (dir as NSString).deletingLastPathComponent + "/kiani-n-sweep/summary.txt"
+    var note = "Sizes: graphs of n = 16 nodes and sequences of length n = 32 (patterns of width 4), 500 training samples.\n"
+    if let text = try? String(contentsOfFile: sweep, encoding: .utf8) {
+        let verdicts = text.split(separator: "\n").filter { $0.contains("→ learnable") || $0.hasSuffix(":") && !$0.hasPrefix(" ") }
+        note += "kiani-n-sweep (\(sweep)) measured where learning stops at this budget:\n" + verdicts.joined(separator: "\n") + "\n"
+    } else {
+        note += "Run `symlab figure kiani-n-sweep` to measure where learning stops at this budget (its summary is then quoted here).\n"
+    }
+    return note
+}
+
 extension SymLab {
     /// `symlab figure NAME`: one command per figure of the reference papers.
     struct FigureCommand: ParsableCommand {
@@ -54,7 +68,10 @@ extension SymLab {
                 wall time: \(String(format: "%.0f", elapsed)) s with \(workers) worker(s)
 
                 """
-            let summary = header + summaryText + "\n"
+            var summary = header + summaryText + "\n"
+            if figure.name == "kiani-fig1" || figure.name == "kiani-fig3" {
+                summary += sizeNote(outDirectory: dir)
+            }
             try summary.write(toFile: dir + "/summary.txt", atomically: true, encoding: .utf8)
             print(summary)
             do {
