@@ -10,7 +10,7 @@ import RealModule
 /// LAPACK, in `Double+TensorScalar.swift` / `Float+TensorScalar.swift`) or once generically
 /// in a protocol extension that the compiler specializes for each conformance
 /// (`ElementwiseKernels.swift`). Callers pay one dynamic dispatch per *operation*, never per element.
-public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, CustomStringConvertible, ElementwiseKernels
+public protocol TensorScalar: BinaryFloatingPoint, Real, Sendable, CustomStringConvertible, SIMDScalar, ElementwiseKernels
 where Self.RawSignificand: FixedWidthInteger {
     /// "f64" or "f32": recorded with every run.
     static var precisionName: String { get }
