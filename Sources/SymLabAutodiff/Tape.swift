@@ -10,7 +10,8 @@ import SymLabNumerics
 /// is negligible next to the BLAS call inside.
 ///
 /// A tape is used for one forward/backward pass; ``reset()`` clears it for the next step while
-/// keeping its arrays' capacity.
+/// keeping its arrays' capacity. Call it when done with a tape: pullbacks may capture Variables,
+/// which refer to their tape, so a tape that is merely dropped can keep its tensors alive.
 public final class Tape<S: TensorScalar> {
     /// Maps the gradient of a node's value to the gradients of its inputs, in input order;
     /// `nil` for an input that needs none.
@@ -156,5 +157,7 @@ public func valueWithGradient<S>(at inputs: [Tensor<S>], of f: ([Variable<S>]) -
     let y = f(xs)
     tape.backward(y)
     let grads = zip(xs, inputs).map { tape.gradient(of: $0) ?? Tensor(shape: $1.shape) }
-    return (y.value.scalar, grads)
+    let value = y.value.scalar
+    tape.reset()
+    return (value, grads)
 }

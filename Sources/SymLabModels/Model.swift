@@ -21,7 +21,9 @@ extension Model {
     /// Predictions without recording gradients (evaluation).
     public func predict(_ inputs: Inputs<Scalar>) -> Tensor<Scalar> {
         let tape = Tape<Scalar>()
-        return forward(inputs, on: tape).value
+        let out = forward(inputs, on: tape).value
+        tape.reset()   // pullbacks may hold Variables, which hold the tape: break the cycle
+        return out
     }
 }
 

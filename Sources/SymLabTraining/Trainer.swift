@@ -97,6 +97,7 @@ public final class Trainer<S: TensorScalar> {
         var lastFinite: Double? = nil
         var bestValidation = Double.infinity, bestSnapshot: Tensor<S>? = nil, sinceBest = 0
         let tape = Tape<S>()
+        defer { tape.reset() }   // break Variable ↔ tape cycles so nothing outlives the run
         var result = TrainingResult(status: .running, stepsCompleted: 0, metrics: [:])
         let progress = showProgress ? ProgressBar(total: config.steps) : nil
 
