@@ -58,13 +58,7 @@ public struct CyclicPatternParityClass: RegisteredFunctionClass {
     }
 
     public func checkDefiningProperty(rng: inout RandomStream) -> PropertyReport {
-        let t = drawPatternTarget(rng: &rng)
-        let x = t.sampleInputs(count: 2000, rng: &rng).dense
-        let y = t.evaluate(.dense(x))
-        var r = PropertyReport(property: "labels are invariant under cyclic shifts of x")
-        booleanInvarianceCheck(&r, target: t, group: CyclicGroup(n), inputs: x, labels: y, rng: &rng)
-        momentChecks(&r, labels: y, documented: nil)
-        return r
+        cyclicInvarianceReport(drawPatternTarget(rng: &rng), n: n, rng: &rng)
     }
 }
 
@@ -136,13 +130,7 @@ public struct CyclicFrameParityClass: RegisteredFunctionClass {
     }
 
     public func checkDefiningProperty(rng: inout RandomStream) -> PropertyReport {
-        let t = drawTarget(rng: &rng)
-        let x = t.sampleInputs(count: 2000, rng: &rng).dense
-        let y = t.evaluate(.dense(x))
-        var r = PropertyReport(property: "labels are invariant under cyclic shifts of x")
-        booleanInvarianceCheck(&r, target: t, group: CyclicGroup(n), inputs: x, labels: y, rng: &rng)
-        momentChecks(&r, labels: y, documented: nil)
-        return r
+        cyclicInvarianceReport(drawTarget(rng: &rng), n: n, rng: &rng)
     }
 }
 
@@ -235,4 +223,15 @@ public struct OrbitLabellingTarget: Target {
     public func evaluate(_ inputs: Inputs<Double>) -> Tensor<Double> {
         Tensor(packRows(inputs.dense).map { label(canonical: group.canonicalBits($0)) })
     }
+}
+
+/// The defining-property check shared by the C_n Boolean classes: exact invariance of a drawn
+/// target's labels under cyclic shifts of 2000 uniform inputs, plus their moments.
+func cyclicInvarianceReport(_ t: any Target, n: Int, rng: inout RandomStream) -> PropertyReport {
+    let x = t.sampleInputs(count: 2000, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    var r = PropertyReport(property: "labels are invariant under cyclic shifts of x")
+    booleanInvarianceCheck(&r, target: t, group: CyclicGroup(n), inputs: x, labels: y, rng: &rng)
+    momentChecks(&r, labels: y, documented: nil)
+    return r
 }
