@@ -50,11 +50,15 @@ let package = Package(
         .target(name: "SymLabKernels", dependencies: ["SymLabModels"]),
         /// The trainer: GD/SGD, curves, early stopping, the divergence guard.
         .target(name: "SymLabTraining", dependencies: ["SymLabModels", "SymLabOptim"]),
+        /// The feature-learning side: the papers' training schemes (one-step, layer-wise), their
+        /// diagnostics and sample-complexity fits, networks and kernels on the same data.
+        .target(name: "SymLabFeatureLearning", dependencies: ["SymLabTraining", "SymLabKernels"]),
         /// Experiment specs (YAML), the SQLite results store, runs, sweeps and the paper figures.
         .target(
             name: "SymLabExperiments",
             dependencies: [
                 "SymLabTraining",
+                "SymLabFeatureLearning",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
@@ -68,7 +72,7 @@ let package = Package(
         .target(
             name: "SymLabCLI",
             dependencies: [
-                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabKernels", "SymLabTheory", "SymLabTraining", "SymLabExperiments", "SymLabReport",
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabKernels", "SymLabFeatureLearning", "SymLabTheory", "SymLabTraining", "SymLabExperiments", "SymLabReport",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
