@@ -23,7 +23,14 @@ demo: build
 	@echo "Plot:    results/kiani-fig1/kiani-fig1.png (and .svg)"
 	@echo "Summary: results/kiani-fig1/summary.txt"
 
+## Benchmarks (not part of `make test`): training steps of the papers' networks next to PyTorch
+## and JAX on the CPU (installed once into $(BENCH_VENV) from a CPU-only torch wheel, never the
+## ~5 GB CUDA build), sweep throughput on 1 vs 2 worker processes, GEMM and framework overhead.
+BENCH_VENV := .venv-bench
 bench: build
+	bench/peers/setup-venv.sh $(BENCH_VENV)
+	$(SYMLAB) bench steps --peers --python $(BENCH_VENV)/bin/python --json results/bench/steps.jsonl
+	$(SYMLAB) bench sweep
 	$(SYMLAB) bench core
 
 clean:
