@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(name: "SymLabModelsTests", dependencies: ["SymLabModels", "SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabKernelsTests", dependencies: ["SymLabKernels", "SymLabTestSupport"]),
         .testTarget(name: "SymLabTrainingTests", dependencies: ["SymLabTraining", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabFeatureLearningTests", dependencies: ["SymLabFeatureLearning", "SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabExperimentsTests", dependencies: ["SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
         .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", "SymLabExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,5 +1,14 @@
+import SymLabFunctionClasses
+import SymLabFeatureLearning
 import SymLabOptim
 import SymLabTraining
+
+/// The `scheme:` section of a spec: a training scheme of the feature-learning side
+/// (``SchemeRegistry``) that replaces model, optimizer and training.
+public struct SchemeConfig: Sendable, Equatable {
+    public var name: String
+    public var options: [String: String]
+}
 
 /// The optimizer section of a spec.
 public struct OptimizerConfig: Sendable, Equatable {
@@ -51,6 +60,9 @@ public struct RunConfig: Sendable, Equatable {
     public var modelOptions: [String: String]
     public var optimizer: OptimizerConfig
     public var training: TrainingConfig
+    /// A feature-learning scheme; when set, model, optimizer and training are absent (and the
+    /// three fields above hold unused defaults).
+    public var scheme: SchemeConfig?
     /// "f64" (default) or "f32".
     public var precision: String
     /// BLAS threads for this run.
@@ -58,7 +70,7 @@ public struct RunConfig: Sendable, Equatable {
     /// The resolved tree, stored as JSON with the run.
     public var tree: SpecValue
 
-    public static let topLevelKeys = ["name", "description", "data", "model", "optimizer", "training", "precision", "threads", "seeds", "sweep"]
+    public static let topLevelKeys = ["name", "description", "data", "model", "optimizer", "training", "precision", "threads", "seeds", "sweep", "scheme"]
 
     /// Reads and checks a point's tree (seeds and sweep are handled by ``ExperimentSpec``).
     public init(tree: SpecValue, file: String) throws {
@@ -80,6 +92,27 @@ public struct RunConfig: Sendable, Equatable {
         nTrain = try data.int("n_train", range: 1...100_000_000)
         nValidation = try data.int("n_val", default: 0, range: 0...100_000_000)
         nTest = try data.int("n_test", range: 1...100_000_000)
+
+        if top.map["scheme"] != nil {
+            let sc = try top.child("scheme")
+            try sc.allowOnly(["name", "options"])
+            for k in ["model", "optimizer", "training"] where top.map[k] != nil {
+                throw top.fail(k, "a spec with a scheme: section has no \(k): section (the scheme's options set its network and training)")
+            }
+            guard precision == "f64" else { throw top.fail("precision", "schemes run in f64 only, got '\(precision)'") }
+            let config = SchemeConfig(name: try sc.string("name"), options: try sc.options("options"))
+            do { _ = try SchemeRegistry.make(config.name, options: config.options) }
+            catch let e as SchemeError { throw sc.fail("name", e.description) }
+            catch let e as FunctionClassError { throw sc.fail("options", e.description) }
+            scheme = config
+            modelName = ""
+            modelOptions = [:]
+            optimizer = OptimizerConfig(name: "sgd", learningRate: 0, weightDecay: 0, momentum: 0, learningRateLogUniformFactor: nil,
+                                        schedule: "constant", warmupSteps: 0, stepEvery: 1, stepFactor: 1)
+            training = TrainingConfig(steps: 1)
+            return
+        }
+        scheme = nil
 
         let model = try top.child("model")
         try model.allowOnly(["name", "options"])

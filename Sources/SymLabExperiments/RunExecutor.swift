@@ -1,4 +1,5 @@
 import Foundation
+import SymLabFeatureLearning
 import SymLabFunctionClasses
 import SymLabModels
 import SymLabNumerics
@@ -49,18 +50,25 @@ public enum RunExecutor {
             let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "run \(run.id)")
             BLAS.setThreads(config.threads)
             let observer = StoreObserver(store: store, runID: run.id)
-            let result: TrainingResult
-            switch config.precision {
-            case "f32": result = try train(Float.self, config: config, run: run, observer: observer, showProgress: showProgress)
-            default: result = try train(Double.self, config: config, run: run, observer: observer, showProgress: showProgress)
+            if let scheme = config.scheme {
+                let r = try runScheme(scheme, config: config, run: run, observer: observer)
+                var status = r.status, message = r.message
+                if let e = observer.writeError { status = .failed; message = "could not write results: \(e)" }
+                outcome = (status, message, r.metrics, r.steps, nil, nil)
+            } else {
+                let result: TrainingResult
+                switch config.precision {
+                case "f32": result = try train(Float.self, config: config, run: run, observer: observer, showProgress: showProgress)
+                default: result = try train(Double.self, config: config, run: run, observer: observer, showProgress: showProgress)
+                }
+                var status = result.status
+                var message = result.message
+                if let e = observer.writeError {
+                    status = .failed
+                    message = "could not write results: \(e)"
+                }
+                outcome = (status, message, result.metrics, result.stepsCompleted, result.divergedAtStep, result.lastFiniteLoss)
             }
-            var status = result.status
-            var message = result.message
-            if let e = observer.writeError {
-                status = .failed
-                message = "could not write results: \(e)"
-            }
-            outcome = (status, message, result.metrics, result.stepsCompleted, result.divergedAtStep, result.lastFiniteLoss)
         } catch {
             outcome = (.failed, "\(error)", [:], nil, nil, nil)
         }
@@ -97,5 +105,30 @@ public enum RunExecutor {
         result.metrics["parameters"] = Double(model.parameters.count)
         result.metrics["train_label_variance"] = data.train.labelVariance
         return result
+    }
+
+    /// A feature-learning scheme as a sweep point: the data of `FunctionClass.splits(seed:)` (so
+    /// schemes and the hardness path see the same data for the same seed), the scheme's own
+    /// randomness from `(seed, point id)`, its curves and metrics into the store.
+    static func runScheme(_ spec: SchemeConfig, config: RunConfig, run: RunRecord, observer: StoreObserver) throws
+        -> (status: RunStatus, message: String?, metrics: [String: Double], steps: Int) {
+        let functionClass = try FunctionClassRegistry.make(config.dataClass, options: config.dataOptions)
+        let scheme = try SchemeRegistry.make(spec.name, options: spec.options)
+        let root = RandomStream(seed: UInt64(run.seed), stream: UInt64(run.pointID, radix: 16) ?? 0)
+        let context = SchemeContext.make(functionClass, nTrain: config.nTrain, nValidation: config.nValidation, nTest: config.nTest,
+                                         seed: UInt64(run.seed), rng: root.substream(5), observer: observer)
+        let outcome = try scheme.run(context)
+        if !outcome.curves.isEmpty { observer.record(outcome.curves) }
+        var metrics = outcome.metrics
+        metrics["train_label_variance"] = context.train.labelMoments.variance
+        let steps = outcome.curves.map(\.step).max() ?? 0
+        var status = outcome.status, message = outcome.message
+        let bad = metrics.filter { !$0.value.isFinite }.map(\.key).sorted()
+        if status == .done, !bad.isEmpty {
+            // Figures list such runs instead of averaging them in.
+            status = .diverged
+            message = "scheme \(spec.name) produced non-finite metrics: \(bad.joined(separator: ", "))"
+        }
+        return (status, message, metrics, Swift.max(steps, observer.stepsCompleted))
     }
 }

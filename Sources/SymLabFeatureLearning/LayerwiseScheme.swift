@@ -1,0 +1,110 @@
+import Foundation
+import SymLabFunctionClasses
+import SymLabKernels
+import SymLabNumerics
+
+/// The three-layer layer-wise scheme of Nichani–Damian–Lee (2023) and Wang–Nichani–Lee (2024)
+/// for hierarchical targets h = g∘p (research note §2, §3, §6B):
+/// - stage 1 (the inner feature): the first layer V stays random; the scalar bottleneck
+///   u·σ₁(Vx) is trained to convergence with weight decay, i.e. ridge regression of y on the m₁
+///   random features σ₁(v·x) = (v·x)^k, v uniform on the sphere, using the first `split` of the
+///   training split. Its prediction φ(x) is the learned feature (≈ E[g′(p)]·p for p close to
+///   Gaussian, the degree-≤k projection of h);
+/// - stage 2 (the outer link): on the remaining training samples, ridge on `width` random ReLU
+///   features relu(a·z + b) of the standardised feature z, a ~ N(0, 1), b ~ U(−3, 3).
+/// Both ridges are tuned on the validation split. Reports the test loss and |corr(φ, p)| on the
+/// test split (for hierarchical and single-index targets).
+public struct LayerwiseScheme: TrainingScheme {
+    public static let schemeName = "layerwise"
+    public static let summary = "three-layer layer-wise (Nichani et al.; Wang et al.): ridge on random (v·x)^k features learns p, then random ReLU features of it"
+    public static let optionDocs = [
+        OptionDoc("power", "2", "k: σ₁(z) = z^k, the degree of the inner feature p"),
+        OptionDoc("features", "0", "m₁ random features in stage 1 (0: d(d+1) for k = 2, 2d for k = 1, d³/3 for k = 3)"),
+        OptionDoc("width", "500", "random ReLU features of the learned feature in stage 2"),
+        OptionDoc("split", "0.5", "fraction of the training split used by stage 1"),
+    ]
+    public let power: Int, features: Int, width: Int, split: Double
+
+    public init(options: [String: String]) throws {
+        var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
+        power = try o.int("power", default: 2, range: 1...4)
+        features = try o.int("features", default: 0, range: 0...100_000)
+        width = try o.int("width", default: 500, range: 1...100_000)
+        split = try o.double("split", default: 0.5, in: Interval(0, 1, lowerOpen: true, upperOpen: true))
+        try o.finish()
+    }
+
+    public func featureCount(d: Int) -> Int {
+        if features > 0 { return features }
+        switch power {
+        case 1: return 2 * d
+        case 2: return d * (d + 1)
+        default: return Swift.max(d * d * d / 3, 1)
+        }
+    }
+
+    public func run(_ c: SchemeContext) throws -> SchemeResult {
+        let name = Self.schemeName
+        let x = try c.matrix(c.train, scheme: name)
+        let n = x.shape[0], d = x.shape[1]
+        let n1 = Int((Double(n) * split).rounded())
+        guard n1 >= 1, n - n1 >= 1 else {
+            throw SchemeError.failed(scheme: name, reason: "n_train = \(n) with split \(split) leaves a stage without samples")
+        }
+        let y = c.train.labels
+        let x1 = x.rows(0..<n1).copy(), y1 = y.rows(0..<n1).copy()
+        let x2 = x.rows(n1..<n).copy(), y2 = y.rows(n1..<n).copy()
+        let xv = try c.matrix(c.validation, scheme: name), xt = try c.matrix(c.test, scheme: name)
+
+        // Stage 1: random features (v·x)^k, v uniform on the sphere.
+        var rng = c.rng.substream(1)
+        let m1 = featureCount(d: d)
+        var v: Tensor<Double> = rng.normal([m1, d])
+        v = v / v.map(.square).sum(axes: [1], keepDims: true).map(.sqrt)
+        let act: UnaryOp = power == 1 ? .affine(scale: 1, shift: 0) : .power(Double(power))
+        func inner(_ xs: Tensor<Double>) -> Tensor<Double> { Tensor.matmul(xs, v, transposeB: true).map(act) }
+        let stage1 = try FeatureRidge(features: inner(x1), labels: y1, validationFeatures: inner(xv), validationLabels: c.validation.labels)
+        func feature(_ xs: Tensor<Double>) -> Tensor<Double> { stage1.predict(inner(xs)) }
+
+        // Stage 2: random ReLU features of the standardised learned feature.
+        let f2 = feature(x2)
+        let mean = f2.mean().scalar
+        let sd = populationVariance(f2).squareRoot()
+        guard sd > 0, sd.isFinite else {
+            throw SchemeError.failed(scheme: name, reason: "the learned feature is constant on the stage-2 samples (stage 1 learned nothing)")
+        }
+        let a: Tensor<Double> = rng.normal([1, width])
+        let b: Tensor<Double> = rng.uniform([width], -3, 3)
+        func outer(_ f: Tensor<Double>) -> Tensor<Double> {
+            (Tensor.matmul(((f - mean) / sd).reshaped([-1, 1]), a) + b).map(.relu)
+        }
+        let fv = feature(xv), ft = feature(xt)
+        let stage2 = try FeatureRidge(features: outer(f2), labels: y2, validationFeatures: outer(fv), validationLabels: c.validation.labels)
+        let pred = stage2.predict(outer(ft))
+
+        var metrics: [String: Double] = [
+            SchemeMetric.testLossNormalized: Diagnostics.normalizedLoss(predictions: pred, labels: c.test.cleanLabels),
+            SchemeMetric.testMSE: meanSquaredError(pred, c.test.cleanLabels),
+            SchemeMetric.testLabelVariance: populationVariance(c.test.cleanLabels),
+            SchemeMetric.ridge: stage2.ridge,
+            "stage1_ridge": stage1.ridge,
+            "stage1_features": Double(m1),
+            // The feature alone, as a predictor of h: the loss of a learner that captures only
+            // the degree-≤k part (the kernel plateau 1 − E[g′(p)]²/E[g(p)²] for h = g∘p).
+            "stage1_test_loss_normalized": Diagnostics.normalizedLoss(predictions: ft, labels: c.test.cleanLabels),
+        ]
+        if let p = hiddenFeature(c.target, xt) {
+            metrics[SchemeMetric.featureCorrelation] = Swift.abs(Diagnostics.correlation(ft, p))
+        }
+        return SchemeResult(metrics: metrics)
+    }
+}
+
+/// The hidden feature p(x) of a hierarchical target, or u·x of a single-index target.
+public func hiddenFeature(_ target: any Target, _ x: Tensor<Double>) -> Tensor<Double>? {
+    if let h = target as? HierarchicalTarget { return h.feature(x) }
+    if let t = target as? IndexTarget, t.projection.shape[0] == 1, t.spike == nil {
+        return Tensor.matvec(x, t.projection.reshaped([t.d]))
+    }
+    return nil
+}

@@ -1,0 +1,117 @@
+import Foundation
+import SymLabNumerics
+
+/// Sample-complexity sweeps (research note §6): for each dimension d, losses at sample sizes n on
+/// a geometric grid over several seeds → n*(d), the smallest n at which the loss reaches τ, then
+/// the exponent of n* ∝ d^α by least squares on log–log, with a seeded bootstrap interval.
+public enum SampleComplexity {
+    /// One measured loss.
+    public struct Observation: Sendable, Equatable {
+        public var d: Double, n: Double, seed: Int, loss: Double
+        public init(d: Double, n: Double, seed: Int, loss: Double) { self.d = d; self.n = n; self.seed = seed; self.loss = loss }
+    }
+
+    /// The smallest n at which a loss curve reaches `tau`: the first grid point with loss ≤ τ,
+    /// interpolated linearly in log n against the loss between it and the point before (so n*
+    /// does not jump by whole grid factors). nil when no point reaches τ; the first n when it
+    /// already does. Non-finite losses count as not reaching τ.
+    public static func threshold(n: [Double], loss: [Double], tau: Double) -> Double? {
+        precondition(n.count == loss.count, "SampleComplexity.threshold: \(n.count) sizes, \(loss.count) losses")
+        let order = n.indices.sorted { n[$0] < n[$1] }
+        for (k, i) in order.enumerated() where loss[i].isFinite && loss[i] <= tau {
+            guard k > 0 else { return n[i] }
+            let j = order[k - 1]
+            guard loss[j].isFinite, loss[j] > loss[i] else { return n[i] }
+            let t = (loss[j] - tau) / (loss[j] - loss[i])
+            return Foundation.exp(Foundation.log(n[j]) + t * (Foundation.log(n[i]) - Foundation.log(n[j])))
+        }
+        return nil
+    }
+
+    /// Least-squares slope and intercept of y on x.
+    public static func linearFit(x: [Double], y: [Double]) -> (slope: Double, intercept: Double) {
+        precondition(x.count == y.count && x.count >= 2, "SampleComplexity.linearFit: need ≥ 2 points, got \(x.count)")
+        let n = Double(x.count)
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0
+        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx) }
+        let slope = sxx > 0 ? sxy / sxx : .nan
+        return (slope, my - slope * mx)
+    }
+
+    /// n*(d) for every d from the median loss over seeds at each (d, n).
+    public static func thresholds(_ obs: [Observation], tau: Double) -> [(d: Double, nStar: Double?)] {
+        let ds = Array(Set(obs.map(\.d))).sorted()
+        return ds.map { d in
+            let sub = obs.filter { $0.d == d }
+            let ns = Array(Set(sub.map(\.n))).sorted()
+            let med = ns.map { n in median(sub.filter { $0.n == n }.map(\.loss)) }
+            return (d, threshold(n: ns, loss: med, tau: tau))
+        }
+    }
+
+    /// The fitted exponent α of n* ∝ d^α with a bootstrap interval.
+    public struct ExponentFit: Sendable {
+        public var tau: Double
+        /// n*(d) from all seeds (nil: τ not reached at that d).
+        public var thresholds: [(d: Double, nStar: Double?)]
+        public var exponent: Double
+        public var intercept: Double
+        /// The central `level` bootstrap interval of the exponent.
+        public var lower: Double, upper: Double
+        public var level: Double
+        /// Resamples in which every d reached τ (the others give no exponent and are left out).
+        public var usableResamples: Int, resamples: Int
+    }
+
+    /// Fits α on the d at which τ is reached (at least two needed, else nil). The bootstrap
+    /// resamples seeds with replacement within each d (seeds are the independent unit: one seed
+    /// is one data set), recomputes the median curves, n*(d) and α, and takes percentiles.
+    /// `seed` drives the bootstrap's own ``RandomStream``, so the interval is reproducible.
+    public static func fitExponent(_ obs: [Observation], tau: Double, resamples: Int = 1000, level: Double = 0.95,
+                                   seed: UInt64 = 0) -> ExponentFit? {
+        let base = thresholds(obs, tau: tau)
+        let reached = base.compactMap { t in t.nStar.map { (t.d, $0) } }
+        guard reached.count >= 2 else { return nil }
+        let fit = linearFit(x: reached.map { Foundation.log($0.0) }, y: reached.map { Foundation.log($0.1) })
+        let usedDs = reached.map(\.0)
+        var rng = RandomStream(seed: seed, stream: 0x426F_6F74)
+        var slopes: [Double] = []
+        for _ in 0..<resamples {
+            var sample: [Observation] = []
+            for d in usedDs {
+                let sub = obs.filter { $0.d == d }
+                let seeds = Array(Set(sub.map(\.seed))).sorted()
+                for k in 0..<seeds.count {
+                    let s = seeds[rng.int(below: seeds.count)]
+                    // A resampled seed gets a new label so a seed drawn twice counts twice.
+                    sample += sub.filter { $0.seed == s }.map { Observation(d: $0.d, n: $0.n, seed: k, loss: $0.loss) }
+                }
+            }
+            let t = thresholds(sample, tau: tau)
+            guard t.allSatisfy({ $0.nStar != nil }) else { continue }
+            slopes.append(linearFit(x: t.map { Foundation.log($0.d) }, y: t.map { Foundation.log($0.nStar!) }).slope)
+        }
+        slopes.sort()
+        let lo = quantile(slopes, (1 - level) / 2), hi = quantile(slopes, 1 - (1 - level) / 2)
+        return ExponentFit(tau: tau, thresholds: base, exponent: fit.slope, intercept: fit.intercept, lower: lo, upper: hi,
+                           level: level, usableResamples: slopes.count, resamples: resamples)
+    }
+
+    /// Median (mean of the two middle values for an even count); NaN for none. Non-finite
+    /// losses sort last (a diverged run counts as a bad loss, not as a missing one).
+    public static func median(_ v: [Double]) -> Double {
+        guard !v.isEmpty else { return .nan }
+        let s = v.map { $0.isFinite ? $0 : .infinity }.sorted()
+        let m = s.count / 2
+        return s.count % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2
+    }
+
+    /// Linear-interpolated quantile of sorted values; NaN for none.
+    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let pos = q * Double(sorted.count - 1)
+        let i = Int(pos.rounded(.down)), f = pos - Double(i)
+        return i + 1 < sorted.count ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[i]
+    }
+}

@@ -1,0 +1,169 @@
+import SymLabFunctionClasses
+import SymLabNumerics
+import SymLabTraining
+
+/// A training scheme of the feature-learning papers (one large step, layer-wise, joint Adam, a
+/// kernel baseline, online SGD, …): options in, a data set of one target in, named scalar
+/// metrics and optional curves out. Schemes run in Double (the kernel baselines are Double-only).
+///
+/// Register a scheme by adding its type to ``SchemeRegistry/types`` (one line). The options are
+/// the same `key=value` strings as the function classes', read with ``OptionReader`` (class name
+/// `"scheme NAME"`), so an unknown or out-of-range option is an error naming the scheme and key.
+public protocol TrainingScheme: Sendable {
+    /// The registry name used in specs (`scheme: {name: ...}`).
+    static var schemeName: String { get }
+    /// One line: what the scheme does and which paper it follows.
+    static var summary: String { get }
+    static var optionDocs: [OptionDoc] { get }
+    /// Validates every option; must be cheap (specs are checked by building their schemes).
+    init(options: [String: String]) throws
+    func run(_ context: SchemeContext) throws -> SchemeResult
+}
+
+/// A scheme could not be built or run.
+public enum SchemeError: Error, CustomStringConvertible, Equatable {
+    case unknownScheme(name: String, known: [String])
+    /// The data do not fit the scheme (graph inputs, a target without the structure a diagnostic needs, …).
+    case unsupportedData(scheme: String, reason: String)
+    /// A numerical step failed (a factorisation, an empty split).
+    case failed(scheme: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownScheme(name, known): "unknown training scheme '\(name)'; the schemes are \(known.joined(separator: ", "))"
+        case let .unsupportedData(s, reason): "scheme \(s): \(reason)"
+        case let .failed(s, reason): "scheme \(s): \(reason)"
+        }
+    }
+}
+
+/// Names of the metrics schemes report, so figures and sweeps read the same keys.
+public enum SchemeMetric {
+    /// Test MSE / Var(test labels): 1 is the constant predictor.
+    public static let testLossNormalized = "test_loss_normalized"
+    public static let testMSE = "test_mse"
+    public static let trainMSE = "train_mse"
+    public static let validationMSE = "validation_mse"
+    public static let testLabelVariance = "test_label_variance"
+    /// Mean over neurons of ‖P_U w‖/‖w‖ (first-layer rows against the target's relevant subspace).
+    public static let alignment = "alignment"
+    /// The same at initialisation, for comparison.
+    public static let alignmentInit = "alignment_init"
+    /// |corr(learned feature, p)| on the test set (hierarchical targets).
+    public static let featureCorrelation = "feature_correlation"
+    /// The chosen (relative) ridge of the head.
+    public static let ridge = "ridge"
+    /// Largest singular values of W₁ − W₀, and the ratio of the first two.
+    public static func singularValue(_ i: Int) -> String { "singular_value_\(i)" }
+    public static let singularRatio = "singular_ratio"
+    /// |cos| between the top right-singular vector of W₁ − W₀ and the target direction (r = 1).
+    public static let spikeAlignment = "spike_alignment"
+}
+
+/// What a scheme sees of one run: the function class, the drawn target, the spec's three splits,
+/// fresh samples on demand, its own random stream and the run's observer.
+///
+/// Randomness: the target and the three splits are those of `FunctionClass.splits(seed:)`
+/// (substreams 0–3 of `RandomStream(seed:)`), so every scheme and point with the same data
+/// config and seed sees the same data (paired comparisons with the kernel baselines). Fresh
+/// samples come from substreams 16 + k of the same root. ``rng`` differs between sweep points.
+public struct SchemeContext {
+    public let functionClass: any FunctionClass
+    public let target: any Target
+    public let train: Dataset<Double>
+    public let validation: Dataset<Double>
+    public let test: Dataset<Double>
+    public let seed: UInt64
+    /// Initialisation and other scheme randomness; take substreams of it.
+    public let rng: RandomStream
+    /// Curves as they are computed, and the stop request (SIGTERM / Slurm's USR1); may be nil.
+    public let observer: (any TrainingObserver)?
+    let dataRoot: RandomStream
+
+    public init(functionClass: any FunctionClass, target: any Target, train: Dataset<Double>, validation: Dataset<Double>,
+                test: Dataset<Double>, seed: UInt64, rng: RandomStream, observer: (any TrainingObserver)? = nil) {
+        self.functionClass = functionClass; self.target = target
+        self.train = train; self.validation = validation; self.test = test
+        self.seed = seed; self.rng = rng; self.observer = observer
+        dataRoot = RandomStream(seed: seed)
+    }
+
+    /// The context of `FunctionClass.splits(nTrain:nVal:nTest:seed:)`'s data (same target, same sets).
+    public static func make(_ functionClass: any FunctionClass, nTrain: Int, nValidation: Int, nTest: Int, seed: UInt64,
+                            rng: RandomStream, observer: (any TrainingObserver)? = nil) -> SchemeContext {
+        let root = RandomStream(seed: seed)
+        var targetRNG = root.substream(0)
+        let target = functionClass.drawTarget(rng: &targetRNG)
+        var r1 = root.substream(1), r2 = root.substream(2), r3 = root.substream(3)
+        return SchemeContext(functionClass: functionClass, target: target,
+                             train: functionClass.sample(count: nTrain, target: target, rng: &r1),
+                             validation: functionClass.sample(count: nValidation, target: target, rng: &r2),
+                             test: functionClass.sample(count: nTest, target: target, rng: &r3),
+                             seed: seed, rng: rng, observer: observer)
+    }
+
+    /// `count` new samples of the run's target (label noise of the class included), from data
+    /// substream 16 + `stream`: stages that need fresh samples ask for distinct streams.
+    public func freshSamples(_ count: Int, stream: UInt64) -> Dataset<Double> {
+        freshSamples(count, of: target, stream: stream)
+    }
+
+    /// `count` new samples of another target of the same input distribution (transfer to g′).
+    public func freshSamples(_ count: Int, of other: any Target, stream: UInt64) -> Dataset<Double> {
+        var r = dataRoot.substream(16 &+ stream)
+        return functionClass.sample(count: count, target: other, rng: &r)
+    }
+
+    /// True when the run has been asked to stop (long loops check it and return `.interrupted`).
+    public var shouldStop: Bool { observer?.shouldStop ?? false }
+
+    /// The dense input matrix of a set, or a clear error for graph inputs.
+    public func matrix(_ d: Dataset<Double>, scheme: String) throws -> Tensor<Double> {
+        guard case .dense(let x) = d.inputs, x.rank == 2 else {
+            throw SchemeError.unsupportedData(scheme: scheme, reason: "needs vector inputs [N, d]; class \(functionClass.name) gives other inputs")
+        }
+        return x
+    }
+}
+
+/// The outcome of one scheme run.
+public struct SchemeResult: Sendable {
+    public var status: RunStatus
+    public var message: String?
+    public var metrics: [String: Double]
+    /// Curves to store with the run (e.g. loss vs step for joint training); `step` may be any
+    /// integer index the scheme documents.
+    public var curves: [CurvePoint]
+
+    public init(metrics: [String: Double], curves: [CurvePoint] = [], status: RunStatus = .done, message: String? = nil) {
+        self.metrics = metrics; self.curves = curves; self.status = status; self.message = message
+    }
+}
+
+/// Name → scheme, for specs (`scheme: {name: …, options: {…}}`) and the command line.
+public enum SchemeRegistry {
+    /// Every scheme. Add a new one here (one line).
+    public static let types: [any TrainingScheme.Type] = builtInSchemes + additionalSchemes
+
+    public static var names: [String] { types.map { $0.schemeName } }
+
+    public static func type(named name: String) throws -> any TrainingScheme.Type {
+        guard let t = types.first(where: { $0.schemeName == name }) else {
+            throw SchemeError.unknownScheme(name: name, known: names)
+        }
+        return t
+    }
+
+    /// Builds scheme `name` from its options (validated; unknown keys are errors).
+    public static func make(_ name: String, options: [String: String] = [:]) throws -> any TrainingScheme {
+        try type(named: name).init(options: options)
+    }
+
+    /// Every scheme with its summary and options, for `--help`.
+    public static var helpText: String {
+        types.map { t in
+            let opts = t.optionDocs.map { "      \($0.key)=\($0.defaultValue)  \($0.help)" }.joined(separator: "\n")
+            return "  \(t.schemeName): \(t.summary)\n\(opts)"
+        }.joined(separator: "\n")
+    }
+}
