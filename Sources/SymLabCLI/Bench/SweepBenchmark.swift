@@ -56,13 +56,14 @@ extension SymLab.Bench {
                 let path = dir + "/sweep-\(w)-workers.sqlite"
                 for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: path + suffix) }
                 let store = try ResultsStore(path: path)
+                let load = ForeignLoad()
                 let t0 = Clock.seconds()
                 let summary = try SweepRunner.run(spec, store: store, workers: w, log: { _ in })
                 let t = Clock.seconds() - t0
                 let done = summary.counts[.done] ?? 0
                 guard done == runs else { throw CommandFailure("the \(w)-worker sweep finished \(done) of \(runs) runs: \(summary) (database \(path))") }
                 times[w] = t
-                print("\(pad("\(w)", 3)) worker\(w == 1 ? " " : "s"): \(pad(fmt(t, 2), 7)) s  (\(fmt(Double(runs) / t, 2)) runs/s)")
+                print("\(pad("\(w)", 3)) worker\(w == 1 ? " " : "s"): \(pad(fmt(t, 2), 7)) s  (\(fmt(Double(runs) / t, 2)) runs/s; \(load.report))")
             }
             let speedup = times[1]! / times[workers]!
             print("speed-up \(workers) workers / 1: \(fmt(speedup, 2))× (target ≥ 1.8× on 2 idle cores)")
