@@ -1,6 +1,8 @@
 # SymmetryLab — the two set-up commands are `make demo` and `make test`.
 SWIFT ?= swift
 DEB_PACKAGES := libopenblas-dev liblapack-dev libsqlite3-dev gnuplot-nox
+# The report test opens an HTML report in headless Chromium.
+TEST_PACKAGES := chromium
 SYMLAB := .build/release/symlab
 
 .PHONY: deps build test demo bench clean
@@ -13,6 +15,7 @@ build: deps
 
 ## The test suite (release build: the numerics are tested as they run).
 test: deps
+	@scripts/ensure-deps.sh $(TEST_PACKAGES)
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 

@@ -89,6 +89,7 @@ let package = Package(
         .testTarget(name: "SymLabTrainingTests", dependencies: ["SymLabTraining", "SymLabTestSupport"]),
         .testTarget(name: "SymLabFeatureLearningTests", dependencies: ["SymLabFeatureLearning", "SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabExperimentsTests", dependencies: ["SymLabExperiments", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabReportTests", dependencies: ["SymLabReport", "SymLabExperiments", "SymLabTraining"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
         .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", "SymLabExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]

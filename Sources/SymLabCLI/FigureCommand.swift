@@ -74,11 +74,21 @@ extension SymLab {
             }
             try summary.write(toFile: dir + "/summary.txt", atomically: true, encoding: .utf8)
             print(summary)
+            var drawError: Error? = nil
             do {
                 let output = try Gnuplot.render(plot, in: dir)
                 print("plot: \(output.png) (and .svg); data: \(output.csv); gnuplot script: \(output.script); summary: \(dir)/summary.txt; database: \(store.path)")
             } catch {
-                throw CommandFailure("could not draw the plot: \(error) (data, summary and database are in \(dir))")
+                drawError = error
+            }
+            // The same report as `symlab report`, with this figure and its summary first.
+            let report = try HTMLReport.write(store: store, to: dir, title: figure.title,
+                                              lead: drawError == nil ? [ReportFigure(name: plot.name, caption: "\(figure.about).")] : [],
+                                              summary: summary, specsDirectory: dir + "/specs")
+            print("report: \(report.index)")
+            for w in report.warnings { FileHandle.standardError.write(Data("symlab: figure not drawn: \(w)\n".utf8)) }
+            if let drawError {
+                throw CommandFailure("could not draw the plot: \(drawError) (data, summary, report and database are in \(dir))")
             }
         }
     }

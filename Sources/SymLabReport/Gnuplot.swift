@@ -57,6 +57,8 @@ public enum Gnuplot {
                 panel.logX ? "  set logscale x" : "  unset logscale x",
                 panel.logY ? "  set logscale y" : "  unset logscale y",
                 panel.logY ? "  set format y '10^{%L}'" : "  set format y '%g'",
+                // Headroom above the data for the key (top right), so that it hides no curve.
+                "  set offsets 0, 0, graph \(keyHeadroom(entries: panel.series.count + panel.references.count)), 0",
             ]
             lines.append("  plot " + items.joined(separator: ", \\\n       "))
             plots.append(lines.joined(separator: "\n"))
@@ -73,11 +75,14 @@ public enum Gnuplot {
               if (fmt eq "png") {
                 set terminal pngcairo size \(width),520 font 'DejaVu Sans,12' enhanced
                 set output '\(figure.name).png'
+                titlefont = ',14'
               } else {
-                set terminal svg size \(width),520 font 'DejaVu Sans,12' enhanced background '#ffffff'
+                # SVG sizes are pixels, pngcairo's are points (4/3 px): 16 px reads like the PNG's 12 pt.
+                set terminal svg size \(width),520 font 'DejaVu Sans,16' enhanced background '#ffffff'
                 set output '\(figure.name).svg'
+                titlefont = ',18'
               }
-              set multiplot layout 1,\(max(figure.panels.count, 1)) title '\(escape(figure.title))' font ',14'
+              set multiplot layout 1,\(max(figure.panels.count, 1)) title '\(escape(figure.title))' font titlefont
             \(plots.joined(separator: "\n"))
               unset multiplot
               set output
@@ -107,6 +112,13 @@ public enum Gnuplot {
         if p.terminationStatus != 0 {
             throw RenderError.gnuplotFailed(status: p.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// The top offset (a fraction of the data's range) that leaves room for a key of `entries`
+    /// lines, each about 5 % of the plot's height.
+    static func keyHeadroom(entries: Int) -> Double {
+        let key = 0.05 * Double(entries)
+        return (min(key / (1 - min(key, 0.5)), 1) * 100).rounded() / 100
     }
 
     static func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "NaN" }

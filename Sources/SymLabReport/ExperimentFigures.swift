@@ -1,0 +1,173 @@
+import Foundation
+import SymLabExperiments
+import SymLabTraining
+
+/// A figure the report draws for one experiment, with the sentence printed under it.
+public struct ExperimentFigure: Sendable {
+    public var figure: Figure
+    public var caption: String
+    public init(figure: Figure, caption: String) { self.figure = figure; self.caption = caption }
+}
+
+/// The figures of one experiment in a report, built from whatever the experiment stored: one
+/// panel per curve metric, final metrics against the numeric sweep axis, and the figures of
+/// ``builders``.
+///
+/// Conventions read from the final metrics: `label_variance` or `test_label_variance` (the test
+/// label variance) is drawn as a reference line on MSE panels, and so is a metric named
+/// `*_plateau` (e.g. a kernel's test MSE at this sample size); a metric named `*_normalized`
+/// (an error divided by the label variance) gets the line 1, the error of predicting the mean.
+public enum ExperimentFigures {
+    /// Builds figures for an experiment; returns none when it does not apply. The place to add
+    /// figures specific to some experiments (e.g. sample-complexity fits) without touching the
+    /// report: append a builder here.
+    public typealias Builder = @Sendable (ExperimentResults, ExperimentLayout) -> [ExperimentFigure]
+
+    public static let builders: [Builder] = [curves, finalMetrics]
+
+    public static func all(_ results: ExperimentResults, _ layout: ExperimentLayout) -> [ExperimentFigure] {
+        builders.flatMap { $0(results, layout) }
+    }
+
+    /// Final metrics that describe the set-up rather than the outcome: kept out of the plots of
+    /// outcomes (they stay in the tables).
+    static let bookkeeping: Set<String> = ["learning_rate", "parameters", "label_variance", "train_label_variance", "test_label_variance", "ridge"]
+
+    /// A quantity spanning two decades or more (`decades`), all positive, is shown on a log axis.
+    /// Sizes on the x axis (n, d: usually geometric grids) take one decade.
+    public static func spansDecades(_ values: [Double], decades: Double = 2) -> Bool {
+        let v = values.filter(\.isFinite)
+        guard let lo = v.min(), let hi = v.max(), lo > 0 else { return false }
+        return hi / lo >= Foundation.pow(10, decades)
+    }
+
+    static func axisLabel(_ metric: String) -> String {
+        switch metric {
+        case "mse": "mean squared error"
+        case "grad_norm": "gradient norm ‖∇L‖ (training batch)"
+        case "loss": "training loss"
+        default: metric.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+
+    static func splitOrder(_ s: String) -> Int { ["train": 0, "test": 1, "validation": 2][s] ?? 3 }
+
+    /// Reference lines of an MSE panel: the label variance and any `*_plateau` metric, each when
+    /// it is the same (within 10 %) at every point.
+    static func references(_ results: ExperimentResults, _ layout: ExperimentLayout) -> [ReferenceLine] {
+        let names = Set(results.metrics.values.flatMap(\.keys))
+        var out: [ReferenceLine] = []
+        for name in (["label_variance", "test_label_variance"] + names.filter { $0.hasSuffix("_plateau") }.sorted()) where names.contains(name) {
+            let perPoint = layout.points.map { SeedStatistics.final(results, runs: $0.runs, name).mean }.filter(\.isFinite)
+            guard let lo = perPoint.min(), let hi = perPoint.max(), lo > 0, hi / lo <= 1.1 else { continue }
+            let mean = perPoint.reduce(0, +) / Double(perPoint.count)
+            out.append(ReferenceLine(title: name.hasSuffix("label_variance") ? "Var(y), test labels" : name.replacingOccurrences(of: "_", with: " "), y: mean))
+        }
+        return out
+    }
+
+    /// Training curves: one panel per curve metric, one colour per sweep point, train dashed and
+    /// test solid, mean ± std over the seeds that finished.
+    public static func curves(_ results: ExperimentResults, _ layout: ExperimentLayout) -> [ExperimentFigure] {
+        var keys: [String: Set<String>] = [:]   // metric → splits
+        for points in results.curves.values { for p in points { keys[p.metric, default: []].insert(p.split) } }
+        let metrics = keys.keys.sorted { (($0 == "mse" ? 0 : 1), $0) < (($1 == "mse" ? 0 : 1), $1) }
+        guard !metrics.isEmpty, !results.finished.isEmpty else { return [] }
+        var panels: [Panel] = []
+        for metric in metrics {
+            var splits = keys[metric]!.sorted { splitOrder($0) < splitOrder($1) }
+            // Validation curves go to the CSV export; the plot keeps train and test apart.
+            if splits.contains("test") { splits.removeAll { $0 == "validation" } }
+            var raw: [(String, (steps: [Double], mean: [Double], std: [Double]), Int, Bool)] = []
+            for (k, point) in layout.points.enumerated() {
+                for split in splits {
+                    let c = SeedStatistics.curve(results, runs: point.runs, split: split, metric: metric)
+                    guard !c.steps.isEmpty else { continue }
+                    let label = layout.label(point)
+                    raw.append((label.isEmpty ? split : "\(label), \(split)", c, k, split == "train" && splits.count > 1))
+                }
+            }
+            guard !raw.isEmpty else { continue }
+            let refs = metric == "mse" ? references(results, layout) : []
+            let logY = spansDecades(raw.flatMap { $0.1.mean } + refs.map(\.y))
+            let floor = logY ? (raw.flatMap { $0.1.mean }.filter { $0 > 0 }.min() ?? 1) / 10 : nil
+            panels.append(Panel(title: axisLabel(metric) + (logY ? " (log scale)" : ""), xLabel: "training step", yLabel: axisLabel(metric), logY: logY,
+                                series: raw.map { bandSeries($0.0, $0.1, colour: $0.2, dashed: $0.3, floor: floor) }, references: refs))
+        }
+        guard !panels.isEmpty else { return [] }
+        let seeds = layout.points.map { $0.runs.filter { $0.status == .done }.count }.filter { $0 > 0 }
+        let seedText = Set(seeds).count == 1 ? "\(seeds[0]) seed(s)" : "\(seeds.min()!)–\(seeds.max()!) seeds per point"
+        return [ExperimentFigure(
+            figure: Figure(name: "\(results.experiment)-curves", title: "\(results.experiment): training curves", panels: panels),
+            caption: "Training curves, mean ± std over \(seedText) that finished (diverged and failed runs are listed below, not averaged in); "
+                + "dashed: train, solid: test. Validation curves are in the CSV export.")]
+    }
+
+    /// Final metrics against the numeric sweep axis (e.g. n or d), one series per combination of
+    /// the other axes, mean ± std over seeds; one panel per outcome metric.
+    public static func finalMetrics(_ results: ExperimentResults, _ layout: ExperimentLayout) -> [ExperimentFigure] {
+        guard let axis = layout.numericAxis, !results.finished.isEmpty else { return [] }
+        let others = layout.varying.filter { $0 != axis }
+        var groups: [String] = [], members: [String: [ExperimentLayout.Point]] = [:]
+        for p in layout.points {
+            let g = others.map { "\(ExperimentLayout.shortKey($0)) = \(p.settings[$0] ?? "—")" }.joined(separator: ", ")
+            if members[g] == nil { groups.append(g) }
+            members[g, default: []].append(p)
+        }
+        let names = Set(results.metrics.values.flatMap(\.keys))
+        // Panels: train/test MSE together, the normalised test MSE, then every other outcome.
+        var panelMetrics: [[String]] = []
+        let mse = ["train_mse", "test_mse"].filter(names.contains)
+        if !mse.isEmpty { panelMetrics.append(mse) }
+        panelMetrics += ["test_mse_normalized", "test_loss_normalized"].filter(names.contains).map { [$0] }
+        let shown = Set(panelMetrics.joined()).union(bookkeeping).union(["validation_mse"])
+        panelMetrics += names.subtracting(shown).sorted().map { [$0] }
+
+        var panels: [Panel] = []
+        let xValues = layout.points.compactMap { Double($0.settings[axis]!) }
+        let logX = spansDecades(xValues, decades: 1)
+        for metricsOfPanel in panelMetrics {
+            var series: [Series] = []
+            for (g, group) in groups.enumerated() {
+                let pts = members[group]!.sorted { Double($0.settings[axis]!)! < Double($1.settings[axis]!)! }
+                for metric in metricsOfPanel {
+                    var x: [Double] = [], y: [Double] = [], s: [Double] = []
+                    for p in pts {
+                        let f = SeedStatistics.final(results, runs: p.runs, metric)
+                        guard f.count > 0 else { continue }
+                        x.append(Double(p.settings[axis]!)!); y.append(f.mean); s.append(f.std)
+                    }
+                    guard !x.isEmpty else { continue }
+                    let split = metric.hasPrefix("train") ? "train" : metric.hasPrefix("test") ? "test" : ""
+                    var title = group
+                    if metricsOfPanel.count > 1 { title = title.isEmpty ? split : "\(title), \(split)" }
+                    if title.isEmpty { title = split.isEmpty ? metric.replacingOccurrences(of: "_", with: " ") : split }
+                    series.append(Series(title: title, x: x, y: y, lower: zip(y, s).map { $0 - $1 }, upper: zip(y, s).map { $0 + $1 },
+                                         dashed: split == "train" && metricsOfPanel.count > 1, colour: g, withPoints: true))
+                }
+            }
+            guard !series.isEmpty else { continue }
+            let logY = spansDecades(series.flatMap(\.y))
+            if logY {   // bands stop a decade below the mean on log axes
+                for i in series.indices { series[i].lower = zip(series[i].y, series[i].lower!).map { Swift.max($1, $0 / 10) } }
+            }
+            let title = metricsOfPanel == ["train_mse", "test_mse"] || metricsOfPanel == ["test_mse"] || metricsOfPanel == ["train_mse"]
+                ? "final MSE" : metricsOfPanel[0].hasPrefix("test_") && metricsOfPanel[0].hasSuffix("_normalized") ? "final test MSE / Var(y)"
+                : "final " + metricsOfPanel[0].replacingOccurrences(of: "_", with: " ")
+            let refs = metricsOfPanel.count == 1 && metricsOfPanel[0].hasSuffix("_normalized") ? [ReferenceLine(title: "predicting the mean", y: 1)]
+                : metricsOfPanel.contains("test_mse") ? references(results, layout) : []
+            panels.append(Panel(title: title + (logY ? " (log scale)" : ""), xLabel: ExperimentLayout.shortKey(axis), yLabel: title.replacingOccurrences(of: "final ", with: ""),
+                                logX: logX, logY: logY, series: series, references: refs))
+        }
+        // At most two panels side by side, so that each stays readable at a normal screen width.
+        return stride(from: 0, to: panels.count, by: 2).map { start in
+            let part = Array(panels[start..<Swift.min(start + 2, panels.count)])
+            let suffix = start == 0 ? "" : "-\(start / 2 + 1)"
+            return ExperimentFigure(
+                figure: Figure(name: "\(results.experiment)-final\(suffix)", title: "\(results.experiment): final metrics vs \(ExperimentLayout.shortKey(axis))", panels: part),
+                caption: "Final metrics against \(ExperimentLayout.shortKey(axis)), mean ± std over the seeds that finished at each point"
+                    + (others.isEmpty ? "." : "; one colour per \(others.map(ExperimentLayout.shortKey).joined(separator: ", ")).")
+                    + (part.contains { $0.series.contains { $0.dashed } } ? " Dashed: train, solid: test." : ""))
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import SymLabExperiments
+import SymLabReport
+import SymLabTraining
+import Testing
+
+/// The HTML report of a small real experiment (tiny specs run through the real runner into a
+/// temporary database), checked in headless Chromium: every figure drawn with a non-zero size,
+/// no load or console errors, a screenshot at 1280×800.
+@Suite(.serialized) struct HTMLReportTests {
+    /// A 3-point sweep over the training-set size (so the report also plots final metrics
+    /// against it) with 2 seeds, and an experiment with a point whose learning rate diverges.
+    static let specs = [
+        """
+        name: report-sweep
+        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 64, n_val: 16, n_test: 64}
+        model: {name: mlp, options: {width: 16}}
+        optimizer: {name: adam, lr: 0.01}
+        training: {steps: 30, eval_every: 10}
+        seeds: [0, 1]
+        sweep:
+          product: {data.n_train: [8, 64, 512]}
+        """,
+        """
+        name: report-diverges
+        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 64, n_val: 16, n_test: 64}
+        model: {name: mlp, options: {width: 16}}
+        optimizer: {name: sgd, lr: 0.01}
+        training: {steps: 30, eval_every: 10}
+        seeds: [0]
+        sweep:
+          product: {optimizer.lr: [0.01, 100000]}
+        """,
+    ]
+
+    /// Runs the specs once per test process into a fresh database.
+    static let database: Result<String, Error> = Result {
+        let dir = NSTemporaryDirectory() + "symlab-report-test-\(UUID().uuidString)"
+        let store = try ResultsStore(path: dir + "/results.sqlite")
+        let parsed = try Self.specs.enumerated().map { try ExperimentSpec.parse(yaml: $1, file: "spec \($0)") }
+        _ = try SweepRunner.run(parsed, store: store, workers: 1, log: { _ in })
+        return store.path
+    }
+
+    static func store() throws -> ResultsStore { try ResultsStore(path: try database.get()) }
+
+    /// Installs Debian's chromium when missing, with the project's installer (apt-get update
+    /// first, each step retried once).
+    static func ensureChromium() throws {
+        if BrowserCheck.browser() != nil { return }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/ensure-deps.sh").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: script)
+        p.arguments = ["chromium"]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "scripts/ensure-deps.sh chromium failed")
+    }
+
+    @Test func reportOfARealExperimentLoadsInChromiumWithEveryFigure() throws {
+        let store = try Self.store()
+        let dir = (store.path as NSString).deletingLastPathComponent + "/report"
+        let output = try HTMLReport.write(store: store, to: dir, title: "report test")
+        #expect(output.warnings.isEmpty, "\(output.warnings)")
+        let page = try String(contentsOfFile: output.index, encoding: .utf8)
+
+        // Curves of both experiments, final metrics against the swept n_train; each figure
+        // with its SVG, PNG, CSV and gnuplot script on disk.
+        let figures = ["report-sweep-curves", "report-sweep-final", "report-diverges-curves"]
+        for name in figures {
+            #expect(page.contains("src=\"figures/\(name).svg\""), "\(name) is not in the page")
+            for ext in ["svg", "png", "csv", "gp"] {
+                let path = dir + "/figures/\(name).\(ext)"
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                #expect(size > 0, "\(path) is missing or empty")
+            }
+        }
+        // The diverged run is listed with its message; the environment names the BLAS threads.
+        #expect(page.contains("<tr class=\"diverged\">"))
+        let diverged = try #require(try store.runs(experiment: "report-diverges").first { $0.status == .diverged })
+        #expect(diverged.status == .diverged)
+        let message = try #require(diverged.message), commit = try #require(diverged.gitCommit)
+        #expect(page.contains(HTMLReport.html(message)))
+        #expect(page.contains("BLAS threads") && page.contains(commit))
+        #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"), "the report must not need the network or scripts")
+
+        try Self.ensureChromium()
+        let result = try BrowserCheck.check(page: output.index, screenshot: dir + "/screenshot.png")
+        let images = page.components(separatedBy: "<img ").count - 1
+        #expect(images == figures.count)
+        #expect(result.elements.count == images, "\(result.elements)")
+        #expect(result.elements.allSatisfy { $0.tag == "IMG" && $0.width > 100 && $0.height > 100 && $0.naturalWidth > 0 }, "\(result.elements)")
+        #expect(result.problems.isEmpty, "\(result.problems)")
+        #expect(result.screenshotSize?.width == 1280 && result.screenshotSize?.height == 800)
+        let shotSize = (try FileManager.default.attributesOfItem(atPath: result.screenshot)[.size] as? Int) ?? 0
+        #expect(shotSize > 20_000, "screenshot of \(shotSize) bytes: a blank page?")
+    }
+
+    /// The check is not vacuous: a page with a missing image and a console error fails it.
+    @Test func browserCheckReportsAMissingImageAndAConsoleError() throws {
+        try Self.ensureChromium()
+        let dir = NSTemporaryDirectory() + "symlab-report-broken-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try """
+            <!DOCTYPE html><html><head><title>broken</title></head>
+            <body><img src="missing.svg" alt="missing"><script>console.error("deliberate")</script></body></html>
+            """.write(toFile: dir + "/index.html", atomically: true, encoding: .utf8)
+        let result = try BrowserCheck.check(page: dir + "/index.html", screenshot: dir + "/shot.png")
+        #expect(result.emptyElements.count == 1)
+        #expect(result.pageErrors.contains { $0.contains("missing.svg") })
+        #expect(result.pageErrors.contains { $0.contains("deliberate") })
+        #expect(result.consoleLines.contains { $0.contains("deliberate") })
+    }
+
+    /// The table's numbers are the seeds' mean ± std of the stored final metrics.
+    @Test func metricsTableShowsTheMeanOverSeeds() throws {
+        let store = try Self.store()
+        let results = try ExperimentResults(store: store, experiment: "report-sweep")
+        let layout = ExperimentLayout(results)
+        #expect(layout.points.count == 3 && layout.seeds == [0, 1])
+        #expect(layout.varying == ["data.n_train"] && layout.numericAxis == "data.n_train")
+        #expect(layout.common.contains { $0.key == "model.options.width" && $0.value == "16" })
+        let dir = (store.path as NSString).deletingLastPathComponent + "/report-table"
+        let page = try String(contentsOfFile: try HTMLReport.write(store: store, to: dir, title: "t").index, encoding: .utf8)
+        for point in layout.points {
+            let values = point.runs.compactMap { results.metrics[$0.id]?["test_mse"] }
+            #expect(values.count == 2)
+            let s = meanAndStd(values)
+            #expect(page.contains(String(format: "%.4g", s.mean) + " ± " + String(format: "%.2g", s.std)), "point \(point.index): \(s)")
+        }
+    }
+
+    @Test func logAxesOnlyForPositiveQuantitiesSpanningDecades() {
+        #expect(ExperimentFigures.spansDecades([1e-4, 0.5, 1]))
+        #expect(!ExperimentFigures.spansDecades([0.2, 0.9, 1.1]))
+        #expect(!ExperimentFigures.spansDecades([-1, 1e-4, 10]))
+        #expect(!ExperimentFigures.spansDecades([0, 1e-4, 10]))
+        #expect(ExperimentFigures.spansDecades([8, 64, 512], decades: 1) && !ExperimentFigures.spansDecades([8, 64, 512]))
+    }
+
+    @Test func textIsEscaped() {
+        #expect(HTMLReport.html("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;")
+    }
+
+    @Test func anEmptyDatabaseIsAClearError() throws {
+        let store = try ResultsStore(path: NSTemporaryDirectory() + "symlab-report-empty-\(UUID().uuidString)/results.sqlite")
+        #expect(throws: HTMLReport.ReportError.self) { try HTMLReport.write(store: store, to: NSTemporaryDirectory() + "symlab-report-empty-out", title: "t") }
+    }
+}
