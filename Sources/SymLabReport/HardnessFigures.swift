@@ -10,7 +10,7 @@ public struct PaperFigure: Sendable {
     public let specs: [String]
     public let build: @Sendable (ResultsStore) throws -> (Figure, String)
 
-    public static let all: [PaperFigure] = [kianiFig1, kianiFig3, kianiFig4, kianiNSweep]
+    public static let all: [PaperFigure] = [kianiFig1, kianiFig3, kianiFig4, kianiNSweep] + featureLearningFigures
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
 }

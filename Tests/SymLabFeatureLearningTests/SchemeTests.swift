@@ -1,0 +1,81 @@
+import SymLabFeatureLearning
+import SymLabFunctionClasses
+import SymLabNumerics
+import Testing
+
+/// Each scheme on a tiny problem, checked against what its paper says it does.
+@Suite struct SchemeTests {
+    func context(_ cls: String, _ options: [String: String], n: Int, val: Int = 500, test: Int = 1000, seed: UInt64 = 0) throws -> SchemeContext {
+        SchemeContext.make(try FunctionClassRegistry.make(cls, options: options), nTrain: n, nValidation: val, nTest: test, seed: seed,
+                           rng: RandomStream(seed: seed, stream: 99))
+    }
+
+    @Test func damianStepAlignsNeuronsWithTheTargetDirectionAndBeatsRandomFeatures() throws {
+        let c = try context("single-index", ["d": "16", "exponent": "2"], n: 3000)
+        let step = try DamianScheme(options: ["width": "200"]).run(c).metrics
+        let rf = try DamianScheme(options: ["width": "200", "step": "false"]).run(c).metrics
+        let a0 = try #require(step[SchemeMetric.alignmentInit]), a1 = try #require(step[SchemeMetric.alignment])
+        #expect(a0 < 0.4 && a1 > 2 * a0)
+        #expect(rf[SchemeMetric.alignment] == a0)
+        #expect(step[SchemeMetric.testLossNormalized]! < 0.5 * rf[SchemeMetric.testLossNormalized]!)
+        #expect(step[SchemeMetric.spikeAlignment]! > 0.9)
+    }
+
+    @Test func damianTransferRefitsTheHeadOnANewLinkWithTheSameSubspace() throws {
+        let c = try context("single-index", ["d": "16", "exponent": "2"], n: 3000)
+        let m = try DamianScheme(options: ["width": "200", "transfer_n": "300"]).run(c).metrics
+        let learned = try #require(m["transfer_test_loss_normalized"]), random = try #require(m["transfer_rf_test_loss_normalized"])
+        #expect(learned < 0.5 && learned < random)
+    }
+
+    @Test func damianRejectsAnOddWidthAndAGraphClass() throws {
+        #expect(throws: FunctionClassError.self) { try DamianScheme(options: ["width": "7"]) }
+        let c = try context("er-parity", ["n": "6"], n: 20, val: 5, test: 5)
+        #expect(throws: SchemeError.self) { try DamianScheme(options: ["width": "10"]).run(c) }
+    }
+
+    @Test func baLargeStepFindsTheSpikeAndBeatsTheSmallStep() throws {
+        // σ* = h1 + h2: the spike of the gradient aligns with the linear part's direction.
+        let c = try context("single-index", ["d": "64", "coefficients": "0,1,1", "noise": "0.1"], n: 512)
+        let large = try OneStepScheme(options: ["width": "128", "eta": "1", "scaling": "sqrt-width"]).run(c).metrics
+        let small = try OneStepScheme(options: ["width": "128", "eta": "1"]).run(c).metrics
+        #expect(large["step_size"]! == 128.0.squareRoot())
+        #expect(large[SchemeMetric.spikeAlignment]! > 0.6 && large[SchemeMetric.singularRatio]! > 2)
+        #expect(large[SchemeMetric.testLossNormalized]! < small[SchemeMetric.testLossNormalized]!)
+        #expect(large["linear_test_loss_normalized"]! > 0.4 && large["linear_test_loss_normalized"]! < 0.6)
+    }
+
+    @Test func layerwiseLearnsTheQuadraticFeature() throws {
+        let c = try context("hierarchical", ["d": "8"], n: 4000)
+        let m = try LayerwiseScheme(options: [:]).run(c).metrics
+        #expect(m[SchemeMetric.featureCorrelation]! > 0.85)
+        #expect(m[SchemeMetric.testLossNormalized]! < m["stage1_test_loss_normalized"]!)
+        #expect(m["stage1_features"] == 72)
+    }
+
+    @Test func jointAdamTrainsThroughTheTrainer() throws {
+        let c = try context("single-index", ["d": "8", "exponent": "1", "degree": "1"], n: 256, val: 64, test: 256)
+        let r = try JointTrainingScheme(options: ["widths": "32,32", "steps": "200", "lr": "0.01", "eval_every": "50"]).run(c)
+        #expect(r.status == .done)
+        #expect(r.metrics[SchemeMetric.testLossNormalized]! < 0.2)
+        #expect(throws: FunctionClassError.self) { try JointTrainingScheme(options: ["widths": "32,x"]) }
+    }
+
+    @Test func kernelBaselineFitsAndSameSeedIsBitIdentical() throws {
+        let c1 = try context("single-index", ["d": "8", "exponent": "1", "degree": "1"], n: 300)
+        let c2 = try context("single-index", ["d": "8", "exponent": "1", "degree": "1"], n: 300)
+        let a = try KernelBaselineScheme(options: ["kernel": "relu-ntk"]).run(c1).metrics
+        #expect(a == (try KernelBaselineScheme(options: ["kernel": "relu-ntk"]).run(c2).metrics))
+        #expect(a[SchemeMetric.testLossNormalized]! < 0.1)
+        let d1 = try DamianScheme(options: ["width": "20"]).run(c1).metrics
+        #expect(d1 == (try DamianScheme(options: ["width": "20"]).run(c2).metrics))
+    }
+
+    @Test func registryNamesEveryScheme() throws {
+        for name in ["damian-onestep", "ba-onestep", "layerwise", "joint-adam", "kernel"] {
+            #expect(type(of: try SchemeRegistry.make(name)).schemeName == name)
+        }
+        #expect(throws: SchemeError.self) { try SchemeRegistry.make("nope") }
+        #expect(SchemeRegistry.helpText.contains("damian-onestep"))
+    }
+}
