@@ -223,14 +223,15 @@ struct StepsBenchmark {
             print("")
             print("\(t) thread\(t == 1 ? "" : "s"): GEMM \(gemmSize)³ through cblas in this run: f32 \(fmt(gemm.f32 / 1e9, 1)) GFLOP/s, f64 \(fmt(gemm.f64 / 1e9, 1)) GFLOP/s")
             records.append(["library": "gemm", "threads": t, "n": gemmSize, "f32_gflops": gemm.f32 / 1e9, "f64_gflops": gemm.f64 / 1e9])
-            var ours: [String: TimingSummary] = [:]
+            var ours: [String: TimingSummary] = [:], blas: [String: Double] = [:]
             for m in models {
                 for p in precisions {
-                    let s = p == "f32" ? try measure(m, Float.self) : try measure(m, Double.self)
+                    let (s, share) = p == "f32" ? try measure(m, Float.self) : try measure(m, Double.self)
                     ours[m.name + "/" + p] = s
+                    blas[m.name + "/" + p] = share
                     records.append(["library": "symlab", "model": m.name, "precision": p, "threads": t, "params": params[m.name]!,
                                     "batch": m.batch, "steps": steps, "warmup": warmup,
-                                    "median_us": s.median * 1e6, "p10_us": s.p10 * 1e6, "p90_us": s.p90 * 1e6])
+                                    "median_us": s.median * 1e6, "p10_us": s.p10 * 1e6, "p90_us": s.p90 * 1e6, "blas_share": share])
                 }
             }
             var peer: [String: [String: [String: Any]]] = [:]
@@ -244,7 +245,7 @@ struct StepsBenchmark {
             printHeader(peers: peers != nil)
             for m in models {
                 for p in precisions {
-                    let row = Row(model: m, precision: p, threads: t, ours: ours[m.name + "/" + p]!,
+                    let row = Row(model: m, precision: p, threads: t, ours: ours[m.name + "/" + p]!, blasShare: blas[m.name + "/" + p]!,
                                   torch: peer["torch"]?[m.name + "/" + p], jax: peer["jax"]?[m.name + "/" + p],
                                   gemmRate: p == "f32" ? gemm.f32 : gemm.f64, params: params[m.name]!)
                     print(row.line(peers: peers != nil))
@@ -259,18 +260,24 @@ struct StepsBenchmark {
     }
 
     /// The real training-step path: the model's forward on a tape, MSE, backward, Adam over the store.
-    func measure<S: TensorScalar>(_ m: StepModel, _: S.Type) throws -> TimingSummary {
+    /// After the timed steps, up to 50 more run with ``BLASTimer`` on (kept out of the median,
+    /// whose steps it would slow): the share of a step inside the tensor layer's BLAS calls.
+    func measure<S: TensorScalar>(_ m: StepModel, _: S.Type) throws -> (TimingSummary, blasShare: Double) {
         let (model, x, y) = try m.make(S.self)
         let optimizer = Optimizer<S>(.adam, learningRate: 1e-3)
         let tape = Tape<S>()
         defer { tape.reset() }
-        let samples = timeEach(warmup: warmup, count: steps) {
+        let step = {
             tape.reset()
             model.parameters.zeroGradients()
             tape.backward(Variable.mse(model.forward(x, on: tape), y))
             optimizer.step(model.parameters)
         }
-        return TimingSummary(samples)
+        let samples = timeEach(warmup: warmup, count: steps, step)
+        BLASTimer.start()
+        let accounted = timeEach(warmup: 0, count: Swift.min(steps, 50), step)
+        let inside = BLASTimer.stop().seconds
+        return (TimingSummary(samples), inside / accounted.reduce(0, +))
     }
 
     /// FLOP/s of a direct gemmSize³ cblas product at the current thread count.
@@ -328,6 +335,7 @@ struct StepsBenchmark {
     struct Row {
         let model: StepModel, precision: String, threads: Int
         let ours: TimingSummary
+        let blasShare: Double
         let torch: [String: Any]?, jax: [String: Any]?
         let gemmRate: Double
         let params: Int
@@ -350,7 +358,7 @@ struct StepsBenchmark {
             let o = "\(pad(fmt(ours.median * 1e6, 0), 8)) [\(fmt(ours.p10 * 1e6, 0))–\(fmt(ours.p90 * 1e6, 0))]"
             var s = "\(padRight(model.name, 9)) \(precision) \(pad("\(threads)", 3)) | \(padRight(o, 24))"
             if peers { s += " | " + peerCell(torch) + " | " + peerCell(jax) }
-            s += " | \(pad(fmt(floor * 1e6, 0), 8)) \(pad(fmt(efficiency * 100, 0), 5))%"
+            s += " | \(pad(fmt(floor * 1e6, 0), 8)) \(pad(fmt(efficiency * 100, 0), 5))% | \(pad(fmt(blasShare * 100, 0), 4))%"
             return s
         }
     }
@@ -358,13 +366,13 @@ struct StepsBenchmark {
     func printHeader(peers: Bool) {
         var h = "\(padRight("model", 9)) prec thr | \(padRight("   ours median [p10–p90]", 24))"
         if peers { h += " | \(pad("torch", 8)) \(pad("ratio", 7)) | \(pad("jax", 8)) \(pad("ratio", 7))" }
-        h += " | \(pad("floor", 8)) \(pad("eff.", 6))"
+        h += " | \(pad("floor", 8)) \(pad("eff.", 6)) | BLAS"
         print(h)
     }
 
     func printVerdicts(_ rows: [Row]) {
         print("")
-        print("ratio = peer median / ours (> 1: SymmetryLab faster); floor = FLOPs / GEMM rate of this run; eff. = floor / ours; ! = peer parameter count differs")
+        print("ratio = peer median / ours (> 1: SymmetryLab faster); floor = FLOPs / GEMM rate of this run; eff. = floor / ours; BLAS = share of our step inside gemm/gemv calls (the rest: framework); ! = peer parameter count differs")
         let errors = rows.flatMap { r in [("torch", r.torch), ("jax", r.jax)].compactMap { lib, rec in
             (rec?["error"] as? String).map { "\(lib) \(r.model.name) \(r.precision) \(r.threads)T: \($0)" } } }
         for e in Set(errors).sorted().prefix(6) { print("peer error: \(e)") }

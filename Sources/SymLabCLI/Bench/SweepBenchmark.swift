@@ -58,7 +58,13 @@ extension SymLab.Bench {
                 let store = try ResultsStore(path: path)
                 let load = ForeignLoad()
                 let t0 = Clock.seconds()
-                let summary = try SweepRunner.run(spec, store: store, workers: w, log: { _ in })
+                // Worker processes log every run to the stderr they inherit: silence it for the
+                // run (a failure still shows, as runs not done, below).
+                let savedStderr = dup(2), devNull = open("/dev/null", O_WRONLY)
+                if devNull >= 0 { dup2(devNull, 2); close(devNull) }
+                let result = Result { try SweepRunner.run(spec, store: store, workers: w, log: { _ in }) }
+                if savedStderr >= 0 { dup2(savedStderr, 2); close(savedStderr) }
+                let summary = try result.get()
                 let t = Clock.seconds() - t0
                 let done = summary.counts[.done] ?? 0
                 guard done == runs else { throw CommandFailure("the \(w)-worker sweep finished \(done) of \(runs) runs: \(summary) (database \(path))") }
