@@ -382,6 +382,13 @@ struct StepsBenchmark {
             print("ours ≤ faster peer: \(compared.count - slower.count)/\(compared.count)" + (slower.isEmpty ? "" : "; slower on " + slower.map {
                 "\($0.model.name) \($0.precision) \($0.threads)T (\(fmt($0.bestPeer! / $0.ours.median, 2))×)" }.joined(separator: ", ")))
         }
+        // The stretch target on the GNN, the CNN and the 2-layer (one hidden layer) MLP.
+        let targeted = rows.filter { ["gnn", "cnn", "mlp2"].contains($0.model.name) && $0.median($0.torch) != nil && $0.median($0.jax) != nil }
+        if !targeted.isEmpty {
+            let missed = targeted.filter { $0.median($0.torch)! < 2 * $0.ours.median || $0.median($0.jax)! < 1.2 * $0.ours.median }
+            print("≥ 2× torch and ≥ 1.2× JAX on gnn, cnn, mlp2: \(targeted.count - missed.count)/\(targeted.count)" + (missed.isEmpty ? "" : "; not: " + missed.map {
+                "\($0.model.name) \($0.precision) \($0.threads)T (torch \(fmt($0.median($0.torch)! / $0.ours.median, 2))×, jax \(fmt($0.median($0.jax)! / $0.ours.median, 2))×)" }.joined(separator: ", ")))
+        }
         let f32 = rows.filter { $0.precision == "f32" }
         if !f32.isEmpty {
             let far = f32.filter { $0.ours.median > 2 * $0.floor }
