@@ -13,3 +13,16 @@ extension Variable {
         }
     }
 }
+
+extension Variable {
+    /// The circular windows of a channels-last x [B, L, C]: [B·L, K·C] with row (b, t) holding
+    /// x[b, t…t+K−1 (mod L), :]. A circular convolution is then one ``dense(_:bias:scale:activation:)``
+    /// node on these rows (see `CircularConv1D.windows`).
+    public func circularWindows(width k: Int) -> Variable {
+        let x = value
+        let (b, l, c) = (x.shape.count == 3 ? x.shape[0] : 0, x.shape.count == 3 ? x.shape[1] : 0, x.shape.count == 3 ? x.shape[2] : 0)
+        return tape.record(CircularConv1D.windows(x, width: k), op: "circularWindows", inputs: [self]) { g in
+            [CircularConv1D.windowsAdjoint(g, batch: b, length: l, channels: c, width: k)]
+        }
+    }
+}

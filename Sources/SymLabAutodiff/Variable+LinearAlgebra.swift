@@ -26,34 +26,10 @@ extension Variable {
         }
     }
 
-    /// x·W + b for x [..., in], W [in, out], b [out]: a fused affine map (the bias is written
-    /// into the output first and gemm accumulates onto it).
+    /// x·W + b for x [..., in], W [in, out], b [out]: one gemm accumulating onto the bias
+    /// (``dense(_:bias:scale:activation:)`` with one term).
     public static func affine(_ x: Variable, _ w: Variable, _ b: Variable?) -> Variable {
-        let xv = x.value, wv = w.value
-        guard wv.rank == 2, xv.rank >= 1, xv.shape[xv.rank - 1] == wv.shape[0] else {
-            tensorFailure("affine", "input \(xv.shape) and weight \(wv.shape) do not multiply (need [..., in] and [in, out])")
-        }
-        let x2 = xv.reshaped([-1, wv.shape[0]])
-        let outShape = Array(xv.shape.dropLast()) + [wv.shape[1]]
-        var out: Tensor<S>
-        if let b {
-            guard b.shape == [wv.shape[1]] else { tensorFailure("affine", "bias \(b.shape) does not match weight \(wv.shape)") }
-            out = b.value.broadcast(to: [x2.shape[0], wv.shape[1]])
-            Tensor.gemm(x2, wv, beta: 1, into: &out)
-        } else {
-            out = Tensor.matmul(x2, wv)
-        }
-        let (needX, needW) = (x.requiresGrad, w.requiresGrad)
-        let needB = b?.requiresGrad ?? false
-        let inputs = b.map { [x, w, $0] } ?? [x, w]
-        return x.tape.record(out.reshaped(outShape), op: "affine", inputs: inputs) { g in
-            let g2 = g.reshaped([-1, wv.shape[1]])
-            let gx = needX ? Tensor.matmul(g2, wv, transposeB: true).reshaped(xv.shape) : nil
-            let gw = needW ? Tensor.matmul(x2, g2, transposeA: true) : nil
-            var result = [gx, gw]
-            if b != nil { result.append(needB ? g2.sum(axes: [0]) : nil) }
-            return result
-        }
+        dense([(x, w)], bias: b)
     }
 
     /// Batched product [B, M, K]·[B, K, N] → [B, M, N], one gemm per batch element.

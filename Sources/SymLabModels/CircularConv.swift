@@ -47,6 +47,25 @@ public struct CircularConv<S: TensorScalar> {
         apply(x, parameters: bind(parameterIDs))
     }
 
+    /// σ(conv(x)) for a channels-last x [B, L, Cin] → [B, L, Cout]: the circular windows of x
+    /// times the kernel laid out as [K·Cin, Cout], with bias, multiplier and σ fused into one
+    /// ``Variable/dense(_:bias:scale:activation:)`` node. Same function as ``apply(_:parameters:)``
+    /// on the transposed layout; the models use this one (no permutes, fewer passes).
+    public func applyChannelsLast(_ x: Variable<S>, parameters p: [Variable<S>], activation: Activation = .identity) -> Variable<S> {
+        guard x.shape.count == 3, x.shape[2] == inputChannels else {
+            tensorFailure("CircularConv \(name)", "input \(x.shape) should be [B, L, \(inputChannels)] (channels last)")
+        }
+        let (b, l) = (x.shape[0], x.shape[1])
+        let kernel = p[0].permuted([2, 1, 0]).reshaped([kernelWidth * inputChannels, outputChannels])
+        let y = Variable.dense([(x.circularWindows(width: kernelWidth), kernel)], bias: bias == nil ? nil : p[1],
+                               scale: S(multiplier), activation: activation.pointwise)
+        return y.reshaped([b, l, outputChannels])
+    }
+
+    public func callAsFunction(channelsLast x: Variable<S>, _ bind: Binding<S>, activation: Activation = .identity) -> Variable<S> {
+        applyChannelsLast(x, parameters: bind(parameterIDs), activation: activation)
+    }
+
     var kind: String {
         "circular conv \(inputChannels)→\(outputChannels), width \(kernelWidth)\(bias == nil ? " no bias" : "")\(multiplier == 1 ? "" : ", c=\(shortNumber(multiplier))")"
     }

@@ -57,13 +57,14 @@ public struct Dense<S: TensorScalar> {
     public var parameterIDs: [ParameterID] { [weight] + (bias.map { [$0] } ?? []) }
     public var parameterCount: Int { inputSize * outputSize + (bias == nil ? 0 : outputSize) }
 
-    /// z for x [..., in] with parameters [W, b?] in ``parameterIDs`` order.
-    public func apply(_ x: Variable<S>, parameters p: [Variable<S>]) -> Variable<S> {
-        Variable.scaledAffine(x, p[0], bias == nil ? nil : p[1], scale: S(multiplier))
+    /// σ(z) for x [..., in] with parameters [W, b?] in ``parameterIDs`` order: one fused
+    /// tape node (``Variable/dense(_:bias:scale:activation:)``).
+    public func apply(_ x: Variable<S>, parameters p: [Variable<S>], activation: Activation = .identity) -> Variable<S> {
+        Variable.dense([(x, p[0])], bias: bias == nil ? nil : p[1], scale: S(multiplier), activation: activation.pointwise)
     }
 
-    public func callAsFunction(_ x: Variable<S>, _ bind: Binding<S>) -> Variable<S> {
-        apply(x, parameters: bind(parameterIDs))
+    public func callAsFunction(_ x: Variable<S>, _ bind: Binding<S>, activation: Activation = .identity) -> Variable<S> {
+        apply(x, parameters: bind(parameterIDs), activation: activation)
     }
 
     var kind: String {
@@ -122,11 +123,11 @@ public struct MLPHead<S: TensorScalar> {
     public func callAsFunction(_ x: Variable<S>, _ bind: Binding<S>) -> Variable<S> {
         var h = x
         let sharedCount = twin == nil ? hidden.count : hidden.count - 1
-        for layer in hidden.prefix(sharedCount) { h = activation.apply(layer(h, bind)) }
+        for layer in hidden.prefix(sharedCount) { h = layer(h, bind, activation: activation) }
         var out: Variable<S>
         if let twin, let a = hidden.last {
             // Identical ops on identical values: bitwise-equal halves, exactly opposite outputs.
-            let ha = activation.apply(a(h, bind)), hb = activation.apply(twin.hidden(h, bind))
+            let ha = a(h, bind, activation: activation), hb = twin.hidden(h, bind, activation: activation)
             out = readout(ha, bind) + twin.readout(hb, bind)
         } else {
             out = readout(h, bind)

@@ -179,31 +179,30 @@ public struct MessagePassing<S: TensorScalar> {
     public var parameterIDs: [ParameterID] { [neighborWeight] + [rootWeight, bias].compactMap { $0 } }
     public var parameterCount: Int { inputSize * outputSize * (rootWeight == nil ? 1 : 2) + (bias == nil ? 0 : outputSize) }
 
-    /// h [totalNodes, in] → [totalNodes, out], parameters in ``parameterIDs`` order.
-    public func apply(_ h: Variable<S>, graph g: GraphStructure<S>, parameters p: [Variable<S>]) -> Variable<S> {
+    /// σ(h′) for h [totalNodes, in] → [totalNodes, out], parameters in ``parameterIDs`` order.
+    /// When the aggregation comes first (sum/mean with in ≤ out, or max), the root term, the
+    /// neighbour term, the bias and σ are one fused tape node (two gemms into one output).
+    public func apply(_ h: Variable<S>, graph g: GraphStructure<S>, parameters p: [Variable<S>],
+                      activation: Activation = .identity) -> Variable<S> {
         let c = S(multiplier)
         let wn = p[0]
         let wr = rootWeight == nil ? nil : p[1]
         let b = bias == nil ? nil : p[p.count - 1]
         let aggregateFirst = aggregation == .max || inputSize <= outputSize
-        // The bias joins the first affine map that exists.
-        var z: Variable<S>
-        if let wr {
-            z = Variable.scaledAffine(h, wr, b, scale: c)
-            let m = aggregateFirst ? Variable.scaledAffine(aggregate(h, over: g, aggregation, propagation: propagation), wn, nil, scale: c)
-                                   : aggregate(Variable.scaledAffine(h, wn, nil, scale: c), over: g, aggregation, propagation: propagation)
-            z = z + m
-        } else if aggregateFirst {
-            z = Variable.scaledAffine(aggregate(h, over: g, aggregation, propagation: propagation), wn, b, scale: c)
-        } else {
-            z = aggregate(Variable.scaledAffine(h, wn, nil, scale: c), over: g, aggregation, propagation: propagation)
-            if let b { z = z + b }
+        if aggregateFirst {
+            let a = aggregate(h, over: g, aggregation, propagation: propagation)
+            let terms = wr.map { [(h, $0), (a, wn)] } ?? [(a, wn)]
+            return Variable.dense(terms, bias: b, scale: c, activation: activation.pointwise)
         }
-        return z
+        // Narrowing layer: aggregate h·W_nbr (fewer columns), then add the root term and bias.
+        var z = aggregate(Variable.scaledAffine(h, wn, nil, scale: c), over: g, aggregation, propagation: propagation)
+        if let wr { z = z + Variable.scaledAffine(h, wr, b, scale: c) } else if let b { z = z + b }
+        return activation.apply(z)
     }
 
-    public func callAsFunction(_ h: Variable<S>, graph: GraphStructure<S>, _ bind: Binding<S>) -> Variable<S> {
-        apply(h, graph: graph, parameters: bind(parameterIDs))
+    public func callAsFunction(_ h: Variable<S>, graph: GraphStructure<S>, _ bind: Binding<S>,
+                               activation: Activation = .identity) -> Variable<S> {
+        apply(h, graph: graph, parameters: bind(parameterIDs), activation: activation)
     }
 
     var kind: String {

@@ -155,7 +155,7 @@ public final class GNN<S: TensorScalar>: Model, SymmetricModel {
             tensorFailure("GNN.forward", "graphs have \(g.featureSize) node features, the model expects \(featureSize)")
         }
         var h = bind.tape.constant(g.features)
-        for layer in layers { h = configuration.activation.apply(layer(h, graph: g, bind)) }
+        for layer in layers { h = layer(h, graph: g, bind, activation: configuration.activation) }
         return h
     }
 
@@ -255,21 +255,27 @@ public final class CNN<S: TensorScalar>: Model, SymmetricModel {
 
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         let bind = Binding(parameters, tape)
-        return head(configuration.pooling.pool(positions: featureMaps(inputs.dense, bind)), bind)
+        let h = featureMapsChannelsLast(inputs.dense, bind)                       // [N, n, C]
+        return head(configuration.pooling == .sum ? h.sum(axes: [1]) : h.mean(axes: [1]), bind)
     }
 
     /// The equivariant part: feature maps [N, C, n] after the last convolution.
     public func featureMaps(_ x: Tensor<S>, _ bind: Binding<S>) -> Variable<S> {
+        featureMapsChannelsLast(x, bind).permuted([0, 2, 1])
+    }
+
+    /// The feature maps as the network computes them, channels last: [N, n, C].
+    func featureMapsChannelsLast(_ x: Tensor<S>, _ bind: Binding<S>) -> Variable<S> {
         let expected = sampleRank == 1 ? [length] : (configuration.layout == .channelsFirst ? [inputChannels, length] : [length, inputChannels])
         guard x.rank == sampleRank + 1, Array(x.shape.dropFirst()) == expected else {
             tensorFailure("CNN.forward", "inputs \(x.shape) do not match the sample shape \(expected) (\(configuration.layout))")
         }
         let n = x.shape[0]
         var h: Variable<S>
-        if sampleRank == 1 { h = bind.tape.constant(x.reshaped([n, 1, length])) }
-        else if configuration.layout == .channelsFirst { h = bind.tape.constant(x) }
+        if sampleRank == 1 { h = bind.tape.constant(x.reshaped([n, length, 1])) }
+        else if configuration.layout == .channelsLast { h = bind.tape.constant(x) }
         else { h = bind.tape.constant(x.permuted([0, 2, 1])) }
-        for conv in convolutions { h = configuration.activation.apply(conv(h, bind)) }
+        for conv in convolutions { h = conv(channelsLast: h, bind, activation: configuration.activation) }
         return h
     }
 
@@ -339,9 +345,9 @@ public final class GaussianGNN<S: TensorScalar>: Model, SymmetricModel {
         let bind = Binding(parameters, tape)
         let x = tape.constant(g.features)
         // Pooling and the readout are both linear, so pool first: [B, m] instead of [B·n, m] rows.
-        var out = readout(pooling.pool(nodes: activation.apply(convolution(x, graph: g, bind)), of: g), bind)
+        var out = readout(pooling.pool(nodes: convolution(x, graph: g, bind, activation: activation), of: g), bind)
         if let twin {
-            out = out + twin.readout(pooling.pool(nodes: activation.apply(twin.convolution(x, graph: g, bind)), of: g), bind)
+            out = out + twin.readout(pooling.pool(nodes: twin.convolution(x, graph: g, bind, activation: activation), of: g), bind)
         }
         return out.reshaped([-1])
     }

@@ -2,7 +2,8 @@ import SymLabAutodiff
 import SymLabNumerics
 
 // Differentiable ops the models need beyond SymLabAutodiff: an affine map with a forward-pass
-// multiplier (NTK / mean-field scaling in one gemm) and the segment max of max-aggregation.
+// multiplier (NTK / mean-field scaling in one gemm, via the fused `dense` node) and the segment
+// max of max-aggregation.
 // Both record one tape node, like the ops of SymLabAutodiff, with the pullback beside the forward.
 
 extension Variable {
@@ -11,43 +12,7 @@ extension Variable {
     /// parameterizations from the standard one, so it must act on the gradients too
     /// (dW = c·xᵀg, dx = c·g·Wᵀ) — scaling the initial weights instead would not.
     public static func scaledAffine(_ x: Variable, _ w: Variable, _ b: Variable?, scale c: S) -> Variable {
-        if c == 1 { return affine(x, w, b) }
-        let xv = x.value, wv = w.value
-        guard wv.rank == 2, xv.rank >= 1, xv.shape[xv.rank - 1] == wv.shape[0] else {
-            tensorFailure("scaledAffine", "input \(xv.shape) and weight \(wv.shape) do not multiply (need [..., in] and [in, out])")
-        }
-        let (fin, fout) = (wv.shape[0], wv.shape[1])
-        let x2 = xv.reshaped([-1, fin])
-        let rows = x2.shape[0]
-        var out: Tensor<S>
-        if let b {
-            guard b.shape == [fout] else { tensorFailure("scaledAffine", "bias \(b.shape) does not match weight \(wv.shape)") }
-            out = b.value.broadcast(to: [rows, fout])
-            Tensor.gemm(x2, wv, alpha: c, beta: 1, into: &out)
-        } else {
-            out = Tensor(uninitializedShape: [rows, fout])
-            Tensor.gemm(x2, wv, alpha: c, beta: 0, into: &out)
-        }
-        let (needX, needW) = (x.requiresGrad, w.requiresGrad)
-        let needB = b?.requiresGrad ?? false
-        let inputs = b.map { [x, w, $0] } ?? [x, w]
-        return x.tape.record(out.reshaped(Array(xv.shape.dropLast()) + [fout]), op: "scaledAffine", inputs: inputs) { g in
-            let g2 = g.reshaped([-1, fout])
-            var gx: Tensor<S>? = nil, gw: Tensor<S>? = nil
-            if needX {
-                var t = Tensor<S>(uninitializedShape: [rows, fin])
-                Tensor.gemm(g2, wv, transposeB: true, alpha: c, beta: 0, into: &t)
-                gx = t.reshaped(xv.shape)
-            }
-            if needW {
-                var t = Tensor<S>(uninitializedShape: [fin, fout])
-                Tensor.gemm(x2, g2, transposeA: true, alpha: c, beta: 0, into: &t)
-                gw = t
-            }
-            var result = [gx, gw]
-            if b != nil { result.append(needB ? g2.sum(axes: [0]) : nil) }
-            return result
-        }
+        dense([(x, w)], bias: b, scale: c)
     }
 
     /// Segment max over rows: out[s] = max over {k : segments[k] = s} of self[k], elementwise

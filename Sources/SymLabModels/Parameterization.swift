@@ -85,6 +85,20 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
 
     public var description: String { rawValue }
 
+    /// The pointwise op, for layers that fuse it into their own node (nil for the identity).
+    public var pointwise: UnaryOp? {
+        switch self {
+        case .relu: .relu
+        case .tanh: .tanh
+        case .gelu: .gelu
+        case .sigmoid: .sigmoid
+        case .softplus: .softplus
+        case .identity: nil
+        case .leakyRelu: .leakyRelu(slope: 0.01)
+        case .square: .square
+        }
+    }
+
     /// Applies the activation on the tape (identity records nothing).
     public func apply<S>(_ x: Variable<S>) -> Variable<S> {
         switch self {

@@ -80,3 +80,54 @@ public enum CircularConv1D {
         return (col2im(dcols, batch: b, channels: cin, length: l, kernelWidth: k), dw)
     }
 }
+
+// MARK: - Channels-last windows
+
+/// The channels-last layout of the same convolution, which the models use: x [B, L, C].
+///
+/// There a window of K positions is K consecutive rows of C channels, i.e. one contiguous run of
+/// K·C elements (wrapping at most once), so building the im2col matrix is two copies per output
+/// position instead of two per position *and channel*, and the product's output [B·L, Cout] is
+/// already [B, L, Cout] — no permute on either pass.
+extension CircularConv1D {
+    /// windows[(b, t), (k, c)] = x[b, (t + k) mod L, c], shape [B·L, K·C].
+    public static func windows<S>(_ x: Tensor<S>, width k: Int) -> Tensor<S> {
+        guard x.rank == 3, k >= 1, k <= x.shape[1] else {
+            tensorFailure("circularWindows", "needs x [B, L, C] and a width in 1…L, got shape \(x.shape) and width \(k)")
+        }
+        let (b, l, c) = (x.shape[0], x.shape[1], x.shape[2])
+        let out = Tensor<S>(uninitializedShape: [b * l, k * c])
+        x.withUnsafePointer { px in out.withSharedMutablePointer { po in
+            for bi in 0..<b {
+                let src = px + bi * l * c
+                for t in 0..<l {
+                    let dst = po + (bi * l + t) * k * c
+                    let first = Swift.min(k, l - t)
+                    copyElements(from: src + t * c, to: dst, count: first * c)
+                    if first < k { copyElements(from: src, to: dst + first * c, count: (k - first) * c) }
+                }
+            }
+        } }
+        return out
+    }
+
+    /// The adjoint of ``windows(_:width:)``: dx[b, (t + k) mod L, c] += dwindows[(b, t), (k, c)].
+    public static func windowsAdjoint<S>(_ dw: Tensor<S>, batch b: Int, length l: Int, channels c: Int, width k: Int) -> Tensor<S> {
+        guard dw.shape == [b * l, k * c] else {
+            tensorFailure("circularWindows backward", "gradient shape \(dw.shape) should be \([b * l, k * c])")
+        }
+        let dx = Tensor<S>(shape: [b, l, c])
+        dw.withUnsafePointer { pw in dx.withSharedMutablePointer { px in
+            for bi in 0..<b {
+                let dst = px + bi * l * c
+                for t in 0..<l {
+                    let src = pw + (bi * l + t) * k * c
+                    let first = Swift.min(k, l - t)
+                    S.binaryKernel(.add, dst + t * c, 1, src, 1, dst + t * c, first * c)
+                    if first < k { S.binaryKernel(.add, dst, 1, src + first * c, 1, dst, (k - first) * c) }
+                }
+            }
+        } }
+        return dx
+    }
+}

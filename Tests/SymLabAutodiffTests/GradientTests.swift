@@ -74,6 +74,43 @@ import Testing
         expectGradients([gaussian([2, 3, 4], seed: 32), gaussian([4, 5], seed: 33)]) { Variable.matmul($0[0], $0[1]) }
         expectGradients([gaussian([2, 3, 4], seed: 32), gaussian([5, 4], seed: 33)]) { Variable.matmul($0[0], $0[1], transposeB: true) }
     }
+    /// The fused layer σ(c·Σₖ xₖWₖ + b): two terms, every activation (those whose derivative is
+    /// read off the output and those that keep the pre-activation), with and without bias.
+    @Test(arguments: ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "gelu", "square", "none"])
+    func dense(_ activation: String) {
+        let op: UnaryOp? = switch activation {
+        case "relu": .relu
+        case "leakyRelu": .leakyRelu(slope: 0.1)
+        case "tanh": .tanh
+        case "sigmoid": .sigmoid
+        case "softplus": .softplus
+        case "gelu": .gelu
+        case "square": .square
+        default: nil
+        }
+        let inputs = [gaussian([2, 3, 4], seed: 90), gaussian([4, 5], seed: 91), gaussian([2, 3, 2], seed: 92),
+                      gaussian([2, 5], seed: 93), gaussian([5], seed: 94)]
+        expectGradients(inputs) { v in Variable.dense([(v[0], v[1]), (v[2], v[3])], bias: v[4], scale: 0.7, activation: op) }
+        expectGradients(Array(inputs.prefix(2))) { v in Variable.dense([(v[0], v[1])], bias: nil, scale: 1.3, activation: op) }
+    }
+
+    /// The fused layer computes exactly what the unfused ops compute (up to rounding).
+    @Test func denseMatchesUnfusedOps() {
+        let tape = Tape<Double>()
+        let x = tape.constant(gaussian([6, 4], seed: 95)), w = tape.constant(gaussian([4, 3], seed: 96))
+        let a = tape.constant(gaussian([6, 2], seed: 97)), u = tape.constant(gaussian([2, 3], seed: 98))
+        let b = tape.constant(gaussian([3], seed: 99))
+        let fused = Variable.dense([(x, w), (a, u)], bias: b, scale: 0.5, activation: .tanh).value
+        let unfused = ((Variable.matmul(x, w) + Variable.matmul(a, u)) * 0.5 + b).tanh().value
+        #expect(maxAbsDifference(fused, unfused) < 1e-12)
+        tape.reset()
+    }
+
+    @Test(arguments: [([2, 5, 3], 2), ([3, 4, 1], 4), ([1, 3, 2], 1)])
+    func circularWindows(_ s: [Int], _ k: Int) {
+        expectGradients([gaussian(s, seed: 100)]) { $0[0].circularWindows(width: k) }
+    }
+
     @Test(arguments: [[5, 3], [2, 4, 3]]) func affine(_ s: [Int]) {
         expectGradients([gaussian(s, seed: 34), gaussian([3, 6], seed: 35), gaussian([6], seed: 36)]) {
             Variable.affine($0[0], $0[1], $0[2])

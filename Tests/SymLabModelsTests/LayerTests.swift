@@ -155,6 +155,26 @@ func circularConvGradients(kernel: Int) {
     #expect(err.allSatisfy { $0 < 1e-6 }, "\(err)")
 }
 
+@Test("channels-last circular convolution (the models' path): gradients, and the same function as channels-first",
+      arguments: [1, 3, 6])
+func circularConvChannelsLast(kernel: Int) {
+    var rng = RandomStream(seed: 22)
+    let store = ParameterStore<Double>()
+    let layer = CircularConv<Double>("conv", group: "conv", inputChannels: 2, outputChannels: 3, kernelWidth: kernel, bias: true,
+                                     scheme: InitScheme(.ntk), store: store, rng: &rng)
+    store.setValue(layer.bias!, gaussian([3], seed: 23))
+    let x = gaussian([2, 6, 2], seed: 24)                                            // [B, L, C]
+    let inputs = [x] + layer.parameterIDs.map { store.value($0).copy() }
+    let err = gradientRelativeErrors(inputs) { v in layer.applyChannelsLast(v[0], parameters: Array(v[1...]), activation: .tanh) }
+    #expect(err.allSatisfy { $0 < 1e-6 }, "\(err)")
+    let tape = Tape<Double>()
+    let bind = Binding(store, tape)
+    let last = layer(channelsLast: tape.constant(x), bind).value
+    let first = layer(tape.constant(x.permuted([0, 2, 1])), bind).value.permuted([0, 2, 1])
+    #expect(maxAbsDifference(last, first) < 1e-12)
+    tape.reset()
+}
+
 @Test("circular convolution is equivariant and pooling invariant under cyclic shifts", arguments: [1, 4, 11])
 func circularConvEquivariance(kernel: Int) {
     var rng = RandomStream(seed: 20)

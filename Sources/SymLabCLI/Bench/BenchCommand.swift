@@ -23,7 +23,7 @@ extension SymLab.Bench {
 
         @Option(help: "BLAS threads.") var threads = 1
         @Option(help: "GEMM sizes (comma-separated).") var sizes = "64,128,256,512,1024"
-        @Option(help: "Seconds per GEMM sample (≥ 0.01).") var sampleSeconds = 0.05
+        @Option(help: "Seconds per GEMM sample (≥ 0.01).") var sampleSeconds = 0.03
         @Option(help: "Timed training steps (after warm-up).") var steps = 300
         @Option(help: "MLP input dimension.") var inputDim = 64
         @Option(help: "MLP hidden width.") var width = 512

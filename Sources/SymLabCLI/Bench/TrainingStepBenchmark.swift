@@ -29,8 +29,9 @@ struct TrainingStepBenchmark {
         let step = {
             tape.reset()
             store.zeroGradients()
-            let h = Variable.affine(tape.constant(x), store.bind(w1, on: tape), store.bind(b1, on: tape)).relu()
-            let out = Variable.affine(h, store.bind(w2, on: tape), store.bind(b2, on: tape))
+            // The models' layer: one fused node per dense layer (bias, product, activation).
+            let h = Variable.dense([(tape.constant(x), store.bind(w1, on: tape))], bias: store.bind(b1, on: tape), activation: .relu)
+            let out = Variable.dense([(h, store.bind(w2, on: tape))], bias: store.bind(b2, on: tape))
             tape.backward(Variable.mse(out, y))
             optimizer.step(store)
         }
