@@ -25,6 +25,7 @@ demo: build
 	@echo
 	@echo "Plot:    results/kiani-fig1/kiani-fig1.png (and .svg)"
 	@echo "Summary: results/kiani-fig1/summary.txt"
+	@echo "Report:  results/kiani-fig1/index.html (open it in a browser)"
 
 ## Benchmarks (not part of `make test`): training steps of the papers' networks next to PyTorch
 ## and JAX on the CPU (installed once into $(BENCH_VENV) from a CPU-only torch wheel, never the

@@ -50,16 +50,20 @@ public enum Gnuplot {
             for r in panel.references {
                 items.append("\(num(r.y)) with lines lw 1.5 dt 3 lc rgb '#000000' title '\(escape(r.title))'")
             }
-            var lines = [
+            var lines: [String] = [
                 "  set title '\(escape(panel.title))'",
                 "  set xlabel '\(escape(panel.xLabel))'",
                 "  set ylabel '\(escape(panel.yLabel))'",
                 panel.logX ? "  set logscale x" : "  unset logscale x",
                 panel.logY ? "  set logscale y" : "  unset logscale y",
                 panel.logY ? "  set format y '10^{%L}'" : "  set format y '%g'",
-                // Headroom above the data for the key (top right), so that it hides no curve.
-                "  set offsets 0, 0, graph \(keyHeadroom(entries: panel.series.count + panel.references.count)), 0",
             ]
+            // A short key goes inside, top right, with headroom above the data so that it hides no
+            // curve; a long one (many sweep points) goes outside, right of the plot.
+            let entries = panel.series.count + panel.references.count
+            lines += entries > 8
+                ? ["  set key outside right top box opaque", "  set offsets 0, 0, 0, 0"]
+                : ["  set key inside top right box opaque", "  set offsets 0, 0, graph \(keyHeadroom(entries: entries)), 0"]
             lines.append("  plot " + items.joined(separator: ", \\\n       "))
             plots.append(lines.joined(separator: "\n"))
         }

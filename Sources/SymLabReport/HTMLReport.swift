@@ -181,11 +181,18 @@ public enum HTMLReport {
     /// The spec file when there is one, and always the resolved settings and sweep axes.
     static func specHTML(_ layout: ExperimentLayout, specsDirectory: String?) -> String {
         var out = "<details open><summary><h3>Spec</h3></summary>"
+        // The file as written; command-line overrides may have changed what ran, so the
+        // resolved settings say where they differ from it.
+        var fromFile: [String: String] = [:]
         if let dir = specsDirectory, let text = try? String(contentsOfFile: dir + "/\(layout.experiment).yaml", encoding: .utf8) {
-            out += "<p class=note>From <code>\(html(dir))/\(html(layout.experiment)).yaml</code>:</p><pre>\(html(text))</pre>"
+            out += "<p class=note>The spec file <code>\(html(dir))/\(html(layout.experiment)).yaml</code>, before any command-line overrides:</p><pre>\(html(text))</pre>"
+            if let tree = try? SpecValue.parse(yaml: text, file: "spec") { fromFile = ExperimentLayout.flatten(tree.removing("sweep").removing("seeds")) }
         }
-        out += "<p class=note>Resolved settings shared by every point (as stored with the runs), seeds \(html(seedText(layout.seeds))):</p>"
-        out += "<table class=settings><tbody>" + layout.common.map { "<tr><th>\(html($0.key))</th><td><code>\(html($0.value))</code></td></tr>" }.joined() + "</tbody></table>"
+        out += "<p class=note>The settings every point ran with (as stored with the runs), seeds \(html(seedText(layout.seeds))):</p>"
+        out += "<table class=settings><tbody>" + layout.common.map { s in
+            let differs = fromFile.isEmpty || fromFile[s.key] == s.value ? "" : " <span class=error>(spec file: \(html(fromFile[s.key] ?? "not set")))</span>"
+            return "<tr><th>\(html(s.key))</th><td><code>\(html(s.value))</code>\(differs)</td></tr>"
+        }.joined() + "</tbody></table>"
         if !layout.varying.isEmpty {
             out += "<p class=note>Sweep axes (one row per point):</p><div class=scroll><table><thead><tr><th>point</th>"
                 + layout.varying.map { "<th>\(html($0))</th>" }.joined() + "</tr></thead><tbody>"

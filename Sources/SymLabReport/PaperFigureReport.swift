@@ -22,13 +22,15 @@ extension PaperFigure {
                                    summaries: [String: String] = [:], specsDirectory: String? = nil) throws -> (report: HTMLReport.Output, warnings: [String]) {
         var lead: [ReportFigure] = [], text: [String] = [], warnings: [String] = []
         for figure in figures {
-            let (plot, summary) = try figure.build(store)
-            text.append(summaries[figure.name] ?? summary)
+            // A figure that cannot be built (its runs unfinished, say) is a warning: the rest of
+            // the report is still written.
             do {
+                let (plot, summary) = try figure.build(store)
+                text.append(summaries[figure.name] ?? summary)
                 try Gnuplot.render(plot, in: directory)
                 lead.append(ReportFigure(name: plot.name, caption: "\(figure.title): \(figure.about)."))
             } catch {
-                warnings.append("\(plot.name): \(error)")
+                warnings.append("\(figure.name): \(error)")
             }
         }
         let report = try HTMLReport.write(store: store, to: directory, title: title, lead: lead,

@@ -114,15 +114,20 @@ import Testing
     }
 
     /// The table's numbers are the seeds' mean ± std of the stored final metrics.
-    @Test func metricsTableShowsTheMeanOverSeeds() throws {
+    @Test func metricsTableShowsTheMeanOverSeedsAndSpecOverridesAreFlagged() throws {
         let store = try Self.store()
         let results = try ExperimentResults(store: store, experiment: "report-sweep")
         let layout = ExperimentLayout(results)
         #expect(layout.points.count == 3 && layout.seeds == [0, 1])
         #expect(layout.varying == ["data.n_train"] && layout.numericAxis == "data.n_train")
         #expect(layout.common.contains { $0.key == "model.options.width" && $0.value == "16" })
+        // A spec file that differs from what ran (as after a command-line override) is flagged.
         let dir = (store.path as NSString).deletingLastPathComponent + "/report-table"
-        let page = try String(contentsOfFile: try HTMLReport.write(store: store, to: dir, title: "t").index, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
+        try Self.specs[0].replacingOccurrences(of: "steps: 30", with: "steps: 999").write(toFile: dir + "/specs/report-sweep.yaml", atomically: true, encoding: .utf8)
+        let page = try String(contentsOfFile: try HTMLReport.write(store: store, to: dir, title: "t", specsDirectory: dir + "/specs").index, encoding: .utf8)
+        #expect(page.contains("<th>training.steps</th><td><code>30</code> <span class=error>(spec file: 999)</span>"))
+        #expect(page.contains("<th>model.options.width</th><td><code>16</code></td>"))
         for point in layout.points {
             let values = point.runs.compactMap { results.metrics[$0.id]?["test_mse"] }
             #expect(values.count == 2)
