@@ -33,9 +33,9 @@ public enum ExperimentFigures {
     /// outcomes (they stay in the tables).
     static let bookkeeping: Set<String> = ["learning_rate", "parameters", "label_variance", "train_label_variance", "test_label_variance", "ridge"]
 
-    /// A quantity spanning two decades or more (`decades`), all positive, is shown on a log axis.
-    /// Sizes on the x axis (n, d: usually geometric grids) take one decade.
-    public static func spansDecades(_ values: [Double], decades: Double = 2) -> Bool {
+    /// A quantity spanning a decade or more (`decades`), all positive, is shown on a log axis:
+    /// losses falling from 60 to 1 are unreadable on a linear one.
+    public static func spansDecades(_ values: [Double], decades: Double = 1) -> Bool {
         let v = values.filter(\.isFinite)
         guard let lo = v.min(), let hi = v.max(), lo > 0 else { return false }
         return hi / lo >= Foundation.pow(10, decades)
@@ -125,7 +125,7 @@ public enum ExperimentFigures {
 
         var panels: [Panel] = []
         let xValues = layout.points.compactMap { Double($0.settings[axis]!) }
-        let logX = spansDecades(xValues, decades: 1)
+        let logX = spansDecades(xValues)
         for metricsOfPanel in panelMetrics {
             var series: [Series] = []
             for (g, group) in groups.enumerated() {

@@ -138,10 +138,11 @@ import Testing
 
     @Test func logAxesOnlyForPositiveQuantitiesSpanningDecades() {
         #expect(ExperimentFigures.spansDecades([1e-4, 0.5, 1]))
+        #expect(ExperimentFigures.spansDecades([60, 5, 1]))
         #expect(!ExperimentFigures.spansDecades([0.2, 0.9, 1.1]))
         #expect(!ExperimentFigures.spansDecades([-1, 1e-4, 10]))
         #expect(!ExperimentFigures.spansDecades([0, 1e-4, 10]))
-        #expect(ExperimentFigures.spansDecades([8, 64, 512], decades: 1) && !ExperimentFigures.spansDecades([8, 64, 512]))
+        #expect(ExperimentFigures.spansDecades([8, 64, 512]) && !ExperimentFigures.spansDecades([8, 64, 512], decades: 3))
     }
 
     @Test func textIsEscaped() {
