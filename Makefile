@@ -5,7 +5,7 @@ DEB_PACKAGES := libopenblas-dev liblapack-dev libsqlite3-dev gnuplot-nox
 TEST_PACKAGES := chromium
 SYMLAB := .build/release/symlab
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo bench fuzz clean
 
 deps:
 	@scripts/ensure-deps.sh $(DEB_PACKAGES)
@@ -31,6 +31,13 @@ demo: build
 ## and JAX on the CPU (installed once into $(BENCH_VENV) from a CPU-only torch wheel, never the
 ## ~5 GB CUDA build), sweep throughput on 1 vs 2 worker processes, GEMM and framework overhead.
 BENCH_VENV := .venv-bench
+## Fuzz the experiment-spec and override parsers: 100,000 seeded inputs, each must end in a
+## clear error or a valid spec within 2 s (a short run of the same is in `make test`).
+FUZZ_SEED ?= 1
+FUZZ_COUNT ?= 100000
+fuzz: build
+	$(SYMLAB) fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --time-limit 2
+
 bench: build
 	bench/peers/setup-venv.sh $(BENCH_VENV)
 	$(SYMLAB) bench steps --peers --python $(BENCH_VENV)/bin/python --json results/bench/steps.jsonl

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import SymLabExperiments
 import SymLabFunctionClasses
+import SymLabKernels
 import SymLabNumerics
 
 /// `symlab data …`: draw, describe and export samples of the function classes.
@@ -41,6 +43,8 @@ extension DataCommand {
         /// `splits(nTrain: count, nVal: 0, nTest: 0, seed:)`.
         func draw() throws -> (any FunctionClass, Dataset<Double>) {
             let c = try build()
+            do { try Preflight.requireDataSet(c, samples: count) }   // before any sample is drawn
+            catch let e as KernelError { throw CommandFailure(e.description) }
             let s: DatasetSplits<Double> = c.splits(nTrain: count, nVal: 0, nTest: 0, seed: seed)
             return (c, s.train)
         }

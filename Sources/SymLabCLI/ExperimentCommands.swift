@@ -51,7 +51,11 @@ extension SymLab {
 }
 
 func loadSpec(_ path: String, _ overrides: [String]) throws -> ExperimentSpec {
-    do { return try ExperimentSpec.load(path: path, overrides: overrides) } catch let e as SpecError { throw CommandFailure("\(e)") }
+    do {
+        let spec = try ExperimentSpec.load(path: path, overrides: overrides)
+        try Preflight.check(spec)   // impossible sizes and bad options stop here, before any work
+        return spec
+    } catch let e as SpecError { throw CommandFailure("\(e)") }
 }
 
 extension SymLab.Sweep {
@@ -119,6 +123,13 @@ extension SymLab.Sweep {
         @Option(help: "Experiments to work on (repeatable; default: all).") var experiment: [String] = []
         func run() throws {
             StopRequest.installHandlers()
+            // A parent `sweep run` killed outright (SIGKILL) cannot forward a stop: notice it and
+            // stop as on SIGTERM, instead of running on as an orphan beside the resumed sweep.
+            let parent = getppid()
+            Thread.detachNewThread {
+                while getppid() == parent { usleep(200_000) }
+                StopRequest.requested = 1
+            }
             let store = try ResultsStore(path: db)
             try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: 1, showProgress: false) {
                 writeToStandardError($0 + "\n")

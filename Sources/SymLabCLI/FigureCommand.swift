@@ -52,7 +52,7 @@ extension SymLab {
             var specs: [ExperimentSpec] = []
             for (i, yaml) in figure.specs.enumerated() {
                 let spec: ExperimentSpec
-                do { spec = try ExperimentSpec.parse(yaml: yaml, file: "\(figure.name) spec \(i + 1)", overrides: overrides) }
+                do { spec = try ExperimentSpec.parse(yaml: yaml, file: "\(figure.name) spec \(i + 1)", overrides: overrides); try Preflight.check(spec) }
                 catch let e as SpecError { throw CommandFailure("\(e)") }
                 try yaml.write(toFile: dir + "/specs/\(spec.name).yaml", atomically: true, encoding: .utf8)
                 specs.append(spec)

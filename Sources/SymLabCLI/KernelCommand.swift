@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SymLabExperiments
 import SymLabFunctionClasses
 import SymLabKernels
 import SymLabNumerics
@@ -85,6 +86,9 @@ extension KernelCommand {
             do { cls = try FunctionClassRegistry.make(className, options: parseOptionList(dataOptions)) }
             catch let e as FunctionClassError { throw ValidationError(e.description) }
             let val = nVal ?? Swift.max(10, nTrain / 4)
+            do {   // refused before any data are drawn
+                try Preflight.requireKernelFit(cls, nTrain: nTrain, nValidation: val, nTest: nTest, features: kernel == .randomFeatures ? features : nil)
+            } catch let e as KernelError { throw KernelCommandError(message: e.description) }
             let splits: DatasetSplits<Double> = cls.splits(nTrain: nTrain, nVal: val, nTest: nTest, seed: seed)
             let train = splits.train
             let isGraph: Bool = { if case .graphs = train.inputs { return true } else { return false } }()

@@ -57,6 +57,9 @@ public struct ExperimentSpec: Sendable {
                 throw SpecError(file: e.file, keyPath: e.keyPath, message: e.message + " (in sweep point \(i))")
             }
         }
+        guard points.count * seeds.count <= maxRuns else {
+            throw SpecError(file: file, keyPath: "seeds", message: "\(points.count) point(s) × \(seeds.count) seeds = \(points.count * seeds.count) runs; at most \(maxRuns) are allowed in one spec")
+        }
         let name = points.first?.experiment ?? ""
         let ids = points.map { stableID($0.tree.canonicalJSON) }
         if Set(ids).count != ids.count {
@@ -84,7 +87,9 @@ public struct ExperimentSpec: Sendable {
     /// "a..b" → a…b (inclusive).
     static func parseIntRange(_ s: String) -> ClosedRange<Int>? {
         let parts = s.components(separatedBy: "..")
-        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b, b - a < 1_000_000 else { return nil }
+        guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]), a <= b else { return nil }
+        let (width, overflow) = b.subtractingReportingOverflow(a)
+        guard !overflow, width < 1_000_000 else { return nil }
         return a...b
     }
 
@@ -105,6 +110,10 @@ public struct ExperimentSpec: Sendable {
         }
         return seeds
     }
+
+    /// The most points one spec may expand to, and the most runs (points × seeds).
+    public static let maxPoints = 10_000
+    public static let maxRuns = 1_000_000
 
     static func expandSweep(_ tree: SpecValue, file: String) throws -> [SpecValue] {
         let base = tree.removing("sweep")
@@ -132,6 +141,15 @@ public struct ExperimentSpec: Sendable {
             let product = try axes("product"), zip = try axes("zip")
             if let n = zip.first?.1.count, let bad = zip.first(where: { $0.1.count != n }) {
                 throw SpecError(file: file, keyPath: "\(path).zip.\(bad.0)", message: "zip axes must have equal lengths (\(n) vs \(bad.1.count))")
+            }
+            // Counted before expanding: ten axes of ten values must be an error, not 10¹⁰ trees.
+            var count = zip.isEmpty ? 1 : zip[0].1.count
+            for (_, values) in product {
+                let (c, overflow) = count.multipliedReportingOverflow(by: values.count)
+                count = overflow ? Int.max : c
+            }
+            guard count <= maxPoints - points.count else {
+                throw SpecError(file: file, keyPath: path, message: "the sweep has \(count == Int.max ? "more than \(Int.max)" : "\(count)") points; at most \(maxPoints) are allowed in one spec")
             }
             var combos: [[(String, SpecValue)]] = [[]]
             for (key, values) in product {

@@ -152,7 +152,16 @@ public struct SpecError: Error, CustomStringConvertible, Equatable {
     public let keyPath: String
     public let message: String
     public init(file: String, keyPath: String, message: String) {
-        self.file = file; self.keyPath = keyPath; self.message = message
+        self.file = Self.shortened(file, 200); self.keyPath = Self.shortened(keyPath, 200)
+        self.message = Self.shortened(message, Self.maxMessageLength)
+    }
+
+    /// Messages quote the offending value; a 20,000-character value is cut, not printed whole.
+    public static let maxMessageLength = 600
+
+    static func shortened(_ s: String, _ limit: Int) -> String {
+        guard s.count > limit else { return s }
+        return String(s.prefix(limit - 40)) + "… (\(s.count) characters)"
     }
     public var description: String {
         keyPath.isEmpty ? "\(file): \(message)" : "\(file): key '\(keyPath)': \(message)"

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import SymLabExperiments
+import SymLabTraining
+
+/// `symlab fuzz` (hidden; `make fuzz`): feeds ``SpecFuzzer`` inputs to the spec and override
+/// parsers and the preflight checks, in this process, with a watchdog: an input that takes
+/// longer than `--time-limit` seconds is a hang, and a crash prints the input's number before
+/// the process dies, so that `--only N` reproduces either.
+struct FuzzCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fuzz",
+        abstract: "Fuzz the experiment-spec and override parsers with seeded hostile inputs.",
+        discussion: "Every input must end in a clear error (a spec error naming the file or the override) or a valid spec, within the time limit. Exit status 1 if one does not.",
+        shouldDisplay: false)
+
+    @Option(help: "Number of inputs.") var count = 100_000
+    @Option(help: "Seed: input i of seed s is always the same.") var seed: UInt64 = 1
+    @Option(help: "First input number.") var start = 0
+    @Option(help: "Seconds one input may take before it counts as a hang.") var timeLimit = 2.0
+    @Option(help: "Run input N alone and print it with its outcome.") var only: Int?
+    @Option(help: "Print this many example error messages at the end.") var examples = 8
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be ≥ 1, got \(count)") }
+        guard start >= 0 else { throw ValidationError("--start must be ≥ 0, got \(start)") }
+        guard timeLimit > 0 && timeLimit.isFinite else { throw ValidationError("--time-limit must be positive, got \(timeLimit)") }
+    }
+
+    func run() throws {
+        if let n = only {
+            let input = SpecFuzzer.input(seed: seed, index: n)
+            print(input)
+            print("--- outcome ---")
+            print(SpecFuzzer.check(input))
+            return
+        }
+        FuzzWatch.installCrashReport()
+        let watchdog = Thread { FuzzWatch.watch(limit: timeLimit) }
+        watchdog.start()
+        var valid = 0, errors = 0, unclear: [(Int, String)] = []
+        var slowest = (index: -1, seconds: 0.0)
+        var messages: [String: Int] = [:]
+        let t0 = Date()
+        for i in start..<(start + count) {
+            let input = SpecFuzzer.input(seed: seed, index: i)
+            FuzzWatch.begin(i, seed: seed, input: input)
+            let began = Date()
+            let verdict = SpecFuzzer.check(input)
+            let took = Date().timeIntervalSince(began)
+            FuzzWatch.end()
+            if took > slowest.seconds { slowest = (i, took) }
+            switch verdict {
+            case .valid: valid += 1
+            case .error(let m):
+                errors += 1
+                // Group messages by their shape (digits and quoted values blurred) for the examples.
+                let shape = String(m.drop(while: { $0 != ":" }).prefix(60))
+                messages[shape, default: 0] += 1
+                if messages[shape] == 1 && messages.count <= examples { writeToStandardError("example error (input \(i)): \(m.prefix(300))\n") }
+            case .unclear(let m):
+                unclear.append((i, m))
+                writeToStandardError("UNCLEAR input \(i): \(m.prefix(500))\n  reproduce: symlab fuzz --seed \(seed) --only \(i)\n")
+            }
+            if (i - start + 1) % 10_000 == 0 {
+                writeToStandardError("\(i - start + 1)/\(count) inputs, \(String(format: "%.0f", Date().timeIntervalSince(t0))) s\n")
+            }
+        }
+        print("""
+            fuzz: \(count) inputs (seed \(seed), inputs \(start)…\(start + count - 1)) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s
+              valid specs:   \(valid)
+              clear errors:  \(errors) (\(messages.count) distinct kinds)
+              unclear:       \(unclear.count)
+              crashes, hangs: 0 (time limit \(timeLimit) s per input; slowest input \(slowest.index) took \(String(format: "%.3f", slowest.seconds)) s)
+            """)
+        if !unclear.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// The fuzz loop's watchdog and crash report. State is shared with a watchdog thread and a
+/// signal handler, so it is kept in a lock and a preformatted C buffer.
+enum FuzzWatch {
+    nonisolated(unsafe) static var current: (index: Int, seed: UInt64, input: SpecFuzzer.Input, began: Date)?
+    static let lock = NSLock()
+    /// "crashed on input N …" for the signal handler, rewritten before every input.
+    nonisolated(unsafe) static let crashLine = UnsafeMutablePointer<CChar>.allocate(capacity: 512)
+    nonisolated(unsafe) static var crashLineLength = 0
+
+    static func begin(_ index: Int, seed: UInt64, input: SpecFuzzer.Input) {
+        lock.lock(); current = (index, seed, input, Date()); lock.unlock()
+        let line = Array("\nsymlab fuzz: CRASH on input \(index) of seed \(seed); reproduce with: symlab fuzz --seed \(seed) --only \(index)\n".utf8.prefix(511))
+        for (k, b) in line.enumerated() { crashLine[k] = CChar(bitPattern: b) }
+        crashLineLength = line.count
+    }
+
+    static func end() { lock.lock(); current = nil; lock.unlock() }
+
+    static func installCrashReport() {
+        for s in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
+            signal(s) { sig in
+                _ = write(2, FuzzWatch.crashLine, FuzzWatch.crashLineLength)
+                signal(sig, SIG_DFL)
+                raise(sig)
+            }
+        }
+    }
+
+    /// Checks the running input every 50 ms; past the limit, prints it and ends the process.
+    static func watch(limit: Double) {
+        while true {
+            usleep(50_000)
+            lock.lock()
+            let c = current
+            lock.unlock()
+            if let c, Date().timeIntervalSince(c.began) > limit {
+                writeToStandardError("symlab fuzz: HANG: input \(c.index) of seed \(c.seed) ran for more than \(limit) s; reproduce with: symlab fuzz --seed \(c.seed) --only \(c.index)\n\(c.input)\n")
+                exit(3)
+            }
+        }
+    }
+}
