@@ -54,9 +54,13 @@ public enum BLASTimer {
     nonisolated(unsafe) private static var enabled = false
     nonisolated(unsafe) private static var nanoseconds: UInt64 = 0
     nonisolated(unsafe) private static var calls = 0
+    nonisolated(unsafe) private static var cpuTime = false
 
     /// Starts accounting from zero. Not thread-safe: benchmarks call it from one thread.
-    public static func start() { nanoseconds = 0; calls = 0; enabled = true }
+    /// With `threadCPUTime`, BLAS time is this thread's CPU time (right with 1 BLAS thread):
+    /// time the process spends descheduled by other load then counts nowhere, so the share of a
+    /// step outside BLAS stays meaningful on a busy machine.
+    public static func start(threadCPUTime: Bool = false) { nanoseconds = 0; calls = 0; cpuTime = threadCPUTime; enabled = true }
     /// Stops accounting and returns (seconds inside BLAS, number of calls) since ``start()``.
     @discardableResult
     public static func stop() -> (seconds: Double, calls: Int) {
@@ -67,9 +71,9 @@ public enum BLASTimer {
     @inline(__always)
     static func measure(_ body: () -> Void) {
         if !enabled { body(); return }
-        let t0 = Clock.nanoseconds()
+        let t0 = cpuTime ? Clock.threadCPUNanoseconds() : Clock.nanoseconds()
         body()
-        nanoseconds &+= Clock.nanoseconds() &- t0
+        nanoseconds &+= (cpuTime ? Clock.threadCPUNanoseconds() : Clock.nanoseconds()) &- t0
         calls += 1
     }
 }
@@ -82,6 +86,12 @@ public enum Clock {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
     public static func seconds() -> Double { Double(nanoseconds()) * 1e-9 }
+    /// CPU time of the calling thread: what a single-threaded step costs, whatever else runs.
+    public static func threadCPUNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
 }
 
 /// Allocation policy for training processes.
