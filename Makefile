@@ -27,10 +27,6 @@ demo: build
 	@echo "Summary: results/kiani-fig1/summary.txt"
 	@echo "Report:  results/kiani-fig1/index.html (open it in a browser)"
 
-## Benchmarks (not part of `make test`): training steps of the papers' networks next to PyTorch
-## and JAX on the CPU (installed once into $(BENCH_VENV) from a CPU-only torch wheel, never the
-## ~5 GB CUDA build), sweep throughput on 1 vs 2 worker processes, GEMM and framework overhead.
-BENCH_VENV := .venv-bench
 ## Fuzz the experiment-spec and override parsers: 100,000 seeded inputs, each must end in a
 ## clear error or a valid spec within 2 s (a short run of the same is in `make test`).
 FUZZ_SEED ?= 1
@@ -38,6 +34,10 @@ FUZZ_COUNT ?= 100000
 fuzz: build
 	$(SYMLAB) fuzz --count $(FUZZ_COUNT) --seed $(FUZZ_SEED) --time-limit 2
 
+## Benchmarks (not part of `make test`): training steps of the papers' networks next to PyTorch
+## and JAX on the CPU (installed once into $(BENCH_VENV) from a CPU-only torch wheel, never the
+## ~5 GB CUDA build), sweep throughput on 1 vs 2 worker processes, GEMM and framework overhead.
+BENCH_VENV := .venv-bench
 bench: build
 	bench/peers/setup-venv.sh $(BENCH_VENV)
 	$(SYMLAB) bench steps --peers --python $(BENCH_VENV)/bin/python --json results/bench/steps.jsonl
