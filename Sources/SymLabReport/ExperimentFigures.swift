@@ -23,7 +23,7 @@ public enum ExperimentFigures {
     /// report: append a builder here.
     public typealias Builder = @Sendable (ExperimentResults, ExperimentLayout) -> [ExperimentFigure]
 
-    public static let builders: [Builder] = [curves, finalMetrics]
+    public static let builders: [Builder] = [curves, finalMetrics, sampleComplexity]
 
     public static func all(_ results: ExperimentResults, _ layout: ExperimentLayout) -> [ExperimentFigure] {
         builders.flatMap { $0(results, layout) }

@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabFeatureLearning
 import SymLabReport
 import SymLabTraining
 import Testing
@@ -134,6 +135,59 @@ import Testing
             let s = meanAndStd(values)
             #expect(page.contains(String(format: "%.4g", s.mean) + " ± " + String(format: "%.2g", s.std)), "point \(point.index): \(s)")
         }
+    }
+
+    /// A planted n* ∝ d²: the loss drops from 1 to 0.1 between n = 2d² and 4d² at every d.
+    static func plantedLoss(d: Double, n: Double) -> Double { n < 4 * d * d ? 1 : 0.1 }
+
+    /// The n*(d) panel: thresholds, the fitted line through them and a theory line with its
+    /// own slope through the same centre, on log–log axes.
+    @Test func sampleComplexitySeriesDrawTheFitAndTheTheorySlope() throws {
+        var obs: [SampleComplexity.Observation] = []
+        for d in [8.0, 16, 32] { for f in [1.0, 2, 4, 8] { for seed in 0..<3 {
+            obs.append(.init(d: d, n: f * d * d, seed: seed, loss: Self.plantedLoss(d: d, n: f * d * d)))
+        } } }
+        let fit = try #require(SampleComplexity.fitExponent(obs, tau: 0.5, resamples: 50, seed: 0))
+        let series = sampleComplexitySeries(fit, theoryExponent: 3)
+        #expect(series.count == 3)
+        let slope = { (s: Series) in (log(s.y.last!) - log(s.y.first!)) / (log(s.x.last!) - log(s.x.first!)) }
+        #expect(abs(slope(series[0]) - 2) < 1e-9)          // measured n*
+        #expect(abs(slope(series[1]) - 2) < 1e-9)          // fitted line
+        #expect(abs(slope(series[2]) - 3) < 1e-9)          // theory
+        #expect(zip(series[0].y, series[1].y).allSatisfy { abs($0 / $1 - 1) < 1e-9 })
+        #expect(series[1].title.contains("α = 2"))
+    }
+
+    /// The report finds a d × n sweep with a normalised loss and draws n*(d) from it (runs with
+    /// planted final metrics, recorded through the store as the runner records them).
+    @Test func reportDrawsSampleComplexityOfADByNSweep() throws {
+        let store = try ResultsStore(path: NSTemporaryDirectory() + "symlab-report-fit-\(UUID().uuidString)/results.sqlite")
+        let spec = try ExperimentSpec.parse(yaml: """
+            name: report-fit
+            data: {class: single-index, options: {d: 8}, n_train: 64, n_test: 64}
+            model: {name: mlp, options: {width: 16}}
+            training: {steps: 1}
+            seeds: [0, 1]
+            sweep:
+              product: {data.options.d: [8, 16, 32], data.n_train: [64, 128, 256, 512, 1024, 2048, 4096, 8192]}
+            """, file: "fit spec")
+        try store.enqueue(spec.runs)
+        while let run = try store.claimNext(environment: RunEnvironment.current(blasThreads: 1)) {
+            let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "db")
+            let loss = Self.plantedLoss(d: Double(config.dataOptions["d"]!)!, n: Double(config.nTrain))
+            try store.finish(runID: run.id, status: .done, message: nil, metrics: ["test_mse_normalized": loss],
+                             stepsCompleted: 1, divergedStep: nil, lastFiniteLoss: 1)
+        }
+        let results = try ExperimentResults(store: store, experiment: "report-fit")
+        let figures = ExperimentFigures.sampleComplexity(results, ExperimentLayout(results))
+        let panel = try #require(figures.first?.figure.panels.first)
+        #expect(panel.logX && panel.logY)
+        let fitted = try #require(panel.series.first { $0.title.contains("fit α") })
+        #expect(fitted.title.contains("α = 2"), "\(fitted.title)")
+        #expect(fitted.x == [8, 16, 32])
+        let dir = (store.path as NSString).deletingLastPathComponent + "/report"
+        let page = try String(contentsOfFile: try HTMLReport.write(store: store, to: dir, title: "fit").index, encoding: .utf8)
+        #expect(page.contains("src=\"figures/report-fit-sample-complexity.svg\""))
     }
 
     @Test func logAxesOnlyForPositiveQuantitiesSpanningDecades() {
