@@ -67,7 +67,7 @@ let package = Package(
         /// Exact orbit counts, (C)SQ quantities and bounds.
         .target(
             name: "SymLabTheory",
-            dependencies: ["SymLabNumerics", .product(name: "BigInt", package: "BigInt")]),
+            dependencies: ["SymLabNumerics", "SymLabFunctionClasses", .product(name: "BigInt", package: "BigInt")]),
         /// The `symlab` command tree.
         .target(
             name: "SymLabCLI",
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "SymLabFeatureLearningTests", dependencies: ["SymLabFeatureLearning", "SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabExperimentsTests", dependencies: ["SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabReportTests", dependencies: ["SymLabReport", "SymLabExperiments", "SymLabTraining"]),
-        .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabFunctionClasses", "SymLabTestSupport"]),
         .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", "SymLabExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

@@ -78,16 +78,14 @@ public enum Correlations {
             }
         }
         let m = functions.count
-        var gram = [Double](repeating: 0, count: m * m)
-        var values = [Double](repeating: 0, count: m)
+        var gram = GramAccumulator(columns: m)
         for (k, x) in support.enumerated() {
-            for i in 0..<m { values[i] = functions[i](x) }
             let w = probabilities?[k] ?? 1
-            for i in 0..<m { for j in i..<m { gram[i * m + j] += w * values[i] * values[j] } }
+            gram.addRow({ row in for i in 0..<m { row[i] = functions[i](x) } }, weight: w)
         }
         // Uniform weights: sum first, divide once, so ±1 functions give exact results.
         let scale = probabilities == nil ? 1 / Double(support.count) : 1
-        return CorrelationMatrix(innerProducts: symmetric(gram, m, scale: scale))
+        return CorrelationMatrix(innerProducts: symmetric(gram.finish(), m, scale: scale))
     }
 
     /// Exact inner products under the uniform distribution on {−1,+1}^n (n ≤ 20), the input
@@ -100,15 +98,13 @@ public enum Correlations {
         }
         guard !functions.isEmpty else { throw TheoryError.invalidArgument("correlations need at least one function") }
         let m = functions.count
-        var gram = [Double](repeating: 0, count: m * m)
-        var values = [Double](repeating: 0, count: m)
+        var gram = GramAccumulator(columns: m)
         var x = [Double](repeating: 1, count: n)
         for mask in 0..<(1 << n) {
             for b in 0..<n { x[b] = mask >> b & 1 == 1 ? -1 : 1 }
-            for i in 0..<m { values[i] = functions[i](x) }
-            for i in 0..<m { for j in i..<m { gram[i * m + j] += values[i] * values[j] } }
+            gram.addRow { row in for i in 0..<m { row[i] = functions[i](x) } }
         }
-        return CorrelationMatrix(innerProducts: symmetric(gram, m, scale: 1 / Double(1 << n)))
+        return CorrelationMatrix(innerProducts: symmetric(gram.finish(), m, scale: 1 / Double(1 << n)))
     }
 
     /// Monte Carlo estimates from `samples` draws of `draw`, with normal-approximation confidence
@@ -123,17 +119,13 @@ public enum Correlations {
             throw TheoryError.invalidArgument("confidence must be in (0, 1), got \(confidence)")
         }
         let m = functions.count
-        var sum = [Double](repeating: 0, count: m * m), sumSq = [Double](repeating: 0, count: m * m)
-        var values = [Double](repeating: 0, count: m)
+        // Σ f_i f_j and Σ (f_i f_j)² = Σ f_i² f_j²: two Gram matrices, of the values and of their squares.
+        var gram = GramAccumulator(columns: m, squares: true)
         for _ in 0..<samples {
             let x = draw(&rng)
-            for i in 0..<m { values[i] = functions[i](x) }
-            for i in 0..<m { for j in i..<m {
-                let z = values[i] * values[j]
-                sum[i * m + j] += z
-                sumSq[i * m + j] += z * z
-            } }
+            gram.addRow { row in for i in 0..<m { row[i] = functions[i](x) } }
         }
+        let sum = gram.finish(), sumSq = gram.finishSquares()
         let n = Double(samples)
         let z = normalQuantile(0.5 + confidence / 2)
         let pairs = max(1, m * (m - 1) / 2)
@@ -158,7 +150,7 @@ public enum Correlations {
         { x in subset.reduce(1.0) { $0 * x[$1] } }
     }
 
-    /// The full matrix from its upper triangle (row-major m×m), times `scale`.
+    /// The full matrix from a symmetric row-major m×m one (upper triangle read), times `scale`.
     private static func symmetric(_ upper: [Double], _ m: Int, scale: Double) -> [[Double]] {
         (0..<m).map { i in (0..<m).map { j in (i <= j ? upper[i * m + j] : upper[j * m + i]) * scale } }
     }
@@ -181,4 +173,60 @@ public enum Correlations {
         return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
             / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
     }
+}
+
+/// Σ_k w_k v_k v_kᵀ over rows v_k, accumulated a block of rows at a time with one BLAS gemm per
+/// block (VᵀWV), instead of an m² loop per row. For ±1 values every partial sum is an integer
+/// below 2^53, so the result is exact whatever order BLAS sums in.
+struct GramAccumulator {
+    static let blockRows = 2048
+    let columns: Int
+    private var block: Tensor<Double>
+    private var weighted: Tensor<Double>
+    private var squares: Tensor<Double>?
+    private var rows = 0
+    private var anyWeight = false
+    private var gram: Tensor<Double>
+    private var gramOfSquares: Tensor<Double>?
+
+    init(columns: Int, squares: Bool = false) {
+        self.columns = columns
+        block = Tensor(shape: [Self.blockRows, columns])
+        weighted = Tensor(shape: [Self.blockRows, columns])
+        self.squares = squares ? Tensor(shape: [Self.blockRows, columns]) : nil
+        gram = Tensor(shape: [columns, columns])
+        gramOfSquares = squares ? Tensor(shape: [columns, columns]) : nil
+    }
+
+    /// Appends one row, written by `fill` into a buffer of `columns` entries, with weight w.
+    mutating func addRow(_ fill: (UnsafeMutablePointer<Double>) -> Void, weight w: Double = 1) {
+        let r = rows, m = columns
+        if w != 1 { anyWeight = true }
+        block.withUnsafeMutablePointer { b in
+            let row = b + r * m
+            fill(row)
+            weighted.withUnsafeMutablePointer { p in for i in 0..<m { p[r * m + i] = w * row[i] } }
+            squares?.withUnsafeMutablePointer { p in for i in 0..<m { p[r * m + i] = row[i] * row[i] } }
+        }
+        rows += 1
+        if rows == Self.blockRows { flush() }
+    }
+
+    private mutating func flush() {
+        guard rows > 0 else { return }
+        let used = rows == Self.blockRows ? block : block.rows(0..<rows)
+        let right = rows == Self.blockRows ? weighted : weighted.rows(0..<rows)
+        Tensor.gemm(used, anyWeight ? right : used, transposeA: true, alpha: 1, beta: 1, into: &gram)
+        if let sq = squares {
+            let s = rows == Self.blockRows ? sq : sq.rows(0..<rows)
+            Tensor.gemm(s, s, transposeA: true, alpha: 1, beta: 1, into: &gramOfSquares!)
+        }
+        rows = 0
+        anyWeight = false
+    }
+
+    /// Σ_k w_k v_k v_kᵀ, row-major.
+    mutating func finish() -> [Double] { flush(); return gram.scalars }
+    /// Σ_k (v_k ∘ v_k)(v_k ∘ v_k)ᵀ, row-major (needs `squares: true`).
+    mutating func finishSquares() -> [Double] { flush(); return gramOfSquares?.scalars ?? [] }
 }

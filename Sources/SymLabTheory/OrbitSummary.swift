@@ -16,6 +16,14 @@ public struct OrbitSummary: Sendable {
     public let log2InverseOrbitNormSquared: Double?
     /// The brute-force enumeration, when d ≤ the brute-force limit.
     public let bruteForce: OrbitEnumeration?
+    /// Bounds on log2(1/‖p_O‖²) from exact counts alone, for sizes where ‖p_O‖ itself is out of
+    /// reach (graphs beyond brute force). Every orbit has at most |G| points, so
+    /// Σ|O_k|² ≤ |G|·2^d gives the lower bound d − log2|G|; Cauchy–Schwarz,
+    /// Σ|O_k|² ≥ (2^d)²/#orbits, gives the upper bound log2(#orbits). Both tend to the same value
+    /// when almost every orbit is regular (e.g. almost all graphs have no automorphism).
+    public var log2InverseOrbitNormSquaredBounds: (lower: Double, upper: Double) {
+        (Swift.max(0, Double(pointCount) - NumberTheory.log2(order)), NumberTheory.log2(orbitCount))
+    }
 
     /// Brute force agrees with the formulas on the orbit count and (when both exist) on Σ|O_k|²;
     /// nil when brute force did not run.

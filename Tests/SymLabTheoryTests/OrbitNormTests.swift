@@ -107,4 +107,23 @@ import Testing
         #expect(third.doubleValue == 1.0 / 3)
         #expect(ExactFraction(BigUInt(10).power(400), BigUInt(10).power(399)).doubleValue == 10)
     }
+
+    /// d − log2|G| ≤ log2(1/‖p_O‖²) ≤ log2(#orbits) wherever ‖p_O‖ is known exactly, and the graph
+    /// bounds close in as n grows (almost every graph is asymmetric).
+    @Test func orbitNormBoundsBracketTheExactValue() throws {
+        for family in [GroupAction.Family.cyclic, .dihedral, .symmetric, .graphs] {
+            for n in 1...(family == .graphs ? 6 : 14) {
+                let row = try OrbitSummary(try GroupAction.family(family, n: n), bruteForceMaxDegree: 16)
+                let exact = try #require(row.log2InverseOrbitNormSquared, "\(family) n = \(n)")
+                let b = row.log2InverseOrbitNormSquaredBounds
+                #expect(b.lower <= exact + 1e-12 && exact <= b.upper + 1e-12, "\(family) n = \(n): \(b.lower) ≤ \(exact) ≤ \(b.upper)")
+            }
+        }
+        // S_n on {±1}^n: exactly n + 1 orbits but ‖p_O‖² ≈ 1/√(πn), far below the upper bound.
+        let s = try OrbitSummary(try GroupAction.symmetric(12)).log2InverseOrbitNormSquaredBounds
+        #expect(s.lower == 0 && abs(s.upper - 3.700439718141092) < 1e-12)
+        let g20 = try OrbitSummary(try GroupAction.graphs(20), bruteForceMaxDegree: 0).log2InverseOrbitNormSquaredBounds
+        let g40 = try OrbitSummary(try GroupAction.graphs(40), bruteForceMaxDegree: 0).log2InverseOrbitNormSquaredBounds
+        #expect(g20.upper - g20.lower < 1e-2 && g40.upper - g40.lower < g20.upper - g20.lower)
+    }
 }
