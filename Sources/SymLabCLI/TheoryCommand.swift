@@ -93,8 +93,10 @@ extension TheoryCommand {
                 text.append(TheoryTable.orbitsHeader(member))
                 text += rows.map(TheoryTable.orbitsLine)
             }
-            text.append("log2(1/‖p_O‖²) in [a, b]: ‖p_O‖ unknown here (no formula, 2^d too many points to enumerate); "
+            if tables.contains(where: { $0.1.contains { $0.log2InverseOrbitNormSquared == nil } }) {
+                text.append("log2(1/‖p_O‖²) in [a, b]: ‖p_O‖ unknown here (no formula, 2^d too many points to enumerate); "
                         + "a = d − log2|G| (orbits have ≤ |G| points), b = log2(#orbits) (Cauchy–Schwarz)")
+            }
             for line in text { print(line) }
             let csvText = tables.enumerated().map { k, t in
                 let table = TheoryTable.orbitsCSV(t.0, t.1)
