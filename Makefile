@@ -1,8 +1,9 @@
 # SymmetryLab — the two set-up commands are `make demo` and `make test`.
 SWIFT ?= swift
 DEB_PACKAGES := libopenblas-dev liblapack-dev libsqlite3-dev gnuplot-nox
-# The report test opens an HTML report in headless Chromium.
-TEST_PACKAGES := chromium
+# The report test opens an HTML report in headless Chromium; the Slurm integration test starts
+# a one-node Slurm (slurmctld, slurmd, munged) from these packages.
+TEST_PACKAGES := chromium slurm-wlm munge
 SYMLAB := .build/release/symlab
 
 .PHONY: deps build test demo bench fuzz clean

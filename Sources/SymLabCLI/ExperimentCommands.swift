@@ -39,8 +39,8 @@ extension SymLab {
 
     struct Sweep: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run, resume and retry sweeps on this machine.",
-            subcommands: [SweepRun.self, SweepRetry.self, SweepStatus.self, SweepWorker.self])
+            abstract: "Run, resume and retry sweeps on this machine or as Slurm job arrays.",
+            subcommands: [SweepRun.self, SweepSubmit.self, SweepStatus.self, SweepMerge.self, SweepRetry.self, SweepWorker.self])
     }
 
     struct Runs: ParsableCommand {
@@ -83,16 +83,36 @@ extension SymLab.Sweep {
     struct SweepRetry: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "retry",
-            abstract: "Run failed (and/or diverged, interrupted) runs of a spec again, with the same seeds.")
-        @Argument(help: "The experiment spec (YAML).") var spec: String
+            abstract: "Run failed (and/or diverged, interrupted) runs of a spec again, with the same seeds.",
+            discussion: "A Slurm sweep (--dir SWEEPDIR, or --slurm with the spec): resubmits only its failed (--failed) and/or missing or interrupted (--missing) runs.")
+        @Argument(help: "The experiment spec (YAML); optional with --dir.") var spec: String?
         @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
         @Option(help: "Results database (default: results/<name>/results.sqlite).") var db: String?
         @Option(help: "Worker processes.") var workers = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Retry failed runs.") var failed = false
         @Flag(help: "Retry diverged runs.") var diverged = false
+        @Flag(help: "Slurm sweep: resubmit runs that are missing or interrupted.") var missing = false
+        @Flag(help: "A Slurm sweep (in results/<name> unless --dir).") var slurm = false
+        @Option(help: "The Slurm sweep directory.") var dir: String?
+        @OptionGroup var resources: SlurmArguments
+
+        func validate() throws {
+            if spec == nil && dir == nil { throw ValidationError("give the spec, or --dir for a Slurm sweep") }
+            if slurm || dir != nil {
+                guard failed || missing else { throw ValidationError("a Slurm retry needs --failed and/or --missing") }
+                guard !diverged else { throw ValidationError("--diverged is for local sweeps: a diverged run is a result, rerunning it with the same seed diverges again") }
+            } else if missing {
+                throw ValidationError("--missing is for Slurm sweeps (--dir or --slurm); `symlab sweep run` resumes a local sweep")
+            }
+        }
 
         func run() throws {
-            let s = try loadSpec(spec, overrides)
+            if slurm || dir != nil {
+                let d = try dir ?? SymLab.Sweep.defaultSweepDirectory(loadSpec(spec!, overrides).name)
+                try SlurmSweepCommands.retry(dir: d, failed: failed, missing: missing, resources: resources)
+                return
+            }
+            let s = try loadSpec(spec!, overrides)
             let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
             var statuses: [RunStatus] = []
             if failed || !diverged { statuses.append(.failed) }
@@ -105,24 +125,56 @@ extension SymLab.Sweep {
     }
 
     struct SweepStatus: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "status", abstract: "Counts of runs by status.")
-        @Option(help: "Results database.") var db: String
+        static let configuration = CommandConfiguration(
+            commandName: "status", abstract: "Counts of runs by status (a Slurm sweep: done/running/failed/missing from its shards and squeue).")
+        @Option(help: "Results database.") var db: String?
+        @Option(help: "A Slurm sweep's directory.") var dir: String?
         @Option(help: "Only this experiment.") var experiment: String?
+        func validate() throws {
+            guard (db == nil) != (dir == nil) else { throw ValidationError("give either --db (a local sweep) or --dir (a Slurm sweep)") }
+        }
         func run() throws {
-            let store = try ResultsStore(path: db)
+            if let dir { return try SlurmSweepCommands.printStatus(dir: dir) }
+            let store = try ResultsStore(path: db!)
             let counts = try store.statusCounts(experiment: experiment)
             for s in RunStatus.allCases { print("\(s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(counts[s] ?? 0)") }
         }
     }
 
-    /// One worker process of `sweep run`: claims runs from the database until none is left.
+    /// One worker process: of `sweep run` (claims runs from the shared database until none is
+    /// left), or one Slurm array task (its chunk of the sweep, into its own shard). Both go
+    /// through the same worker loop (`SweepRunner.workLoop`).
     struct SweepWorker: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "worker", abstract: "(internal) one worker of `sweep run`.",
+        static let configuration = CommandConfiguration(commandName: "worker", abstract: "(internal) one worker of `sweep run`, or one Slurm array task.",
                                                         shouldDisplay: false)
-        @Option(help: "Results database.") var db: String
+        @Option(help: "Results database (a local sweep).") var db: String?
         @Option(help: "Experiments to work on (repeatable; default: all).") var experiment: [String] = []
+        @Option(help: "A Slurm sweep's directory.") var dir: String?
+        @Option(help: "The Slurm submission.") var submission: Int?
+        @Option(help: "The array task (within the submission).") var task: Int?
+        @Option(help: "BLAS threads (default 1).") var threads = 1
+
+        func validate() throws {
+            guard (1...4096).contains(threads) else { throw ValidationError("--threads must be in 1…4096, got \(threads)") }
+            if dir != nil {
+                guard submission != nil, task != nil, db == nil else { throw ValidationError("a Slurm task needs --dir, --submission and --task (and no --db)") }
+            } else if db == nil {
+                throw ValidationError("give --db (a local sweep) or --dir --submission --task (a Slurm array task)")
+            }
+        }
+
         func run() throws {
             StopRequest.installHandlers()
+            let log: (String) -> Void = { writeToStandardError($0 + "\n") }
+            if let dir, let submission, let task {
+                let stopped = try slurmCommand {
+                    try SlurmSweep(directory: dir).runTask(submission: submission, task: task, threads: threads, log: log)
+                }
+                // Stopped by SIGTERM/SIGUSR1: its run is recorded `interrupted`; a non-zero exit
+                // shows Slurm (and sacct) that the task did not complete.
+                if stopped { log("stopped on request; the running run is recorded interrupted"); throw ExitCode(75) }
+                return
+            }
             // A parent `sweep run` killed outright (SIGKILL) cannot forward a stop: notice it and
             // stop as on SIGTERM, instead of running on as an orphan beside the resumed sweep.
             let parent = getppid()
@@ -130,10 +182,8 @@ extension SymLab.Sweep {
                 while getppid() == parent { usleep(200_000) }
                 StopRequest.requested = 1
             }
-            let store = try ResultsStore(path: db)
-            try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: 1, showProgress: false) {
-                writeToStandardError($0 + "\n")
-            }
+            let store = try ResultsStore(path: db!)
+            try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: threads, showProgress: false, log: log)
         }
     }
 }

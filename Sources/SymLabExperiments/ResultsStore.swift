@@ -40,15 +40,18 @@ public struct RunRecord: Sendable, Equatable {
 /// share the file.
 public final class ResultsStore: @unchecked Sendable {
     public let path: String
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
 
-    public init(path: String) throws {
+    /// `shard: true` opens the file with SQLite's rollback journal instead of WAL: a Slurm task's
+    /// shard has one writer but is read from another host (`sweep status` on the login node), and
+    /// WAL's shared-memory index does not work across hosts on a network filesystem.
+    public init(path: String, shard: Bool = false) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
         config.busyMode = .timeout(60)
-        pool = try DatabasePool(path: path, configuration: config)
+        pool = shard ? try DatabaseQueue(path: path, configuration: config) : try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(pool)
     }
 
@@ -185,6 +188,22 @@ public final class ResultsStore: @unchecked Sendable {
         }
     }
 
+    /// Marks every `running` run `interrupted`, whatever its host. For a Slurm shard, which only
+    /// its own array task writes: a run found running when the task starts was left by an earlier
+    /// attempt of that task (killed, preempted, requeued onto another node).
+    @discardableResult
+    public func interruptRunning(message: String) throws -> [String] {
+        try pool.write { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM runs WHERE status = 'running' ORDER BY rowid")
+            for id in ids {
+                try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
+                try db.execute(sql: "UPDATE runs SET status = 'interrupted', message = ?, ended_at = ? WHERE id = ?",
+                               arguments: [message, Self.now(), id])
+            }
+            return ids
+        }
+    }
+
     // MARK: - Recording
 
     public func appendCurves(runID: String, _ points: [CurvePoint], stepsCompleted: Int) throws {
@@ -271,6 +290,104 @@ public final class ResultsStore: @unchecked Sendable {
     /// `PRAGMA integrity_check` → "ok" when the file is sound.
     public func integrityCheck() throws -> String {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+    }
+}
+
+// MARK: - Shards (Slurm array tasks)
+
+/// What ``ResultsStore/merge(shard:)`` did with a shard's finished runs.
+public struct MergeCounts: Sendable, Equatable, CustomStringConvertible {
+    /// Runs the database did not have.
+    public var added = 0
+    /// Runs the database had in a lower state (failed, or unfinished) and now has finished better.
+    public var replaced = 0
+    /// Runs the database already had as finished as the shard has them (merged before, or done in two shards).
+    public var unchanged = 0
+    public init(added: Int = 0, replaced: Int = 0, unchanged: Int = 0) {
+        self.added = added; self.replaced = replaced; self.unchanged = unchanged
+    }
+    public static func + (a: MergeCounts, b: MergeCounts) -> MergeCounts {
+        MergeCounts(added: a.added + b.added, replaced: a.replaced + b.replaced, unchanged: a.unchanged + b.unchanged)
+    }
+    public var description: String { "\(added) added, \(replaced) replaced, \(unchanged) unchanged" }
+}
+
+/// A run's row in a shard, as `sweep status` needs it.
+public struct ShardRow: Sendable, Equatable {
+    public var id: String
+    public var status: RunStatus
+    public var message: String?
+}
+
+extension ResultsStore {
+    /// How far a run got, for merging: a finished result beats a failure beats anything unfinished.
+    static func mergeRank(_ status: String?) -> Int {
+        switch status {
+        case "done", "diverged": 2
+        case "failed": 1
+        default: 0
+        }
+    }
+
+    /// Copies the finished runs (done, diverged, failed) of a shard into this database, with their
+    /// curves and metrics, byte for byte (an SQL copy between attached files, so no value passes
+    /// through a conversion). A run is copied only when this database lacks it or holds it in a
+    /// lower state (failed or unfinished), so merging is idempotent and a run finished in two
+    /// shards is kept once: the first merged. One transaction per shard.
+    public func merge(shard shardPath: String) throws -> MergeCounts {
+        guard FileManager.default.fileExists(atPath: shardPath) else { return MergeCounts() }
+        return try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [shardPath])
+            defer { try? db.execute(sql: "DETACH DATABASE shard") }
+            let hasRuns = try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM shard.sqlite_master WHERE type = 'table' AND name = 'runs'") ?? false
+            guard hasRuns else { return MergeCounts() }
+            // Columns both files have (a shard written by an older build may lack newer ones).
+            let mainColumns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(runs)").map { $0["name"] as String }
+            let shardColumns = Set(try Row.fetchAll(db, sql: "PRAGMA shard.table_info(runs)").map { $0["name"] as String })
+            let columns = mainColumns.filter(shardColumns.contains).map { "\"\($0)\"" }.joined(separator: ", ")
+            var counts = MergeCounts()
+            try db.inTransaction {
+                let rows = try Row.fetchAll(db, sql: "SELECT id, status FROM shard.runs WHERE status IN ('done', 'diverged', 'failed') ORDER BY rowid")
+                for row in rows {
+                    let id: String = row["id"], status: String = row["status"]
+                    let existing = try String.fetchOne(db, sql: "SELECT status FROM main.runs WHERE id = ?", arguments: [id])
+                    if let existing {
+                        guard Self.mergeRank(existing) < Self.mergeRank(status) else { counts.unchanged += 1; continue }
+                        try db.execute(sql: "DELETE FROM main.curves WHERE run_id = ?", arguments: [id])
+                        try db.execute(sql: "DELETE FROM main.metrics WHERE run_id = ?", arguments: [id])
+                        try db.execute(sql: "DELETE FROM main.runs WHERE id = ?", arguments: [id])
+                        counts.replaced += 1
+                    } else {
+                        counts.added += 1
+                    }
+                    try db.execute(sql: "INSERT INTO main.runs (\(columns)) SELECT \(columns) FROM shard.runs WHERE id = ?", arguments: [id])
+                    try db.execute(sql: """
+                        INSERT INTO main.curves (run_id, step, split, metric, value)
+                        SELECT run_id, step, split, metric, value FROM shard.curves WHERE run_id = ? ORDER BY rowid
+                        """, arguments: [id])
+                    try db.execute(sql: "INSERT INTO main.metrics (run_id, name, value) SELECT run_id, name, value FROM shard.metrics WHERE run_id = ?",
+                                   arguments: [id])
+                }
+                return .commit
+            }
+            return counts
+        }
+    }
+
+    /// The runs of a shard (or any results file) with their status, read without creating or
+    /// migrating anything: `sweep status` reads shards that their tasks may be writing. A file
+    /// that does not exist, or whose task has not yet created its tables, has no rows.
+    public static func shardRows(path: String) throws -> [ShardRow] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        var config = Configuration()
+        config.busyMode = .timeout(60)
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        return try queue.read { db in
+            guard try db.tableExists("runs") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT id, status, message FROM runs ORDER BY rowid").map {
+                ShardRow(id: $0["id"], status: RunStatus(rawValue: $0["status"]) ?? .failed, message: $0["message"])
+            }
+        }
     }
 }
 

@@ -44,11 +44,12 @@ final class StoreObserver: TrainingObserver {
 /// so comparisons between models are paired); initialisation, batch order and the learning-rate
 /// factor come from `(seed, point id)`, so no two points share them.
 public enum RunExecutor {
-    public static func execute(_ run: RunRecord, store: ResultsStore, showProgress: Bool = false) -> RunStatus {
+    /// `blasThreads` overrides the run's `threads:` (a Slurm task uses its CPU count).
+    public static func execute(_ run: RunRecord, store: ResultsStore, showProgress: Bool = false, blasThreads: Int? = nil) -> RunStatus {
         let outcome: (RunStatus, String?, [String: Double], Int?, Int?, Double?)
         do {
             let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "run \(run.id)")
-            BLAS.setThreads(config.threads)
+            BLAS.setThreads(blasThreads ?? config.threads)
             let observer = StoreObserver(store: store, runID: run.id)
             if let scheme = config.scheme {
                 let r = try runScheme(scheme, config: config, run: run, observer: observer)

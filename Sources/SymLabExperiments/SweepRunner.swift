@@ -54,17 +54,42 @@ public enum SweepRunner {
         return Summary(counts: counts, recovered: recovered)
     }
 
-    /// Claims and executes runs of `experiment` until none is left or a stop is requested.
-    public static func workLoop(store: ResultsStore, experiments: [String]?, threads: Int?, showProgress: Bool,
-                                log: (String) -> Void) throws {
+    /// The worker loop behind every way of running a sweep: in process (`sweep run --workers 1`),
+    /// in each `symlab sweep worker` process of a local sweep (a shared store), and in each Slurm
+    /// array task (its own shard). Claims and executes runs (of `ids` and/or `experiments`, when
+    /// given) until none is left or a stop is requested; returns whether it stopped on request.
+    ///
+    /// `threads`: BLAS threads for every run (a local worker: 1; a Slurm task: its CPU count);
+    /// nil leaves each run's own `threads:` setting.
+    ///
+    /// Fault injection, for testing retries: a run whose id or point id is listed in the
+    /// environment variable `SYMLAB_FAIL_RUNS` (comma-separated) is recorded `failed` without
+    /// being run. A retry submitted without the variable runs it normally.
+    @discardableResult
+    public static func workLoop(store: ResultsStore, ids: [String]? = nil, experiments: [String]?, threads: Int?,
+                                showProgress: Bool, log: (String) -> Void) throws -> Bool {
+        let failOnPurpose = Set((ProcessInfo.processInfo.environment[failRunsVariable] ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         while StopRequest.requested == 0 {
             let env = RunEnvironment.current(blasThreads: threads ?? 1)
-            guard let run = try store.claimNext(experiments: experiments, environment: env) else { break }
+            guard let run = try store.claimNext(among: ids, experiments: experiments, environment: env) else { break }
             let t0 = Date()
-            let status = RunExecutor.execute(run, store: store, showProgress: showProgress)
+            let status: RunStatus
+            if failOnPurpose.contains(run.id) || failOnPurpose.contains(run.pointID) {
+                status = .failed
+                try store.finish(runID: run.id, status: .failed,
+                                 message: "failed on purpose: \(failRunsVariable) names this run (fault injection for testing retries)",
+                                 metrics: [:], stepsCompleted: 0, divergedStep: nil, lastFiniteLoss: nil)
+            } else {
+                status = RunExecutor.execute(run, store: store, showProgress: showProgress, blasThreads: threads)
+            }
             log("run \(run.id) (\(run.experiment), point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         }
+        return StopRequest.requested != 0
     }
+
+    /// See ``workLoop(store:ids:experiments:threads:showProgress:log:)``.
+    public static let failRunsVariable = "SYMLAB_FAIL_RUNS"
 
     static func spawnWorkers(_ n: Int, store: ResultsStore, experiments: [String], executable: String, log: (String) -> Void) throws {
         var env = ProcessInfo.processInfo.environment

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import SymLabExperiments
+import SymLabTraining
+
+/// The resources of a Slurm submission. Unset values fall back to the previous submission's
+/// (on retry) or to 1 CPU and 1 run per task.
+struct SlurmArguments: ParsableArguments {
+    @Option(help: "Slurm partition.") var partition: String?
+    @Option(help: "Time limit per array task, in Slurm's format (e.g. 2:00:00).") var time: String?
+    @Option(help: "CPUs per array task; BLAS runs with this many threads (default 1).") var cpusPerTask: Int?
+    @Option(help: "Memory per array task (e.g. 4G; default: the cluster's).") var mem: String?
+    @Option(help: "At most N array tasks at once (sbatch --array=…%N).") var arrayParallelism: Int?
+    @Option(help: "Runs (point × seed) per array task (default 1).") var pointsPerTask: Int?
+
+    func resolved(over base: SlurmOptions) throws -> SlurmOptions {
+        var o = base
+        if let partition { o.partition = partition }
+        if let time { o.time = time }
+        if let cpusPerTask { o.cpusPerTask = cpusPerTask }
+        if let mem { o.mem = mem }
+        if let arrayParallelism { o.arrayParallelism = arrayParallelism }
+        if let pointsPerTask { o.pointsPerTask = pointsPerTask }
+        do { try o.validate() } catch let e as SlurmError { throw ValidationError(e.description) }
+        return o
+    }
+}
+
+/// Turns Slurm errors into one clear line and a failing exit status.
+func slurmCommand<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as SlurmError { throw CommandFailure(e.description) }
+}
+
+/// Submits `ids` and says what went where.
+func submitToSlurm(_ sweep: SlurmSweep, ids: [String], options: SlurmOptions) throws {
+    let sub = try sweep.submit(runIDs: ids, options: options, client: .system, executable: SymLab.Sweep.currentExecutable())
+    print("submitted \(ids.count) run(s) as \(sub.tasks.count) array task(s) in \(sub.jobs.count) job(s): \(sub.jobs.map(\.jobID).joined(separator: ", "))")
+    print("script \(sweep.scriptPath(sub.index)); shards in \(sweep.shardsDirectory)")
+    print("then: symlab sweep status --dir \(sweep.directory) ; symlab sweep merge --dir \(sweep.directory)")
+}
+
+extension SymLab.Sweep {
+    static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
+    static func defaultSweepDirectory(_ name: String) -> String { "results/\(name)" }
+
+    /// `symlab sweep submit SPEC --slurm`
+    struct SweepSubmit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "submit",
+            abstract: "Submit a spec's sweep to Slurm as a job array; each task writes its own SQLite shard.",
+            discussion: """
+                Writes the sweep's runs with their stable ids (SWEEPDIR/sweep.json) and a batch script \
+                (SWEEPDIR/slurm/submission-K.sbatch), and submits it with sbatch --array. Submitting the \
+                same spec again submits only runs that are neither finished nor queued/running. Then: \
+                `sweep status --dir`, `sweep merge --dir`, `sweep retry --dir --failed|--missing`.
+                """)
+        @Argument(help: "The experiment spec (YAML).") var spec: String
+        @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
+        @Flag(help: "Submit to Slurm (the local runner is `symlab sweep run`).") var slurm = false
+        @Option(help: "The sweep directory (default: results/<name>).") var dir: String?
+        @OptionGroup var resources: SlurmArguments
+
+        func validate() throws {
+            guard slurm else { throw ValidationError("sweep submit needs --slurm (to run on this machine: symlab sweep run)") }
+        }
+
+        func run() throws {
+            let s = try loadSpec(spec, overrides)
+            let options = try resources.resolved(over: SlurmOptions())
+            try slurmCommand {
+                let sweep = SlurmSweep(directory: dir ?? SymLab.Sweep.defaultSweepDirectory(s.name))
+                let ids = try sweep.addToPlan(s)
+                let report = try sweep.status(client: .system)
+                let todo = ids.filter { [.missing, .interrupted].contains(report.states[$0]!) }
+                guard !todo.isEmpty else {
+                    let c = report.counts
+                    print("nothing to submit: \(c[.done] ?? 0) done, \(c[.diverged] ?? 0) diverged, \(c[.failed] ?? 0) failed (sweep retry --failed), \((c[.running] ?? 0) + (c[.queued] ?? 0)) queued or running")
+                    return
+                }
+                try submitToSlurm(sweep, ids: todo, options: options)
+            }
+        }
+    }
+
+    /// `symlab sweep merge --dir SWEEPDIR`
+    struct SweepMerge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "merge",
+            abstract: "Merge a Slurm sweep's shards into SWEEPDIR/results.sqlite (idempotent; each run kept once).")
+        @Option(help: "The sweep directory.") var dir: String
+
+        func run() throws {
+            try slurmCommand {
+                let sweep = SlurmSweep(directory: dir)
+                let counts = try sweep.merge()
+                print("merged: \(counts) — results in \(sweep.databasePath)")
+            }
+        }
+    }
+}
+
+/// `sweep status --dir` and `sweep retry --dir` (the Slurm halves of those commands).
+enum SlurmSweepCommands {
+    static func printStatus(dir: String) throws {
+        try slurmCommand {
+            let sweep = SlurmSweep(directory: dir)
+            let report = try sweep.status(client: .system)
+            print("\(report.name): \(report.order.count) run(s), \(report.submissions) submission(s), \(report.activeTasks) array task(s) queued or running")
+            let counts = report.counts
+            for s in SweepRunState.allCases { print("\(s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(counts[s] ?? 0)") }
+            for id in report.ids([.failed]).prefix(20) { print("failed  \(id): \(report.messages[id] ?? "")") }
+            if let note = report.note { print("note: \(note)") }
+        }
+    }
+
+    static func retry(dir: String, failed: Bool, missing: Bool, resources: SlurmArguments) throws {
+        try slurmCommand {
+            let sweep = SlurmSweep(directory: dir)
+            let report = try sweep.status(client: .system)
+            var wanted: Set<SweepRunState> = []
+            if failed { wanted.insert(.failed) }
+            if missing { wanted.formUnion([.missing, .interrupted]) }
+            let ids = report.ids(wanted)
+            guard !ids.isEmpty else { print("nothing to retry"); return }
+            let base = try sweep.submissions().last?.options ?? SlurmOptions()
+            try submitToSlurm(sweep, ids: ids, options: try resources.resolved(over: base))
+        }
+    }
+}
