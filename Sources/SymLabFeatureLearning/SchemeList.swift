@@ -10,5 +10,8 @@ extension SchemeRegistry {
 
     /// The schemes of the spiked-covariance, information-exponent and staircase figures: one line each.
     static let additionalSchemes: [any TrainingScheme.Type] = [
+        SpikedOneStepScheme.self,
+        OnlineSGDScheme.self,
+        StaircaseSGDScheme.self,
     ]
 }

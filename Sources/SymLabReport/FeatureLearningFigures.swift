@@ -275,5 +275,5 @@ func oneStepFigure(_ store: ResultsStore) throws -> (Figure, String) {
 
 extension PaperFigure {
     /// The spiked-covariance, information-exponent and staircase figures: one entry each.
-    static let additionalFeatureLearningFigures: [PaperFigure] = []
+    static let additionalFeatureLearningFigures: [PaperFigure] = [spikedCovariance, informationExponent, staircase]
 }
