@@ -77,12 +77,13 @@ public struct DamianScheme: TrainingScheme {
         // Step 3: ridge on the second layer.
         let (xh, yh) = freshHead ? try residual(c.freshSamples(n, stream: 1)) : (x, yr)
         let (xv, yv) = try residual(c.validation)
-        let head = try FeatureRidge(features: net.features(xh), labels: yh, validationFeatures: net.features(xv), validationLabels: yv)
+        let fh = net.features(xh)
+        let head = try FeatureRidge(features: fh, labels: yh, validationFeatures: net.features(xv), validationLabels: yv)
         let (xt, yt) = try residual(c.test, clean: true)
         let pred = head.predict(net.features(xt))
         metrics[SchemeMetric.testLossNormalized] = Diagnostics.normalizedLoss(predictions: pred, labels: yt)
         metrics[SchemeMetric.testMSE] = meanSquaredError(pred, yt)
-        metrics[SchemeMetric.trainMSE] = meanSquaredError(head.predict(net.features(xh)), yh)
+        metrics[SchemeMetric.trainMSE] = meanSquaredError(head.predict(fh), yh)
         metrics[SchemeMetric.validationMSE] = head.validationMSEs[head.ridges.firstIndex(of: head.ridge)!]
         metrics[SchemeMetric.testLabelVariance] = populationVariance(yt)
         metrics[SchemeMetric.ridge] = head.ridge
