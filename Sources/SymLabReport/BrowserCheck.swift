@@ -99,8 +99,11 @@ public enum BrowserCheck {
         let profile = NSTemporaryDirectory() + "\(marker)-profile-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: profile) }
 
+        // No host name resolves: anything the page would fetch from the network fails to load
+        // and is reported, so a passing check also shows the report is self-contained.
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage", "--hide-scrollbars",
-                      "--user-data-dir=\(profile)", "--window-size=\(width),\(height)", "--enable-logging=stderr", "--v=0"]
+                      "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(profile)", "--window-size=\(width),\(height)",
+                      "--enable-logging=stderr", "--v=0"]
         let dump = try run(chromium, common + ["--virtual-time-budget=\(timeBudgetMilliseconds)", "--dump-dom", probeURL.absoluteString])
         guard let start = dump.stdout.range(of: "<pre id=\"\(marker)\">"),
               let end = dump.stdout.range(of: "</pre>", range: start.upperBound..<dump.stdout.endIndex) else {

@@ -98,18 +98,20 @@ import Testing
         #expect(shotSize > 20_000, "screenshot of \(shotSize) bytes: a blank page?")
     }
 
-    /// The check is not vacuous: a page with a missing image and a console error fails it.
+    /// The check is not vacuous: a page with a missing image, an image from the network and a
+    /// console error fails it.
     @Test func browserCheckReportsAMissingImageAndAConsoleError() throws {
         try Self.ensureChromium()
         let dir = NSTemporaryDirectory() + "symlab-report-broken-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try """
             <!DOCTYPE html><html><head><title>broken</title></head>
-            <body><img src="missing.svg" alt="missing"><script>console.error("deliberate")</script></body></html>
+            <body><img src="missing.svg" alt="missing"><img src="https://example.com/figure.png" alt="remote"><script>console.error("deliberate")</script></body></html>
             """.write(toFile: dir + "/index.html", atomically: true, encoding: .utf8)
         let result = try BrowserCheck.check(page: dir + "/index.html", screenshot: dir + "/shot.png")
-        #expect(result.emptyElements.count == 1)
+        #expect(result.emptyElements.count == 2)
         #expect(result.pageErrors.contains { $0.contains("missing.svg") })
+        #expect(result.pageErrors.contains { $0.contains("https://example.com/figure.png") })
         #expect(result.pageErrors.contains { $0.contains("deliberate") })
         #expect(result.consoleLines.contains { $0.contains("deliberate") })
     }
