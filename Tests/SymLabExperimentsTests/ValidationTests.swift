@@ -1,0 +1,126 @@
+import SymLabExperiments
+import SymLabFunctionClasses
+import SymLabKernels
+import SymLabModels
+import SymLabNumerics
+import Testing
+
+/// Impossible sizes and bad options are refused before any work starts, with the key, the size
+/// needed and the memory available.
+@Suite struct ValidationTests {
+    static func spec(data: String = "{class: sparse-parity, options: {n: 8, k: 2}, n_train: 100, n_val: 20, n_test: 50}",
+                     model: String = "{name: mlp, options: {width: 16}}", training: String = "{steps: 10}") -> String {
+        """
+        name: sizes
+        data: \(data)
+        model: \(model)
+        optimizer: {name: adam, lr: 0.01}
+        training: \(training)
+        """
+    }
+
+    static func error(_ yaml: String, budget: MemoryBudget = .system) -> SpecError? {
+        do {
+            let spec = try ExperimentSpec.parse(yaml: yaml, file: "sizes.yaml")
+            try Preflight.check(spec, budget: budget)
+            return nil
+        } catch let e as SpecError { return e } catch { return SpecError(file: "?", keyPath: "?", message: "\(type(of: error)): \(error)") }
+    }
+
+    @Test func aSmallSpecPasses() throws {
+        let spec = try ExperimentSpec.parse(yaml: Self.spec(), file: "sizes.yaml")
+        let estimates = try Preflight.check(spec)
+        // 170 samples × (8 inputs + 2 labels) doubles.
+        #expect(estimates.first?.dataBytes == 170 * 10 * 8)
+        #expect((estimates.first?.modelBytes ?? 0) > 0)
+    }
+
+    @Test func zeroSizesAreRefused() {
+        let cases: [(String, String)] = [
+            (Self.spec(data: "{class: sparse-parity, options: {n: 8, k: 2}, n_train: 0, n_test: 50}"), "data.n_train"),
+            (Self.spec(data: "{class: sparse-parity, options: {n: 8, k: 2}, n_train: 10, n_test: 0}"), "data.n_test"),
+            (Self.spec(model: "{name: mlp, options: {width: 0}}"), "model.options.width"),
+            (Self.spec(model: "{name: gnn, options: {width: 0}}"), "model.name"),   // graphs model on vectors: named first
+            (Self.spec(data: "{class: er-parity, options: {n: 8}, n_train: 10, n_test: 10}", model: "{name: gnn, options: {hidden: 0}}"), "model.options.hidden"),
+            (Self.spec(data: "{class: sparse-parity, options: {n: 0, k: 2}, n_train: 10, n_test: 10}"), "data.options.n"),
+            (Self.spec(training: "{steps: 0}"), "training.steps"),
+        ]
+        for (yaml, key) in cases {
+            let e = Self.error(yaml)
+            #expect(e?.keyPath == key, "expected an error at \(key), got \(String(describing: e))")
+        }
+    }
+
+    @Test func aDataSetThatCannotFitIsRefusedWithTheSizes() throws {
+        // 10⁸ samples of dimension 4096: 3.3 TB.
+        let yaml = Self.spec(data: "{class: single-index, options: {d: 4096}, n_train: 100000000, n_test: 10}")
+        let budget = MemoryBudget(availableBytes: 24 << 30, source: "a 24 GiB test budget")
+        let e = try #require(Self.error(yaml, budget: budget))
+        #expect(e.keyPath == "data.n_train")
+        #expect(e.message.contains("the data set (100000010 samples × 4098 numbers) needs 3.0 TiB"))
+        #expect(e.message.contains("only 24.0 GiB is available (a 24 GiB test budget)"))
+    }
+
+    @Test func aModelThatCannotFitIsRefusedBeforeItIsBuilt() throws {
+        // Three hidden layers of 65536: 2·65536² weights ≈ 8.6·10⁹ parameters, ×4 copies in f64.
+        let yaml = Self.spec(model: "{name: mlp, options: {depth: 4, width: 65536}}")
+        let e = try #require(Self.error(yaml, budget: MemoryBudget(availableBytes: 1 << 30, source: "1 GiB")))
+        #expect(e.keyPath == "model.options")
+        #expect(e.message.contains("needs") && e.message.contains("parameters") && e.message.contains("only 1.0 GiB is available"))
+    }
+
+    @Test func activationsOfAFullBatchCount() throws {
+        // A wide MLP is small, but a full batch of 10⁶ samples through it is not.
+        let yaml = Self.spec(data: "{class: sparse-parity, options: {n: 8, k: 2}, n_train: 1000000, n_test: 10}",
+                             model: "{name: mlp, options: {width: 4096}}")
+        let budget = MemoryBudget(availableBytes: 8 << 30, source: "8 GiB")
+        #expect(Self.error(yaml, budget: budget)?.message.contains("activations") == true)
+        // Minibatches of 100 fit (evaluation still predicts whole splits: 2 × 10⁶ × 4097 doubles = 66 GB > 8 GiB).
+        let batched = yaml.replacingOccurrences(of: "{steps: 10}", with: "{steps: 10, batch_size: 100}")
+        #expect(Self.error(batched, budget: MemoryBudget(availableBytes: 80 << 30, source: "80 GiB")) == nil)
+    }
+
+    @Test func sweepPointsAreCheckedAndNamed() throws {
+        let yaml = Self.spec() + "\nsweep: {product: {model.options.width: [8, 0]}}"
+        let e = try #require(Self.error(yaml))
+        #expect(e.keyPath == "model.options.width" && e.message.contains("sweep point 1"))
+    }
+
+    /// The estimate is an upper bound on the parameters of the model the registry builds, and
+    /// not a loose one (actual ≤ estimate ≤ 2·actual + 64).
+    @Test func parameterEstimatesBoundTheBuiltModels() throws {
+        let dense8 = InputDescription.dense(shape: [8]), graphs = InputDescription.graphs(nodes: 6, features: 1)
+        let cases: [(String, [String: String], InputDescription)] = [
+            ("mlp", [:], dense8), ("mlp", ["depth": "4", "width": "12"], dense8), ("mlp", ["widths": "5,7,9"], dense8),
+            ("mlp", ["bias": "false", "width": "10"], dense8), ("mlp", ["symmetric": "true", "width": "10"], dense8),
+            ("mlp", [:], .dense(shape: [3, 4])),
+            ("gnn", [:], graphs), ("gnn", ["depth": "1", "width": "4", "hidden": "6", "root-weight": "false"], graphs),
+            ("gnn", ["symmetric": "true", "hidden": "6", "width": "3"], .graphs(nodes: 5, features: 3)),
+            ("gnn-minimal", [:], graphs), ("gaussian-gnn", [:], graphs), ("gaussian-gnn", ["width": "6", "symmetric": "true"], graphs),
+            ("cnn", [:], dense8), ("cnn", ["depth": "2", "channels": "5", "kernel": "5", "hidden": "7"], dense8),
+            ("cnn", [:], .dense(shape: [2, 8])), ("cnn", ["layout": "channels-last"], .dense(shape: [8, 3])),
+            ("cnn-minimal", [:], dense8),
+            ("frame-averaged", ["backbone.width": "9"], dense8), ("group-averaged", ["backbone": "cnn", "group": "dihedral"], dense8),
+        ]
+        for (name, options, input) in cases {
+            let model = try ModelRegistry.make(name, options: options, input: input, seed: 0, as: Double.self)
+            let actual = model.parameters.count
+            let estimate = ModelSizeEstimate(model: name, options: options, input: input).parameters
+            #expect(actual <= estimate && estimate <= 2 * actual + 64, "\(name) \(options) on \(input): \(actual) parameters, estimated \(estimate)")
+        }
+    }
+
+    @Test func kernelFitsAndDataSetsAreRefusedBeforeDrawing() throws {
+        let cls = try FunctionClassRegistry.make("sparse-parity", options: ["n": "8", "k": "2"])
+        let small = MemoryBudget(availableBytes: 1 << 30, source: "1 GiB")
+        #expect(throws: Never.self) { try Preflight.requireKernelFit(cls, nTrain: 1000, nValidation: 250, nTest: 1000, features: nil, budget: small) }
+        do {
+            try Preflight.requireKernelFit(cls, nTrain: 100_000, nValidation: 10, nTest: 10, features: nil, budget: small)
+            Issue.record("a 100000 × 100000 kernel matrix was accepted in 1 GiB")
+        } catch let e as KernelError {
+            #expect("\(e)".contains("100000 × 100000 kernel matrix") && "\(e)".contains("needs 223.5 GiB"))
+        }
+        #expect(throws: KernelError.self) { try Preflight.requireDataSet(cls, samples: 100_000_000, budget: small) }
+        #expect(throws: Never.self) { try Preflight.requireDataSet(cls, samples: 1000, budget: small) }
+    }
+}
