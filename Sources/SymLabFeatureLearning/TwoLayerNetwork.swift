@@ -55,7 +55,7 @@ public struct TwoLayerNetwork: Sendable {
     }
 
     /// Damian et al.'s symmetric initialisation: w_j ~ N(0, I/d), b_j ~ N(0, 1), a_j = ±1 for the
-    /// first m/2 neurons; the second half copies (w_j, b_j) and negates a_j, so f ≡ 0 at init.
+    /// first m/2 neurons; the second half copies (w_j, b_j) and negates a_j, so f = 0 at init (up to rounding).
     public static func symmetric(width m: Int, inputDimension d: Int, rng: inout RandomStream) -> TwoLayerNetwork {
         precondition(m >= 2 && m % 2 == 0, "TwoLayerNetwork.symmetric: width must be even and ≥ 2, got \(m)")
         let h = m / 2

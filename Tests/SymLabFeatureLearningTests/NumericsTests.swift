@@ -30,11 +30,13 @@ import Testing
         #expect(worst < 1e-6)
     }
 
-    @Test func symmetricInitialisationIsExactlyZero() {
+    @Test func symmetricInitialisationIsZero() {
         var rng = RandomStream(seed: 1)
         let net = TwoLayerNetwork.symmetric(width: 10, inputDimension: 5, rng: &rng)
         let x: Tensor<Double> = rng.normal([20, 5])
-        #expect(net.predict(x).scalars.allSatisfy { $0 == 0 })
+        // Zero up to the rounding of the paired sum (BLAS need not add a_j·r and −a_j·r next to each other).
+        #expect(net.predict(x).scalars.allSatisfy { abs($0) < 1e-12 })
+        #expect(net.features(x).scalars.contains { $0 > 0.1 })
     }
 
     @Test func alignmentCorrelationAndSingularValues() throws {
