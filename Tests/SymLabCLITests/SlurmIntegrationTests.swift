@@ -1,0 +1,366 @@
+import Foundation
+import SymLabExperiments
+import SymLabTraining
+import Testing
+
+/// A one-node Slurm cluster on this machine, for the integration test: munged, slurmctld and
+/// slurmd started without systemd (the recipe of machine-probe.md §1), with every file they use
+/// — config, state, spool, logs, pid files, the munge socket — under one temporary directory,
+/// on ports of their own, so nothing system-wide changes beyond the installed packages.
+final class LocalSlurmCluster {
+    let dir: String
+    let environment: [String: String]
+    private(set) var pids: [(name: String, pid: pid_t)] = []
+
+    /// Starting the daemons needs root (munged runs as `munge`, slurmd as root).
+    static var canRun: Bool { getuid() == 0 }
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Installs slurm-wlm and munge when missing (`make test` already did, through the same script).
+    static func ensurePackages() throws {
+        let script = repositoryRoot.appendingPathComponent("scripts/ensure-deps.sh").path
+        let r = try Shell.run([script, "slurm-wlm", "munge"], environment: ProcessInfo.processInfo.environment)
+        guard r.status == 0 else { throw ClusterError("installing slurm-wlm and munge failed: \(r.stderr)") }
+    }
+
+    struct ClusterError: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+
+    init(dir: String, maxArraySize: Int) throws {
+        self.dir = dir
+        let fm = FileManager.default
+        for d in ["state", "spool", "log", "run", "munge"] { try fm.createDirectory(atPath: dir + "/" + d, withIntermediateDirectories: true) }
+        let host = String(RunEnvironment.hostName().split(separator: ".").first ?? "localhost")
+        let (ctldPort, slurmdPort) = (Self.freePort(), Self.freePort())
+        let conf = """
+            ClusterName=symlabtest
+            SlurmctldHost=\(host)(127.0.0.1)
+            SlurmctldPort=\(ctldPort)
+            SlurmdPort=\(slurmdPort)
+            SlurmUser=root
+            AuthType=auth/munge
+            AuthInfo=socket=\(dir)/munge/munge.sock
+            CredType=cred/munge
+            MpiDefault=none
+            ProctrackType=proctrack/linuxproc
+            TaskPlugin=task/none
+            ReturnToService=2
+            SchedulerType=sched/backfill
+            SchedulerParameters=batch_sched_delay=0
+            SelectType=select/cons_tres
+            SelectTypeParameters=CR_Core
+            AccountingStorageType=accounting_storage/none
+            JobAcctGatherType=jobacct_gather/none
+            JobCompType=jobcomp/filetxt
+            JobCompLoc=\(dir)/log/jobcomp.txt
+            MailProg=/bin/true
+            MaxArraySize=\(maxArraySize)
+            StateSaveLocation=\(dir)/state
+            SlurmdSpoolDir=\(dir)/spool
+            SlurmctldPidFile=\(dir)/run/slurmctld.pid
+            SlurmdPidFile=\(dir)/run/slurmd.pid
+            SlurmctldLogFile=\(dir)/log/slurmctld.log
+            SlurmdLogFile=\(dir)/log/slurmd.log
+            NodeName=\(host) NodeAddr=127.0.0.1 CPUs=\(ProcessInfo.processInfo.activeProcessorCount) RealMemory=1024 State=UNKNOWN
+            PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+
+            """
+        try conf.write(toFile: dir + "/slurm.conf", atomically: true, encoding: .utf8)
+        var env = ProcessInfo.processInfo.environment
+        env["SLURM_CONF"] = dir + "/slurm.conf"
+        environment = env
+        do {
+            // munged must run as `munge` and own its socket directory.
+            _ = try Shell.checked(["chown", "munge:munge", dir + "/munge"], environment: env)
+            _ = try Shell.checked(["runuser", "-u", "munge", "--", "/usr/sbin/munged", "--socket=\(dir)/munge/munge.sock",
+                                   "--pid-file=\(dir)/munge/munged.pid", "--log-file=\(dir)/munge/munged.log",
+                                   "--seed-file=\(dir)/munge/munged.seed"], environment: env)
+            try record("munged", pidFile: dir + "/munge/munged.pid")
+            _ = try Shell.checked(["/usr/sbin/slurmctld"], environment: env)
+            try record("slurmctld", pidFile: dir + "/run/slurmctld.pid")
+            _ = try Shell.checked(["/usr/sbin/slurmd"], environment: env)
+            try record("slurmd", pidFile: dir + "/run/slurmd.pid")
+            let deadline = Date().addingTimeInterval(30)
+            while true {
+                let r = try Shell.run(["sinfo", "-h", "-o", "%t"], environment: env)
+                if r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "idle" { break }
+                guard Date() < deadline else { throw ClusterError("the node did not become idle in 30 s: sinfo says '\(r.stdout)\(r.stderr)'; see \(dir)/log") }
+                usleep(100_000)
+            }
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    /// The daemons fork; their pid files say who they became. Waits for the file to appear.
+    private func record(_ name: String, pidFile: String) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                pids.append((name, pid))
+                return
+            }
+            usleep(20_000)
+        }
+        throw ClusterError("\(name) wrote no pid file (\(pidFile)); see \(dir)/log")
+    }
+
+    /// Stops the daemons this cluster started, by their pids, newest first: SIGTERM, then
+    /// SIGKILL if one is still there after 20 s.
+    func stop() {
+        for (_, pid) in pids.reversed() {
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(20)
+            while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
+            if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+        }
+        pids = []
+    }
+
+    /// A TCP port nobody listens on now (bound to port 0, the kernel picks).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
+
+enum Shell {
+    struct Result { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ args: [String], environment: [String: String]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        p.environment = environment
+        let outFile = NSTemporaryDirectory() + "symlab-shell-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: outFile + ".out", contents: nil)
+        FileManager.default.createFile(atPath: outFile + ".err", contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outFile + ".out"); try? FileManager.default.removeItem(atPath: outFile + ".err") }
+        // Files, not pipes: the daemons fork and keep inherited pipe ends open.
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outFile + ".out"))
+        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outFile + ".err"))
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: (try? String(contentsOfFile: outFile + ".out", encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: outFile + ".err", encoding: .utf8)) ?? "")
+    }
+
+    static func checked(_ args: [String], environment: [String: String]) throws -> Result {
+        let r = try run(args, environment: environment)
+        guard r.status == 0 else {
+            throw LocalSlurmCluster.ClusterError("`\(args.joined(separator: " "))` failed (exit \(r.status)): \(r.stderr)\(r.stdout)")
+        }
+        return r
+    }
+}
+
+/// `symlab sweep submit --slurm` against a real Slurm: a one-node cluster started for the test
+/// (skipped, saying so, where the test is not root), with MaxArraySize = 3 so that a 4-task
+/// array must be split. Checks: every run exactly once after merge; results bit for bit equal to
+/// the same sweep run locally (BLAS at 1 thread in both); a run failed on purpose (the
+/// `SYMLAB_FAIL_RUNS` fault-injection variable, set for the first submission only) reported
+/// failed, then done after `retry --failed`; merging twice changes nothing; a task killed with
+/// SIGKILL mid-run and a task stopped with SIGUSR1 (as before a time limit) leave readable
+/// shards, report their runs missing and interrupted, and `retry --missing` completes the sweep
+/// with no finished result changed.
+@Suite(.serialized) struct SlurmIntegrationTests {
+    static let spec = """
+        name: slurm-it
+        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 100, n_val: 20, n_test: 50}
+        model: {name: mlp, options: {width: 16}}
+        optimizer: {name: adam, lr: 0.01}
+        training: {steps: 30, eval_every: 10}
+        seeds: 0..3
+        sweep:
+          product: {model.options.width: [8, 16, 32]}
+        """
+
+    /// Runs long enough (a few seconds each) to be caught mid-run.
+    static let slowSpec = """
+        name: slurm-kill
+        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 20, n_test: 50}
+        model: {name: mlp, options: {width: 64}}
+        optimizer: {name: adam, lr: 0.01}
+        training: {steps: 1500, eval_every: 10}
+        seeds: 0..1
+        sweep:
+          product: {model.options.width: [32, 64]}
+        """
+
+    @discardableResult
+    static func symlab(_ args: [String], _ env: [String: String]) throws -> String {
+        let r = try Shell.run([SweepResumeTests.executable] + args, environment: env)
+        guard r.status == 0 else { throw LocalSlurmCluster.ClusterError("symlab \(args.joined(separator: " ")) failed (exit \(r.status)): \(r.stderr)") }
+        return r.stdout
+    }
+
+    /// `sweep status` parsed: state → count, and the array tasks Slurm still holds.
+    static func status(_ dir: String, _ env: [String: String]) throws -> (counts: [String: Int], active: Int) {
+        let text = try symlab(["sweep", "status", "--dir", dir], env)
+        var counts: [String: Int] = [:], active = -1
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count == 2, let n = Int(words[1]) { counts[String(words[0])] = n }
+            if let r = line.range(of: " array task(s) queued or running") {
+                active = Int(line[..<r.lowerBound].split(separator: " ").last ?? "") ?? -1
+            }
+        }
+        return (counts, active)
+    }
+
+    /// Polls `sweep status` until Slurm holds none of the sweep's tasks.
+    static func waitUntilIdle(_ dir: String, _ env: [String: String], timeout: TimeInterval = 150) throws -> [String: Int] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let s = try status(dir, env)
+            if s.active == 0 { return s.counts }
+            guard Date() < deadline else { throw LocalSlurmCluster.ClusterError("sweep in \(dir) still has \(s.active) task(s) after \(Int(timeout)) s") }
+            usleep(300_000)
+        }
+    }
+
+    static func bits(_ store: ResultsStore, _ id: String) throws -> [String] {
+        try store.curves(runID: id).map { "\($0.step) \($0.split) \($0.metric) \($0.value.bitPattern)" }
+            + store.metrics(runID: id).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.bitPattern)" }
+    }
+
+    @Test(.enabled(if: LocalSlurmCluster.canRun, "Slurm integration test skipped: starting munged, slurmctld and slurmd (and installing slurm-wlm) needs root"))
+    func sweepAsJobArraysOnARealSlurm() throws {
+        try LocalSlurmCluster.ensurePackages()
+        let root = NSTemporaryDirectory() + "symlab-slurm-it-\(UUID().uuidString)"
+        let cluster = try LocalSlurmCluster(dir: root + "/cluster", maxArraySize: 3)
+        defer { cluster.stop() }
+        var env = cluster.environment
+        env["OPENBLAS_NUM_THREADS"] = "1"
+        env[SweepRunner.failRunsVariable] = nil
+
+        // The reference: the same sweep run locally, 2 worker processes, BLAS at 1 thread.
+        let specPath = root + "/spec.yaml"
+        try Self.spec.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let planned = try ExperimentSpec.load(path: specPath).runs
+        #expect(planned.count == 12)
+        try Self.symlab(["sweep", "run", specPath, "--db", root + "/local.sqlite", "--workers", "2"], env)
+        let local = try ResultsStore(path: root + "/local.sqlite")
+
+        // 12 runs, 3 per task → 4 tasks → split at MaxArraySize 3 into two jobs. One run fails on purpose.
+        let sweepDir = root + "/sweep"
+        let failing = planned[5].id
+        var failEnv = env
+        failEnv[SweepRunner.failRunsVariable] = failing
+        let submitted = try Self.symlab(["sweep", "submit", specPath, "--slurm", "--dir", sweepDir, "--points-per-task", "3",
+                                         "--array-parallelism", "2", "--cpus-per-task", "1"], failEnv)
+        #expect(submitted.contains("12 run(s) as 4 array task(s) in 2 job(s)"), "\(submitted)")
+        #expect(FileManager.default.fileExists(atPath: sweepDir + "/slurm/submission-0.sbatch"))
+        var counts = try Self.waitUntilIdle(sweepDir, env)
+        #expect(counts["done"] == 11 && counts["failed"] == 1 && counts["missing"] == 0, "\(counts)")
+        #expect(try Self.symlab(["sweep", "status", "--dir", sweepDir], env).contains("failed  \(failing): failed on purpose"))
+        // Submitting again finds nothing to do (nothing missing; the failure waits for retry --failed).
+        #expect(try Self.symlab(["sweep", "submit", specPath, "--slurm", "--dir", sweepDir], env).contains("nothing to submit"))
+
+        #expect(try Self.symlab(["sweep", "merge", "--dir", sweepDir], env).contains("12 added, 0 replaced, 0 unchanged"))
+        let merged = try ResultsStore(path: sweepDir + "/results.sqlite")
+        let firstMerge = try merged.runs().map { try [$0.id, $0.status.rawValue, $0.endedAt ?? ""] + Self.bits(merged, $0.id) }
+        #expect(try Self.symlab(["sweep", "merge", "--dir", sweepDir], env).contains("0 added, 0 replaced, 12 unchanged"))
+        #expect(try merged.runs().map { try [$0.id, $0.status.rawValue, $0.endedAt ?? ""] + Self.bits(merged, $0.id) } == firstMerge)
+        #expect(try merged.run(id: failing)?.status == .failed)
+
+        // The retry runs only the failed run, with its seed, without the fault-injection variable.
+        let retried = try Self.symlab(["sweep", "retry", "--dir", sweepDir, "--failed"], env)
+        #expect(retried.contains("submitted 1 run(s) as 1 array task(s)"), "\(retried)")
+        counts = try Self.waitUntilIdle(sweepDir, env)
+        #expect(counts["done"] == 12 && counts["failed"] == 0, "\(counts)")
+        #expect(try Self.symlab(["sweep", "merge", "--dir", sweepDir], env).contains("0 added, 1 replaced, 11 unchanged"))
+
+        // Every run exactly once, equal to the local run bit for bit, with BLAS at 1 thread in both.
+        let runs = try merged.runs()
+        #expect(runs.count == 12 && Set(runs.map(\.id)) == Set(planned.map(\.id)))
+        for r in runs {
+            let l = try #require(try local.run(id: r.id))
+            #expect(r.status == .done && l.status == .done && r.seed == l.seed && r.configJSON == l.configJSON)
+            #expect(r.blasThreads == 1 && l.blasThreads == 1)
+            let b = try Self.bits(merged, r.id)
+            let localBits = try Self.bits(local, r.id)
+            #expect(!b.isEmpty && b == localBits, "run \(r.id) differs from the local run")
+        }
+        #expect(try merged.run(id: failing)?.attempts == 1)
+        #expect(try merged.integrityCheck() == "ok")
+
+        try killedAndPreemptedTasksAreCompletedByRetryMissing(root: root, env: env)
+    }
+
+    /// Two tasks of two runs each: once each has finished one run and is inside the next, task 0
+    /// is killed with SIGKILL and task 1 gets SIGUSR1 (what `--signal=B:USR1@60` sends before a
+    /// time limit).
+    func killedAndPreemptedTasksAreCompletedByRetryMissing(root: String, env: [String: String]) throws {
+        let specPath = root + "/slow.yaml", sweepDir = root + "/slow"
+        try Self.slowSpec.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let out = try Self.symlab(["sweep", "submit", specPath, "--slurm", "--dir", sweepDir, "--points-per-task", "2"], env)
+        #expect(out.contains("4 run(s) as 2 array task(s) in 1 job(s)"), "\(out)")
+        let sweep = SlurmSweep(directory: sweepDir)
+        let job = try #require(try sweep.submission(0).jobs.first?.jobID)
+        var hit: [Int: String] = [:]          // task → the run caught mid-run
+        var doneBefore: [String: [String]] = [:]
+        let deadline = Date().addingTimeInterval(150)
+        while hit.count < 2 && Date() < deadline {
+            for t in 0..<2 where hit[t] == nil {
+                let path = sweep.shardPath(submission: 0, task: t)
+                let rows = try ResultsStore.shardRows(path: path)
+                guard rows.contains(where: { $0.status == .done }), rows.contains(where: { $0.status == .running }) else { continue }
+                let shard = try ResultsStore(path: path, shard: true)
+                guard let victim = try shard.runs(status: .running).first, (victim.stepsCompleted ?? 0) > 0, let pid = victim.pid else { continue }
+                for r in try shard.runs(status: .done) { doneBefore[r.id] = try [r.endedAt ?? ""] + Self.bits(shard, r.id) }
+                if t == 0 {
+                    kill(pid_t(pid), SIGKILL)
+                } else {
+                    _ = try Shell.checked(["scancel", "--batch", "--signal=USR1", "\(job)_1"], environment: env)
+                }
+                hit[t] = victim.id
+            }
+            usleep(20_000)
+        }
+        #expect(hit.count == 2, "both tasks should have been caught inside their second run")
+        var counts = try Self.waitUntilIdle(sweepDir, env)
+        #expect(counts["done"] == 2 && counts["missing"] == 1 && counts["interrupted"] == 1, "\(counts)")
+        // The killed task's shard is readable: its run is left `running` (no process to finish it).
+        let killedShard = try ResultsStore(path: sweep.shardPath(submission: 0, task: 0), shard: true)
+        #expect(try killedShard.integrityCheck() == "ok")
+        if let k = hit[0] { #expect(try killedShard.run(id: k)?.status == .running) }
+        if let p = hit[1] {
+            #expect(try ResultsStore(path: sweep.shardPath(submission: 0, task: 1), shard: true).run(id: p)?.status == .interrupted)
+        }
+
+        let retried = try Self.symlab(["sweep", "retry", "--dir", sweepDir, "--missing"], env)
+        #expect(retried.contains("submitted 2 run(s)"), "\(retried)")
+        counts = try Self.waitUntilIdle(sweepDir, env)
+        #expect(counts["done"] == 4, "\(counts)")
+        _ = try Self.symlab(["sweep", "merge", "--dir", sweepDir], env)
+        let merged = try ResultsStore(path: sweepDir + "/results.sqlite")
+        let runs = try merged.runs()
+        #expect(runs.count == 4 && runs.allSatisfy { $0.status == .done })
+        // Nothing lost: results finished before the kill are merged unchanged.
+        #expect(doneBefore.count == 2)
+        for (id, before) in doneBefore { #expect(try [merged.run(id: id)?.endedAt ?? ""] + Self.bits(merged, id) == before) }
+        // Done exactly once: one evaluation per logged step, split and metric.
+        for r in runs {
+            let curve = try merged.curves(runID: r.id)
+            #expect(!curve.isEmpty && Set(curve.map { "\($0.step) \($0.split) \($0.metric)" }).count == curve.count)
+            #expect(r.stepsCompleted == 1500)
+        }
+    }
+}
