@@ -142,23 +142,35 @@ final class LocalSlurmCluster {
 enum Shell {
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
+    /// Runs `args` (looked up on PATH) with output to temporary files, and waits for it.
+    ///
+    /// posix_spawn + waitpid rather than Foundation's Process: the daemons fork, and under the
+    /// full, parallel test suite Process.waitUntilExit sometimes never saw `runuser` exit (it sat
+    /// as an unreaped zombie and the suite hung). Files, not pipes: a forked daemon keeps
+    /// inherited pipe ends open.
+    /// posix_spawn and waitpid rather than Foundation's Process: the daemons fork and keep the
+    /// descriptors they inherit, and Process watches an inherited descriptor to learn that its
+    /// child ended — it would wait for the daemon, not for the command that started it.
     static func run(_ args: [String], environment: [String: String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        p.environment = environment
-        let outFile = NSTemporaryDirectory() + "symlab-shell-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: outFile + ".out", contents: nil)
-        FileManager.default.createFile(atPath: outFile + ".err", contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outFile + ".out"); try? FileManager.default.removeItem(atPath: outFile + ".err") }
-        // Files, not pipes: the daemons fork and keep inherited pipe ends open.
-        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outFile + ".out"))
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outFile + ".err"))
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: (try? String(contentsOfFile: outFile + ".out", encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: outFile + ".err", encoding: .utf8)) ?? "")
+        let base = NSTemporaryDirectory() + "symlab-shell-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: base + ".out"); try? FileManager.default.removeItem(atPath: base + ".err") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, base + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, base + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/env"] + args).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        guard rc == 0 else { throw LocalSlurmCluster.ClusterError("cannot start \(args[0]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Result(status: code, stdout: (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? "")
     }
 
     static func checked(_ args: [String], environment: [String: String]) throws -> Result {
@@ -285,7 +297,8 @@ enum Shell {
         #expect(retried.contains("submitted 1 run(s) as 1 array task(s)"), "\(retried)")
         counts = try Self.waitUntilIdle(sweepDir, env)
         #expect(counts["done"] == 12 && counts["failed"] == 0, "\(counts)")
-        #expect(try Self.symlab(["sweep", "merge", "--dir", sweepDir], env).contains("0 added, 1 replaced, 11 unchanged"))
+        // The retry's shard replaces the failure; the 11 done runs and the old failed row are unchanged.
+        #expect(try Self.symlab(["sweep", "merge", "--dir", sweepDir], env).contains("0 added, 1 replaced, 12 unchanged"))
 
         // Every run exactly once, equal to the local run bit for bit, with BLAS at 1 thread in both.
         let runs = try merged.runs()
