@@ -12,9 +12,13 @@ import Testing
         data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 50, n_test: 100}
         model: {name: mlp, options: {width: 64}}
         optimizer: {name: adam, lr: 0.01}
-        training: {steps: 300, eval_every: 20}
-        seeds: 0..11
+        training: {steps: 1500, eval_every: 50}
+        seeds: 0..79
         """
+    /// Big enough (80 runs of about 0.4 s, some 20 s of work on 2 idle cores) that 20 kills
+    /// 0.1–0.8 s after each start land mid-sweep on a fast machine too (12 runs of 0.1 s once
+    /// finished before the 4th kill), and most kills interrupt a run half-way.
+    static let sweepRuns = 80, sweepSteps = 1500, evalEvery = 50
 
     static func write(_ text: String, in dir: String, _ name: String = "spec.yaml") throws -> String {
         let path = dir + "/" + name
@@ -36,7 +40,7 @@ import Testing
         return (p.terminationStatus, text)
     }
 
-    /// Kills the parent `sweep run` 20 times at seeded random moments (0.1–1.2 s after it
+    /// Kills the parent `sweep run` 20 times at seeded random moments (0.1–0.8 s after it
     /// started), resuming each time; then lets it finish. Every run ends done exactly once: one
     /// evaluation per logged step and split, runs seen done before a kill never run again, and
     /// the file passes `PRAGMA integrity_check`.
@@ -48,7 +52,7 @@ import Testing
         var killedWhileRunning = 0
         for _ in 0..<20 {
             let parent = try SweepResumeTests.symlab(["sweep", "run", spec, "--db", db, "--workers", "2"], wait: false)
-            usleep(UInt32(rng.uniform(0.1, 1.2) * 1_000_000))
+            usleep(UInt32(rng.uniform(0.1, 0.8) * 1_000_000))
             if parent.isRunning { killedWhileRunning += 1 }
             kill(parent.processIdentifier, SIGKILL)
             parent.waitUntilExit()
@@ -67,10 +71,10 @@ import Testing
         let store = try ResultsStore(path: db)
         #expect(try store.integrityCheck() == "ok")
         let runs = try store.runs(experiment: "fault-test")
-        #expect(runs.count == 12 && runs.allSatisfy { $0.status == .done })
+        #expect(runs.count == Self.sweepRuns && runs.allSatisfy { $0.status == .done })
         for r in runs {
             let curve = try store.curves(runID: r.id).filter { $0.metric == "mse" }
-            #expect(curve.count == 3 * (300 / 20 + 1), "run \(r.id) has \(curve.count) curve points")
+            #expect(curve.count == 3 * (Self.sweepSteps / Self.evalEvery + 1), "run \(r.id) has \(curve.count) curve points")
             #expect(Set(curve.map { "\($0.step)-\($0.split)" }).count == curve.count)
             #expect(try store.metrics(runID: r.id)["test_mse"] != nil)
             if let before = doneBefore[r.id] {
@@ -108,7 +112,7 @@ import Testing
             try? umount.run(); umount.waitUntilExit()
         }
         let db = mountPoint + "/results.sqlite"
-        let small = try Self.write(Self.sweepSpec.replacingOccurrences(of: "seeds: 0..11", with: "seeds: 0..1"), in: dir, "small.yaml")
+        let small = try Self.write(Self.sweepSpec.replacingOccurrences(of: "seeds: 0..79", with: "seeds: 0..1"), in: dir, "small.yaml")
         let first = try Self.symlab(["sweep", "run", small, "--db", db, "--workers", "1"])
         #expect(first.status == 0, "\(first.stderr)")
         let before = try ResultsStore(path: db)
@@ -125,7 +129,7 @@ import Testing
         try h.truncate(atOffset: (try h.offset()) - 96 * 1024)
         try h.close()
         let big = try Self.write(Self.sweepSpec.replacingOccurrences(of: "name: fault-test", with: "name: fault-fill")
-            .replacingOccurrences(of: "eval_every: 20", with: "eval_every: 1").replacingOccurrences(of: "seeds: 0..11", with: "seeds: 0..5"),
+            .replacingOccurrences(of: "eval_every: 50", with: "eval_every: 1").replacingOccurrences(of: "seeds: 0..79", with: "seeds: 0..5"),
                                  in: dir, "big.yaml")
         let full = try Self.symlab(["sweep", "run", big, "--db", db, "--workers", "1"])
         #expect(full.status != 0)
