@@ -2,6 +2,33 @@ import Foundation
 import GRDB
 import SymLabTraining
 
+/// A failure of the results database's storage, named for the person who must act on it: which
+/// file, what went wrong, and that runs already recorded are intact (every write is one
+/// transaction, so a failed write leaves the file as it was before it).
+public struct StoreError: Error, CustomStringConvertible {
+    public let path: String
+    public let underlying: DatabaseError
+    public init(path: String, _ underlying: DatabaseError) { self.path = path; self.underlying = underlying }
+
+    public var isDiskFull: Bool { underlying.resultCode == .SQLITE_FULL }
+
+    public var description: String {
+        let sqlite = "SQLite: \(underlying.message ?? "error \(underlying.resultCode.rawValue)")"
+        switch underlying.resultCode {
+        case .SQLITE_FULL:
+            return "results database \(path): the disk is full (\(sqlite)). Runs already recorded are intact; free some space and run the same command again to resume."
+        case .SQLITE_IOERR:
+            return "results database \(path): a disk I/O error (\(sqlite)); is the disk full or the file system read-only? Runs already recorded are intact; fix the storage and run the same command again to resume."
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return "results database \(path): cannot write the file or its directory (\(sqlite)); check its permissions and free space."
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return "results database \(path): not a sound SQLite database (\(sqlite)); it was not modified."
+        default:
+            return "results database \(path): \(underlying)"
+        }
+    }
+}
+
 /// A run as recorded in the results database.
 public struct RunRecord: Sendable, Equatable {
     public var id: String
@@ -51,8 +78,18 @@ public final class ResultsStore: @unchecked Sendable {
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
         config.busyMode = .timeout(60)
-        pool = shard ? try DatabaseQueue(path: path, configuration: config) : try DatabasePool(path: path, configuration: config)
-        try Self.migrator.migrate(pool)
+        do {
+            pool = shard ? try DatabaseQueue(path: path, configuration: config) : try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError(path: path, error)
+        }
+    }
+
+    /// Every write goes through here, so a storage failure (full disk, I/O error, read-only
+    /// file) reaches the user as a ``StoreError`` that names the file and says what is kept.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch let error as DatabaseError { throw StoreError(path: path, error) }
     }
 
     static var migrator: DatabaseMigrator {
@@ -108,7 +145,7 @@ public final class ResultsStore: @unchecked Sendable {
     /// Adds runs as `queued`; runs already present (by id) are left as they are.
     @discardableResult
     public func enqueue(_ runs: [PlannedRun]) throws -> Int {
-        try pool.write { db in
+        try write { db in
             var added = 0
             for r in runs {
                 try db.execute(sql: """
@@ -124,7 +161,7 @@ public final class ResultsStore: @unchecked Sendable {
     /// Atomically takes the next `queued` or `interrupted` run (of `ids`, if given) for this process
     /// and marks it `running` with the environment; its old partial curves and metrics are removed.
     public func claimNext(among ids: [String]? = nil, experiments: [String]? = nil, environment: RunEnvironment) throws -> RunRecord? {
-        try pool.write { db in
+        try write { db in
             var sql = "SELECT id FROM runs WHERE status IN ('queued', 'interrupted')"
             var args: StatementArguments = []
             if let experiments {
@@ -155,15 +192,15 @@ public final class ResultsStore: @unchecked Sendable {
     /// Runs left `running` by processes that no longer exist (killed, crashed) become
     /// `interrupted`, so that the next sweep run picks them up. Returns their ids.
     @discardableResult
-    public func recoverStaleRuns(isAlive: (Int) -> Bool = processIsAlive) throws -> [String] {
-        try pool.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, pid, host FROM runs WHERE status = 'running'")
+    public func recoverStaleRuns(isAlive: (_ pid: Int, _ startedAt: String?) -> Bool = runHolderIsAlive) throws -> [String] {
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, pid, host, started_at FROM runs WHERE status = 'running'")
             var stale: [String] = []
             for row in rows {
                 let pid: Int? = row["pid"]
                 let host: String? = row["host"]
                 // Only this machine's processes can be checked; others are left to their host.
-                if host == RunEnvironment.hostName(), let pid, isAlive(pid) { continue }
+                if host == RunEnvironment.hostName(), let pid, isAlive(pid, row["started_at"]) { continue }
                 if host != nil && host != RunEnvironment.hostName() { continue }
                 stale.append(row["id"])
             }
@@ -176,10 +213,21 @@ public final class ResultsStore: @unchecked Sendable {
         }
     }
 
+    /// Runs of these experiments that a live process of this machine other than this one is
+    /// running now (workers of a sweep killed a moment ago that have not yet noticed, or
+    /// another sweep sharing the file), as (run id, pid).
+    public func runsHeldByOtherProcesses(experiments: [String]) throws -> [(id: String, pid: Int)] {
+        let me = Int(getpid()), host = RunEnvironment.hostName()
+        return try runs().filter { r in
+            r.status == .running && experiments.contains(r.experiment) && r.host == host
+                && r.pid.map { $0 != me && runHolderIsAlive(pid: $0, startedAt: r.startedAt) } == true
+        }.map { ($0.id, $0.pid!) }
+    }
+
     /// Sets runs with one of `statuses` back to `queued` (retry with the same seed).
     @discardableResult
     public func requeue(statuses: [RunStatus], experiment: String? = nil) throws -> Int {
-        try pool.write { db in
+        try write { db in
             var sql = "UPDATE runs SET status = 'queued' WHERE status IN (\(statuses.map { "'\($0.rawValue)'" }.joined(separator: ",")))"
             var args: StatementArguments = []
             if let experiment { sql += " AND experiment = ?"; args = [experiment] }
@@ -193,7 +241,7 @@ public final class ResultsStore: @unchecked Sendable {
     /// attempt of that task (killed, preempted, requeued onto another node).
     @discardableResult
     public func interruptRunning(message: String) throws -> [String] {
-        try pool.write { db in
+        try write { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM runs WHERE status = 'running' ORDER BY rowid")
             for id in ids {
                 try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
@@ -208,7 +256,7 @@ public final class ResultsStore: @unchecked Sendable {
 
     public func appendCurves(runID: String, _ points: [CurvePoint], stepsCompleted: Int) throws {
         guard !points.isEmpty else { return }
-        try pool.write { db in
+        try write { db in
             for p in points {
                 try db.execute(sql: "INSERT INTO curves (run_id, step, split, metric, value) VALUES (?, ?, ?, ?, ?)",
                                arguments: [runID, p.step, p.split, p.metric, p.value.isFinite ? p.value : nil])
@@ -220,7 +268,7 @@ public final class ResultsStore: @unchecked Sendable {
     /// Records how a run ended, with its final metrics, in one transaction.
     public func finish(runID: String, status: RunStatus, message: String?, metrics: [String: Double],
                        stepsCompleted: Int?, divergedStep: Int?, lastFiniteLoss: Double?) throws {
-        try pool.write { db in
+        try write { db in
             for (name, value) in metrics {
                 try db.execute(sql: "INSERT OR REPLACE INTO metrics (run_id, name, value) VALUES (?, ?, ?)",
                                arguments: [runID, name, value.isFinite ? value : nil])
@@ -391,7 +439,41 @@ extension ResultsStore {
     }
 }
 
-/// True when a process with this pid exists on this machine.
+/// True when a process with this pid exists on this machine (a zombie, exited and not yet
+/// reaped, counts as gone).
 public func processIsAlive(_ pid: Int) -> Bool {
-    kill(pid_t(pid), 0) == 0 || errno == EPERM
+    guard kill(pid_t(pid), 0) == 0 || errno == EPERM else { return false }
+    #if os(Linux)
+    if let stat = procStatFields(pid), stat.first == "Z" { return false }
+    #endif
+    return true
 }
+
+/// True when the process that claimed a run (its pid, at `startedAt`) may still be running it:
+/// the pid is alive and, where /proc tells, that process started before the run did. A pid
+/// reused by a later process does not hold the run, or a sweep would wait on (or never recover)
+/// a run whose process is long gone.
+public func runHolderIsAlive(pid: Int, startedAt: String?) -> Bool {
+    guard processIsAlive(pid) else { return false }
+    #if os(Linux)
+    if let startedAt, let claimed = ISO8601DateFormatter().date(from: startedAt),
+       let fields = procStatFields(pid), fields.count > 19, let ticks = Double(fields[19]),
+       let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+       let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
+       let boot = Double(line.split(separator: " ")[1]) {
+        let started = boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+        if started > claimed.timeIntervalSince1970 + 2 { return false }
+    }
+    #endif
+    return true
+}
+
+#if os(Linux)
+/// The fields of /proc/<pid>/stat after the command name: [0] is the state, [19] the start time
+/// in clock ticks after boot.
+func procStatFields(_ pid: Int) -> [Substring]? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return nil }
+    return stat[stat.index(after: close)...].split(separator: " ")
+}
+#endif

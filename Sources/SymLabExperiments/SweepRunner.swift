@@ -42,13 +42,10 @@ public enum SweepRunner {
         } else {
             log("\(min(workers, pending)) worker process(es), BLAS at 1 thread each")
             try spawnWorkers(min(workers, pending), store: store, experiments: names, executable: executable ?? currentExecutable(), log: log)
-            // A worker that died (killed, crashed) leaves its run `running`: finish it here.
-            let orphaned = try store.recoverStaleRuns()
-            if !orphaned.isEmpty && StopRequest.requested == 0 {
-                log("\(orphaned.count) run(s) left by a worker that ended early; running them here")
-                try workLoop(store: store, experiments: names, threads: 1, showProgress: false, log: log)
-            }
         }
+        // A worker that died (killed, crashed) leaves its run `running`, and workers of an
+        // earlier, killed sweep may still hold runs: finish them here.
+        try finishRunsHeldElsewhere(store: store, experiments: names, threads: workers <= 1 || pending <= 1 ? nil : 1, log: log)
         var counts: [RunStatus: Int] = [:]
         for name in names { counts.merge(try store.statusCounts(experiment: name), uniquingKeysWith: +) }
         return Summary(counts: counts, recovered: recovered)
@@ -86,6 +83,34 @@ public enum SweepRunner {
             log("run \(run.id) (\(run.experiment), point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         }
         return StopRequest.requested != 0
+    }
+
+    /// A sweep returns only when every run of its experiments has ended (or a stop was
+    /// requested). Runs still held by other live processes of this machine (the workers of a
+    /// sweep killed a moment ago, which stop within a fraction of a second once they see their
+    /// parent gone, or another sweep on the same file) are waited for; whatever they leave
+    /// unfinished is then run here.
+    static func finishRunsHeldElsewhere(store: ResultsStore, experiments: [String], threads: Int?, log: (String) -> Void) throws {
+        var announced = Set<Int>()
+        while StopRequest.requested == 0 {
+            let held = try store.runsHeldByOtherProcesses(experiments: experiments)
+            if held.isEmpty {
+                try store.recoverStaleRuns()
+                let unfinished = try experiments.reduce(0) { n, e in
+                    n + (try store.runs(experiment: e).filter { $0.status == .queued || $0.status == .interrupted }.count)
+                }
+                guard unfinished > 0 else { return }
+                log("\(unfinished) run(s) left unfinished by other processes; running them here")
+                try workLoop(store: store, experiments: experiments, threads: threads, showProgress: false, log: log)
+                continue
+            }
+            let pids = Set(held.map(\.pid))
+            if !pids.isSubset(of: announced) {
+                log("waiting for \(held.count) run(s) held by live process(es) \(pids.sorted().map(String.init).joined(separator: ", "))")
+                announced.formUnion(pids)
+            }
+            usleep(200_000)
+        }
     }
 
     /// See ``workLoop(store:ids:experiments:threads:showProgress:log:)``.

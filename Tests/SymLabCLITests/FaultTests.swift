@@ -133,7 +133,7 @@ import Testing
                                  in: dir, "big.yaml")
         let full = try Self.symlab(["sweep", "run", big, "--db", db, "--workers", "1"])
         #expect(full.status != 0)
-        #expect(full.stderr.contains("disk is full"), "stderr: \(full.stderr)")
+        #expect(full.stderr.contains("disk is full") && full.stderr.contains(db) && full.stderr.contains("intact"), "stderr: \(full.stderr)")
 
         try FileManager.default.removeItem(atPath: filler)
         let after = try ResultsStore(path: db)

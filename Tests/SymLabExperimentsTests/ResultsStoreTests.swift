@@ -12,6 +12,22 @@ import Testing
         try ExperimentSpec.parse(yaml: SpecTests.base, file: "demo.yaml", overrides: ["seeds=0..2"]).runs
     }
 
+    /// A file that is not a database is refused with an error naming it, and left byte for byte as it was.
+    @Test func aFileThatIsNotADatabaseIsNamedAndLeftAlone() throws {
+        let path = tempPath()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let junk = Data(String(repeating: "not a database, a user's notes\n", count: 200).utf8)
+        try junk.write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try ResultsStore(path: path)
+            Issue.record("opening a text file as a results database succeeded")
+        } catch let error as StoreError {
+            #expect(error.description.contains(path) && error.description.contains("not a sound SQLite database"), "\(error)")
+            #expect(!error.isDiskFull)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == junk)
+    }
+
     @Test func roundTrip() throws {
         let store = try ResultsStore(path: tempPath())
         let runs = try plannedRuns()
