@@ -26,3 +26,13 @@ void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda
              double *work, const int *lwork, int *info);
 void sorgqr_(const int *m, const int *n, const int *k, float *a, const int *lda, const float *tau,
              float *work, const int *lwork, int *info);
+
+// Lane-wise square roots for vector loops (SymLabNumerics' TensorScalar.squareRoots). Swift's
+// squareRoot() is C's sqrt with errno semantics on Linux: a scalar sqrtsd plus a NaN check and
+// libm call per element, which the compiler cannot vectorize. __builtin_elementwise_sqrt is
+// the IEEE square root (correctly rounded, so bit-identical to sqrt) without errno: one sqrtpd /
+// sqrtps. Swift imports these ext_vector types as SIMD2<Double> and SIMD4<Float>.
+typedef double symlab_double2 __attribute__((ext_vector_type(2)));
+typedef float symlab_float4 __attribute__((ext_vector_type(4)));
+static inline symlab_double2 symlab_sqrt_double2(symlab_double2 x) { return __builtin_elementwise_sqrt(x); }
+static inline symlab_float4 symlab_sqrt_float4(symlab_float4 x) { return __builtin_elementwise_sqrt(x); }

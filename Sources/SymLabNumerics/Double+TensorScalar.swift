@@ -7,6 +7,14 @@ import COpenBLAS
 
 extension Double: TensorScalar {
     public static var precisionName: String { "f64" }
+    @inlinable
+    public static func squareRoots(_ v: SIMD4<Double>) -> SIMD4<Double> {
+        #if canImport(Accelerate)
+        return v.squareRoot()
+        #else
+        return SIMD4(lowHalf: symlab_sqrt_double2(v.lowHalf), highHalf: symlab_sqrt_double2(v.highHalf))
+        #endif
+    }
 
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,

@@ -7,6 +7,14 @@ import COpenBLAS
 
 extension Float: TensorScalar {
     public static var precisionName: String { "f32" }
+    @inlinable
+    public static func squareRoots(_ v: SIMD4<Float>) -> SIMD4<Float> {
+        #if canImport(Accelerate)
+        return v.squareRoot()
+        #else
+        return symlab_sqrt_float4(v)
+        #endif
+    }
 
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,

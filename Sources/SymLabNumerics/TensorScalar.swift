@@ -15,6 +15,11 @@ where Self.RawSignificand: FixedWidthInteger {
     /// "f64" or "f32": recorded with every run.
     static var precisionName: String { get }
 
+    /// Lane-wise IEEE square roots (bit-identical to `squareRoot()` per lane) as vector
+    /// instructions: for vectorized loops such as the optimizers' (see `shim.h` for why
+    /// `SIMD4.squareRoot()` does not vectorize on Linux).
+    static func squareRoots(_ v: SIMD4<Self>) -> SIMD4<Self>
+
     // MARK: BLAS (row-major, as cblas_?gemm etc. with CblasRowMajor)
 
     /// C ← α·op(A)·op(B) + β·C.

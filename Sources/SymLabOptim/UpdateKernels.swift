@@ -45,7 +45,8 @@ extension UpdateKernels where Self: TensorScalar {
         let l2 = decoupled ? 0 : wd
         // Four lanes at a time: the four buffers may alias as far as the compiler knows, so it
         // will not vectorize the scalar loop itself. Same operations in the same order per
-        // element, so the result is bit-identical to the scalar loop.
+        // element, so the result is bit-identical to the scalar loop. The square roots go through
+        // `squareRoots` (one sqrtpd/sqrtps): SIMD4.squareRoot() is four scalar libm calls on Linux.
         typealias V = SIMD4<Self>
         var i = 0
         while i + 4 <= n {
@@ -54,7 +55,7 @@ extension UpdateKernels where Self: TensorScalar {
             let gi = gv + l2 * pv
             mv = b1 * mv + (1 - b1) * gi
             vv = b2 * vv + (1 - b2) * gi * gi
-            let newP = shrink * pv - eta * (mv * c1) / ((vv * c2).squareRoot() + e)
+            let newP = shrink * pv - eta * (mv * c1) / (Self.squareRoots(vv * c2) + e)
             UnsafeMutableRawPointer(m + i).storeBytes(of: mv, as: V.self)
             UnsafeMutableRawPointer(v + i).storeBytes(of: vv, as: V.self)
             UnsafeMutableRawPointer(p + i).storeBytes(of: newP, as: V.self)
