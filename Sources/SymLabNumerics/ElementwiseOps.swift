@@ -68,10 +68,6 @@ public protocol ElementwiseKernels {
 
 extension ElementwiseKernels where Self: TensorScalar {
     public static func unaryKernel(_ op: UnaryOp, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int) {
-        // In place (x == y), the loops below would fail their vectorized version's overlap check
-        // and run scalar (measured: ReLU on a fused layer's output took 2–3× as long); through
-        // one pointer there is nothing to check.
-        if UnsafePointer(y) == x && unaryKernelInPlace(op, y, n) { return }
         switch op {
         case .neg: for i in 0..<n { y[i] = -x[i] }
         case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
@@ -103,26 +99,6 @@ extension ElementwiseKernels where Self: TensorScalar {
             let s = Self(a), t = Self(b)
             for i in 0..<n { y[i] = s * x[i] + t }
         }
-    }
-
-    /// ``unaryKernel(_:_:_:_:)`` with x = y for the cheap ops (the fused layers' activations run
-    /// in place); false for the others, whose cost is the function, not the overlap check.
-    @inline(__always)
-    static func unaryKernelInPlace(_ op: UnaryOp, _ y: UnsafeMutablePointer<Self>, _ n: Int) -> Bool {
-        switch op {
-        case .relu: for i in 0..<n { let v = y[i]; y[i] = v > 0 ? v : 0 }
-        case .leakyRelu(let s):
-            let slope = Self(s)
-            for i in 0..<n { let v = y[i]; y[i] = v > 0 ? v : slope * v }
-        case .affine(let a, let b):
-            let s = Self(a), t = Self(b)
-            for i in 0..<n { y[i] = s * y[i] + t }
-        case .neg: for i in 0..<n { y[i] = -y[i] }
-        case .abs: for i in 0..<n { y[i] = Swift.abs(y[i]) }
-        case .square: for i in 0..<n { y[i] = y[i] * y[i] }
-        default: return false
-        }
-        return true
     }
 
     public static func unaryBackwardKernel(_ op: UnaryOp, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>,
