@@ -39,15 +39,39 @@ public enum SampleComplexity {
         return (slope, my - slope * mx)
     }
 
-    /// n*(d) for every d from the median loss over seeds at each (d, n).
-    public static func thresholds(_ obs: [Observation], tau: Double) -> [(d: Double, nStar: Double?)] {
+    /// n*(d) for every d from the median loss over seeds at each (d, n). With `monotone`, the
+    /// median curve is first made non-increasing in n (``nonIncreasing(_:)``): the expected loss
+    /// does not grow with n, and the first crossing of a noisy curve is biased towards a dip.
+    public static func thresholds(_ obs: [Observation], tau: Double, monotone: Bool = false) -> [(d: Double, nStar: Double?)] {
         let ds = Array(Set(obs.map(\.d))).sorted()
         return ds.map { d in
             let sub = obs.filter { $0.d == d }
             let ns = Array(Set(sub.map(\.n))).sorted()
             let med = ns.map { n in median(sub.filter { $0.n == n }.map(\.loss)) }
-            return (d, threshold(n: ns, loss: med, tau: tau))
+            return (d, threshold(n: ns, loss: monotone ? nonIncreasing(med) : med, tau: tau))
         }
+    }
+
+    /// The least-squares non-increasing fit of a sequence (pool adjacent violators, equal
+    /// weights): runs that rise are replaced by their mean. Non-finite values stay where they are
+    /// and are left out of the pools (they count as not reaching τ in ``threshold``).
+    public static func nonIncreasing(_ v: [Double]) -> [Double] {
+        let idx = v.indices.filter { v[$0].isFinite }
+        var blocks: [(sum: Double, count: Int)] = []
+        for i in idx {
+            blocks.append((v[i], 1))
+            while blocks.count > 1, blocks[blocks.count - 2].sum / Double(blocks[blocks.count - 2].count)
+                    < blocks[blocks.count - 1].sum / Double(blocks[blocks.count - 1].count) {
+                let last = blocks.removeLast()
+                blocks[blocks.count - 1].sum += last.sum
+                blocks[blocks.count - 1].count += last.count
+            }
+        }
+        var out = v, k = 0
+        for b in blocks {
+            for _ in 0..<b.count { out[idx[k]] = b.sum / Double(b.count); k += 1 }
+        }
+        return out
     }
 
     /// The fitted exponent α of n* ∝ d^α with a bootstrap interval.
@@ -64,13 +88,14 @@ public enum SampleComplexity {
         public var usableResamples: Int, resamples: Int
     }
 
-    /// Fits α on the d at which τ is reached (at least two needed, else nil). The bootstrap
+    /// Fits α on the d at which τ is reached (at least two needed, else nil); `monotone` as in
+    /// ``thresholds(_:tau:monotone:)``. The bootstrap
     /// resamples seeds with replacement within each d (seeds are the independent unit: one seed
     /// is one data set), recomputes the median curves, n*(d) and α, and takes percentiles.
     /// `seed` drives the bootstrap's own ``RandomStream``, so the interval is reproducible.
     public static func fitExponent(_ obs: [Observation], tau: Double, resamples: Int = 1000, level: Double = 0.95,
-                                   seed: UInt64 = 0) -> ExponentFit? {
-        let base = thresholds(obs, tau: tau)
+                                   seed: UInt64 = 0, monotone: Bool = false) -> ExponentFit? {
+        let base = thresholds(obs, tau: tau, monotone: monotone)
         let reached = base.compactMap { t in t.nStar.map { (t.d, $0) } }
         guard reached.count >= 2 else { return nil }
         let fit = linearFit(x: reached.map { Foundation.log($0.0) }, y: reached.map { Foundation.log($0.1) })
@@ -88,7 +113,7 @@ public enum SampleComplexity {
                     sample += sub.filter { $0.seed == s }.map { Observation(d: $0.d, n: $0.n, seed: k, loss: $0.loss) }
                 }
             }
-            let t = thresholds(sample, tau: tau)
+            let t = thresholds(sample, tau: tau, monotone: monotone)
             guard t.allSatisfy({ $0.nStar != nil }) else { continue }
             slopes.append(linearFit(x: t.map { Foundation.log($0.d) }, y: t.map { Foundation.log($0.nStar!) }).slope)
         }

@@ -51,13 +51,15 @@ public struct HierarchicalClass: RegisteredFunctionClass {
             // p = Σ μ_i (z_i² − 1) over the eigenvalues μ_i of A.
             guard let mu = try? Linalg.eigh(a).values.scalars else { fatalError("hierarchical: eigh of a symmetric Gaussian matrix failed") }
             return HierarchicalTarget(d: d, matrix: a, lambdas: nil, k: 2, q: q,
-                                      featureMoments: sumMoments(mu.map { m in termMoments(upTo: 4 * q, scale: m) { $0 * $0 - 1 } }))
+                                      featureMoments: sumMoments(mu.map { m in termMoments(upTo: 4 * q, scale: m) { $0 * $0 - 1 } }),
+                                      eigenvalues: mu)
         }
         let lambda = (0..<d).map { _ in rng.rademacher() }
         let s = 1 / Double(d).squareRoot()
         let kk = k
         return HierarchicalTarget(d: d, matrix: nil, lambdas: lambda, k: k, q: q,
-                                  featureMoments: sumMoments(lambda.map { l in termMoments(upTo: 2 * q, scale: l * s) { Hermite.orthonormal(kk, $0) } }))
+                                  featureMoments: sumMoments(lambda.map { l in termMoments(upTo: 2 * q, scale: l * s) { Hermite.orthonormal(kk, $0) } }),
+                                  eigenvalues: nil)
     }
 
     /// E[(scale·f(z))^j] for j = 0…m, by a Gauss–Hermite rule exact for the polynomial f^m.
@@ -109,6 +111,8 @@ public struct HierarchicalTarget: Target {
     public let k: Int, q: Int
     /// E p^j, j = 0…2q (or more), exact.
     public let featureMoments: [Double]
+    /// The eigenvalues μ_i of A for the quadratic feature (p = Σ μ_i (z_i² − 1), z = Oᵀx).
+    public let eigenvalues: [Double]?
 
     var linkScale: Double { 1 / (featureMoments[2 * q] - featureMoments[q] * featureMoments[q]).squareRoot() }
 
@@ -121,6 +125,44 @@ public struct HierarchicalTarget: Target {
         var c4 = 0.0
         for i in 0...4 { c4 += binom[i] * m[q * i] * pow(-mq, Double(4 - i)) }
         return c4 * pow(linkScale, 4)
+    }
+
+    /// Excess kurtosis E p⁴ − 3 of the feature (exact; 0 for a Gaussian p). For the quadratic
+    /// feature it is 48 Σ μ_i⁴ ≈ 24/d: p, and with it h = g(p), is far from Gaussian at small d.
+    public var featureExcessKurtosis: Double? { featureMoments.count > 4 ? featureMoments[4] - 3 : nil }
+
+    /// The normalised loss of the best predictor of h that is a polynomial of degree ≤ 2 in x
+    /// (exact; quadratic feature only, else nil): the loss a learner that captures only the
+    /// degree-≤2 part of h is stuck at (research note §6: 1 − E[g′(p)]²/E[g(p)²] = 0.4 for
+    /// g ∝ z³ and a Gaussian p, i.e. as d → ∞; larger at finite d).
+    ///
+    /// In the eigenbasis of A, p = Σ μ_i w_i with w_i = z_i² − 1 independent. h is even in every
+    /// z_i, so its degree-1 part and its components on z_i z_j (i ≠ j) vanish and its degree-2
+    /// projection is Σ c_i w_i with c_i = E[h w_i]/E[w_i²] = C·E[p^q w_i]/2. Writing p = μ_i w_i + r_i
+    /// (r_i independent of w_i), E[p^q w_i] = Σ_l C(q,l) μ_i^l E[w^{l+1}] E[r_i^{q−l}], where the
+    /// moments of r_i are deconvolved from those of p. So the loss is 1 − 2 Σ c_i² (E h² = 1).
+    public var degreeTwoLoss: Double? {
+        guard let mu = eigenvalues, featureMoments.count > q else { return nil }
+        // E w^j for w = z² − 1: Σ_l C(j,l) E z^{2l} (−1)^{j−l}, E z^{2l} = (2l − 1)!!.
+        func binom(_ n: Int, _ k: Int) -> Double { (0..<k).reduce(1.0) { $0 * Double(n - $1) / Double($1 + 1) } }
+        let gaussEven = (0...(q + 1)).map { l in (0..<l).reduce(1.0) { $0 * Double(2 * $1 + 1) } }
+        let w = (0...(q + 1)).map { j in (0...j).reduce(0.0) { $0 + binom(j, $1) * gaussEven[$1] * (((j - $1) % 2 == 0) ? 1 : -1) } }
+        let c = linkScale
+        var captured = 0.0
+        for m in mu {
+            // Moments of r = p − m·w: E p^j = Σ_l C(j,l) m^l E w^l E r^{j−l}.
+            var r = [Double](repeating: 0, count: q + 1)
+            for j in 0...q {
+                var v = featureMoments[j]
+                for l in 1..<(j + 1) { v -= binom(j, l) * pow(m, Double(l)) * w[l] * r[j - l] }
+                r[j] = v
+            }
+            var pw = 0.0
+            for l in 0...q { pw += binom(q, l) * pow(m, Double(l)) * w[l + 1] * r[q - l] }
+            let ci = c * pw / 2
+            captured += 2 * ci * ci
+        }
+        return 1 - captured
     }
 
     public var parameters: [String: String] { ["feature-degree": "\(k)", "link-degree": "\(q)"] }

@@ -37,6 +37,25 @@ import Testing
         #expect(again.lower == fit.lower && again.upper == fit.upper)
     }
 
+    @Test func nonIncreasingPoolsAdjacentViolators() {
+        #expect(SampleComplexity.nonIncreasing([0.9, 0.5, 0.7, 0.3]) == [0.9, 0.6, 0.6, 0.3])
+        #expect(SampleComplexity.nonIncreasing([0.2, 0.4, 0.6]).allSatisfy { abs($0 - 0.4) < 1e-15 })
+        #expect(SampleComplexity.nonIncreasing([1, 0.5, 0.25]) == [1, 0.5, 0.25])
+        let withNaN = SampleComplexity.nonIncreasing([0.8, .nan, 0.4, 0.6])
+        #expect(withNaN[0] == 0.8 && withNaN[1].isNaN && withNaN[2] == 0.5 && withNaN[3] == 0.5)
+    }
+
+    @Test func monotoneThresholdIgnoresAOneGridPointDip() {
+        // The median loss dips to 0.18 at n = 200 and comes back to 0.3: the first crossing of
+        // τ = 0.2 is n = 200, the non-increasing fit pools 0.18 and 0.3 (0.24) and crosses later.
+        let obs = zip([100.0, 200, 400, 800], [0.5, 0.18, 0.3, 0.1]).map { SampleComplexity.Observation(d: 8, n: $0, seed: 0, loss: $1) }
+        let raw = SampleComplexity.thresholds(obs, tau: 0.2)[0].nStar!
+        let mono = SampleComplexity.thresholds(obs, tau: 0.2, monotone: true)[0].nStar!
+        #expect(raw < 200 && raw > 100)
+        // Between n = 400 (0.24) and 800 (0.1) on log n: 400·2^(0.04/0.14).
+        #expect(abs(mono - 400 * pow(2, 0.04 / 0.14)) < 1e-9)
+    }
+
     @Test func noExponentWhenTauIsNeverReached() {
         let obs = [8.0, 16].flatMap { d in [10.0, 100].map { SampleComplexity.Observation(d: d, n: $0, seed: 0, loss: 0.9) } }
         #expect(SampleComplexity.fitExponent(obs, tau: 0.5) == nil)

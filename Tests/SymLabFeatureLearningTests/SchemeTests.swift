@@ -53,6 +53,38 @@ import Testing
         #expect(m["stage1_features"] == 72)
     }
 
+    @Test func layerwiseStage2KinksFollowTheFeatureOrAreUniform() throws {
+        // A skewed, heavy-tailed standardised feature (like p at small d).
+        var g = RandomStream(seed: 3)
+        let z = Tensor((0..<2000).map { _ -> Double in let u = g.normal(); return u * u * u })
+        let zs = z.scalars, lo = zs.min()!, hi = zs.max()!
+        var rng = RandomStream(seed: 4)
+        let data = try LayerwiseScheme(options: ["width": "400"])
+        #expect(data.dataBiases)
+        let (a, b) = data.stage2Weights(standardisedFeature: z, rng: &rng)
+        #expect(a.shape == [1, 400] && b.shape == [400])
+        let kinks = zip(a.scalars, b.scalars).map { -$1 / $0 }
+        #expect(a.scalars.allSatisfy { abs($0) == 1 })
+        #expect(kinks.allSatisfy { k in zs.contains(k) } && kinks.min()! >= lo && kinks.max()! <= hi)
+        // Kinks spread over the feature's range, tails included (a cube of a normal reaches far beyond ±3).
+        #expect(kinks.filter { abs($0) > 3 }.count > 20)
+        let uniform = try LayerwiseScheme(options: ["width": "400", "biases": "uniform"])
+        let (_, bu) = uniform.stage2Weights(standardisedFeature: z, rng: &rng)
+        #expect(!uniform.dataBiases && bu.scalars.allSatisfy { $0 >= -3 && $0 <= 3 })
+        #expect(throws: FunctionClassError.self) { try LayerwiseScheme(options: ["biases": "quantile"]) }
+    }
+
+    @Test func layerwiseReportsTheExactDegreeTwoPlateauOfTheTarget() throws {
+        let c = try context("hierarchical", ["d": "8"], n: 2000)
+        let m = try LayerwiseScheme(options: ["biases": "uniform"]).run(c).metrics
+        let t = try #require(c.target as? HierarchicalTarget)
+        #expect(m["degree2_plateau"] == t.degreeTwoLoss && m["feature_excess_kurtosis"] == t.featureExcessKurtosis)
+        // The learned feature alone is a degree-2 predictor: it cannot beat the exact plateau
+        // (up to the noise of 1000 test points).
+        #expect(m["stage1_test_loss_normalized"]! > m["degree2_plateau"]! - 0.1)
+        #expect(m[SchemeMetric.featureCorrelation]! > 0.8)
+    }
+
     @Test func jointAdamTrainsThroughTheTrainer() throws {
         let c = try context("single-index", ["d": "8", "exponent": "1", "degree": "1"], n: 256, val: 64, test: 256)
         let r = try JointTrainingScheme(options: ["widths": "32,32", "steps": "200", "lr": "0.01", "eval_every": "50"]).run(c)

@@ -112,3 +112,68 @@ func zigZag() {
         if x == x.rounded() { #expect(net == (Int(x) % 2 == 0 ? 1 : -1)) }
     }
 }
+
+// MARK: - Hierarchical: the degree-≤2 plateau
+
+private func hierarchicalTarget(d: Int, q: Int, seed: UInt64) throws -> HierarchicalTarget {
+    var rng = RandomStream(seed: seed)
+    let c = try HierarchicalClass(options: ["d": "\(d)", "q": "\(q)"])
+    return try #require(c.drawTarget(rng: &rng) as? HierarchicalTarget)
+}
+
+@Test("degree-2 plateau for g ∝ z³: the general formula equals the closed form c_i = C(3μ_i + 24μ_i³), and tends to 1 − 9/15 as d grows")
+func degreeTwoPlateauClosedForm() throws {
+    for (d, seed) in [(5, 1 as UInt64), (16, 2), (32, 3)] {
+        let t = try hierarchicalTarget(d: d, q: 3, seed: seed)
+        let mu = try #require(t.eigenvalues)
+        // E p³ = 8 Σ μ³; Var(p³) from the exact moments; E[h w_i] = C·(6μ + 48μ³), E w_i² = 2.
+        let m = t.featureMoments, c2 = 1 / (m[6] - m[3] * m[3])
+        var cubes = 0.0, fourths = 0.0, squaredCoefficients = 0.0
+        for u in mu {
+            let u3: Double = u * u * u
+            let ci: Double = 3 * u + 24 * u3
+            cubes += u3; fourths += u3 * u; squaredCoefficients += ci * ci
+        }
+        #expect(abs(m[3] - 8 * cubes) < 1e-12)
+        let closed: Double = 1 - 2 * c2 * squaredCoefficients
+        let general = try #require(t.degreeTwoLoss)
+        #expect(abs(general - closed) < 1e-10, "d = \(d): \(general) vs \(closed)")
+        let kurtosis = try #require(t.featureExcessKurtosis)
+        #expect(abs(kurtosis - 48 * fourths) < 1e-10)
+    }
+    // p is a sum of d independent terms: Gaussian as d → ∞, where the plateau is 1 − E[g′(p)]²/E[g(p)²] = 0.4.
+    // The corrections are O(1/d) (excess kurtosis of p ≈ 24/d).
+    let big = try #require(try hierarchicalTarget(d: 1000, q: 3, seed: 4).degreeTwoLoss)
+    let mid = try #require(try hierarchicalTarget(d: 200, q: 3, seed: 4).degreeTwoLoss)
+    let small = try #require(try hierarchicalTarget(d: 16, q: 3, seed: 5).degreeTwoLoss)
+    #expect(abs(big - 0.4) < 0.01, "d = 1000: \(big)")
+    #expect(0.4 < big && big < mid && mid < small && small > 0.5, "d = 1000, 200, 16: \(big), \(mid), \(small)")
+    // q = 1: h ∝ p is itself of degree 2.
+    #expect(abs(try #require(try hierarchicalTarget(d: 8, q: 1, seed: 6).degreeTwoLoss)) < 1e-12)
+}
+
+@Test("degree-2 plateau matches least squares on all monomials of degree ≤ 2 (Monte Carlo, q = 2, d = 6)")
+func degreeTwoPlateauMonteCarlo() throws {
+    let d = 6, n = 200_000
+    let t = try hierarchicalTarget(d: d, q: 2, seed: 7)
+    var rng = RandomStream(seed: 8)
+    let x = t.sampleInputs(count: n, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    // Features 1, x_i, x_i x_j (i ≤ j).
+    var cols: [(Int, Int)] = [(-1, -1)] + (0..<d).map { (-1, $0) }
+    for i in 0..<d { for j in i..<d { cols.append((i, j)) } }
+    let m = cols.count, xs = x.scalars
+    var f = [Double](repeating: 0, count: n * m)
+    for r in 0..<n {
+        for (k, (i, j)) in cols.enumerated() {
+            f[r * m + k] = i < 0 ? (j < 0 ? 1 : xs[r * d + j]) : xs[r * d + i] * xs[r * d + j]
+        }
+    }
+    let phi = Tensor(shape: [n, m], scalars: f)
+    let beta = try Linalg.choleskySolve(Tensor.matmul(phi, phi, transposeA: true), Tensor.matvec(phi, y, transpose: true))
+    let resid = y - Tensor.matvec(phi, beta)
+    let ys = y.scalars, mean = ys.reduce(0, +) / Double(n)
+    let fraction = Tensor.dot(resid, resid) / ys.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+    let exact = try #require(t.degreeTwoLoss)
+    #expect(exact > 0.1 && abs(fraction - exact) < 0.03, "Monte Carlo \(fraction) vs exact \(exact)")
+}
