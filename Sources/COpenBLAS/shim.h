@@ -36,3 +36,31 @@ typedef double symlab_double2 __attribute__((ext_vector_type(2)));
 typedef float symlab_float4 __attribute__((ext_vector_type(4)));
 static inline symlab_double2 symlab_sqrt_double2(symlab_double2 x) { return __builtin_elementwise_sqrt(x); }
 static inline symlab_float4 symlab_sqrt_float4(symlab_float4 x) { return __builtin_elementwise_sqrt(x); }
+
+// ReLU, y[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0), as a branch-free vector loop: the mask of
+// x > 0 ANDed with x's bits, written with explicit vector types because the importer compiles
+// these helpers without the loop vectorizer (a plain loop stays one maxss per element). Works in
+// place (x == y, as the fused dense layer applies its activation): each block is loaded before
+// it is stored.
+typedef double symlab_double4u __attribute__((ext_vector_type(4), aligned(8)));
+typedef long symlab_long4 __attribute__((ext_vector_type(4)));
+typedef float symlab_float8u __attribute__((ext_vector_type(8), aligned(4)));
+typedef int symlab_int8 __attribute__((ext_vector_type(8)));
+static inline void symlab_relu_double(const double *x, double *y, long n) {
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        symlab_double4u v = *(const symlab_double4u *)(x + i);
+        symlab_long4 keep = v > 0;
+        *(symlab_double4u *)(y + i) = (symlab_double4u)((symlab_long4)v & keep);
+    }
+    for (; i < n; i++) { double v = x[i]; y[i] = v > 0 ? v : 0.0; }
+}
+static inline void symlab_relu_float(const float *x, float *y, long n) {
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        symlab_float8u v = *(const symlab_float8u *)(x + i);
+        symlab_int8 keep = v > 0;
+        *(symlab_float8u *)(y + i) = (symlab_float8u)((symlab_int8)v & keep);
+    }
+    for (; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : 0.0f; }
+}

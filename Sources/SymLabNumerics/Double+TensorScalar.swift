@@ -16,6 +16,15 @@ extension Double: TensorScalar {
         #endif
     }
 
+    @inlinable
+    public static func reluKernel(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        #if canImport(Accelerate)
+        for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
+        #else
+        symlab_relu_double(x, y, n)
+        #endif
+    }
+
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,

@@ -71,7 +71,7 @@ extension ElementwiseKernels where Self: TensorScalar {
         switch op {
         case .neg: for i in 0..<n { y[i] = -x[i] }
         case .abs: for i in 0..<n { y[i] = Swift.abs(x[i]) }
-        case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .relu: reluKernel(x, y, n)
         case .leakyRelu(let s):
             let slope = Self(s)
             for i in 0..<n { y[i] = x[i] > 0 ? x[i] : slope * x[i] }

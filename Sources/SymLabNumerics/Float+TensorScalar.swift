@@ -16,6 +16,15 @@ extension Float: TensorScalar {
         #endif
     }
 
+    @inlinable
+    public static func reluKernel(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if canImport(Accelerate)
+        for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
+        #else
+        symlab_relu_float(x, y, n)
+        #endif
+    }
+
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -19,6 +19,9 @@ where Self.RawSignificand: FixedWidthInteger {
     /// instructions: for vectorized loops such as the optimizers' (see `shim.h` for why
     /// `SIMD4.squareRoot()` does not vectorize on Linux).
     static func squareRoots(_ v: SIMD4<Self>) -> SIMD4<Self>
+    /// y[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0), branch-free and vectorized also in
+    /// place (x == y, as the fused dense layer applies its activation); see `shim.h`.
+    static func reluKernel(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
 
     // MARK: BLAS (row-major, as cblas_?gemm etc. with CblasRowMajor)
 

@@ -92,6 +92,45 @@ import Testing
         #expect(Tensor<Double>([1e3]).map(.softplus).scalar == 1e3)   // no overflow
     }
 
+    /// The vectorized ReLU kernel (shim.h) against its scalar definition, bit for bit: NaN and −0
+    /// give +0, infinities pass or vanish, every length around the vector width, in place too.
+    @Test func reluKernelMatchesScalarDefinitionBitForBit() {
+        func bits<S: TensorScalar>(_ v: [S]) -> [[UInt64]] {
+            v.map { [$0.sign == .minus ? 1 : 0, UInt64($0.exponentBitPattern), UInt64($0.significandBitPattern)] }
+        }
+        func check<S: TensorScalar>(_: S.Type) {
+            var g = RandomStream(seed: 11)
+            let specials: [S] = [.nan, -.nan, 0, -0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude]
+            for n in Array(0...19) + [1001] {
+                let x: [S] = (0..<n).map { i in i % 3 == 0 ? specials[(i / 3) % specials.count] : S(g.normal()) }
+                let want = x.map { $0 > 0 ? $0 : S(0) }
+                var out = [S](repeating: 7, count: n), inPlace = x
+                x.withUnsafeBufferPointer { xp in out.withUnsafeMutableBufferPointer { S.unaryKernel(.relu, xp.baseAddress!, $0.baseAddress!, n) } }
+                inPlace.withUnsafeMutableBufferPointer { S.unaryKernel(.relu, UnsafePointer($0.baseAddress!), $0.baseAddress!, n) }
+                #expect(bits(out) == bits(want), "\(S.self) n = \(n)")
+                #expect(bits(inPlace) == bits(want), "\(S.self) n = \(n), in place")
+            }
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
+    /// ⟨windows(x), w⟩ = ⟨x, windowsAdjoint(w)⟩: the backward of the circular convolution's
+    /// im2col is its adjoint, in both precisions.
+    @Test func circularWindowsAdjointIsTheAdjoint() {
+        func check<S: TensorScalar>(_: S.Type, tolerance: Double) {
+            var g = RandomStream(seed: 12)
+            for (b, l, c, k) in [(2, 7, 3, 5), (1, 4, 2, 4), (3, 9, 1, 1)] {
+                let x: Tensor<S> = g.normal([b, l, c]), w: Tensor<S> = g.normal([b * l, k * c])
+                let lhs = Double(Tensor.dot(CircularConv1D.windows(x, width: k).reshaped([-1]), w.reshaped([-1])))
+                let rhs = Double(Tensor.dot(x.reshaped([-1]), CircularConv1D.windowsAdjoint(w, batch: b, length: l, channels: c, width: k).reshaped([-1])))
+                #expect(Swift.abs(lhs - rhs) <= tolerance * Swift.max(1, Swift.abs(lhs)), "\(S.self) \((b, l, c, k)): \(lhs) vs \(rhs)")
+            }
+        }
+        check(Double.self, tolerance: 1e-12)
+        check(Float.self, tolerance: 1e-4)
+    }
+
     @Test func finitenessCheck() {
         #expect(Tensor<Double>([1, 2]).isFinite)
         #expect(!Tensor<Double>([1, .nan]).isFinite)
