@@ -79,7 +79,16 @@ public struct ExperimentSpec: Sendable {
         guard path.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
             throw SpecError(file: file, keyPath: path, message: "override key path has an empty component")
         }
-        if let range = parseIntRange(raw) { return tree.setting(path, to: .list(range.map { .int($0) })) }
+        if let range = parseIntRange(raw) {
+            // Refused before it is expanded: a range wider than any spec could use (seeds: the
+            // runs of one spec; any other key: the points of one sweep) would otherwise be built
+            // in full and only then rejected (fuzz input 40182: 936,570 values, 1.4 CPU s).
+            let cap = path == "seeds" ? maxRuns : maxPoints
+            guard range.count <= cap else {
+                throw SpecError(file: file, keyPath: path, message: "the range \(raw) has \(range.count) values; at most \(cap) are allowed here (\(path == "seeds" ? "the runs of one spec" : "the points of one spec"))")
+            }
+            return tree.setting(path, to: .list(range.map { .int($0) }))
+        }
         let value = try SpecValue.parse(yaml: raw.isEmpty ? "''" : raw, file: "override '\(text)'")
         return tree.setting(path, to: value)
     }

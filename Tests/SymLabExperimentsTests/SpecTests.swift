@@ -97,6 +97,8 @@ import Testing
         expectSpecError(Self.base + "\nsweep:\n  zip: {model.options.width: [1, 2], data.n_train: [1]}", keyPath: "sweep.zip.model.options.width",
                         containing: "equal lengths")
         expectSpecError(Self.base, overrides: ["noequals"], keyPath: "", containing: "key.path=value")
+        // Ranges wider than a spec can use are refused before they are expanded.
+        expectSpecError(Self.base, overrides: ["model.options.width=14..936583"], keyPath: "model.options.width", containing: "936570 values; at most 10000")
     }
 
     @Test func canonicalJSONRoundTrips() throws {
