@@ -25,6 +25,8 @@ public final class Tape<S: TensorScalar> {
     private var grads: [Tensor<S>?] = []
     /// Leaves whose gradient is added into an external buffer (a flat gradient buffer).
     private var sinks: [(id: Int, sink: Tensor<S>)] = []
+    /// Per node: its index in `sinks`, or −1.
+    private var sinkSlots: [Int] = []
 
     public init() {}
 
@@ -37,6 +39,7 @@ public final class Tape<S: TensorScalar> {
         pullbacks.removeAll(keepingCapacity: true)
         grads.removeAll(keepingCapacity: true)
         sinks.removeAll(keepingCapacity: true)
+        sinkSlots.removeAll(keepingCapacity: true)
     }
 
     public var nodeCount: Int { values.count }
@@ -61,8 +64,23 @@ public final class Tape<S: TensorScalar> {
             tensorFailure("parameter", "gradient sink shape \(gradientSink.shape) differs from parameter shape \(t.shape)")
         }
         let v = append(t, requires: true, op: "parameter", inputs: [], pullback: nil)
+        sinkSlots[v.id] = sinks.count
         sinks.append((v.id, gradientSink))
         return v
+    }
+
+    /// The buffer `v`'s gradient is added into, when `v` is a leaf made with
+    /// ``parameter(_:gradientSink:)``; nil for every other node. A pullback may add its gradient
+    /// for such an input into the sink itself — a gemm with β = 1 straight into the flat gradient
+    /// buffer instead of a temporary and an axpy — and return nil for that input. The sink then
+    /// receives (sink + g₁) + g₂ … instead of sink + (g₁ + g₂ + …): the same bits when the
+    /// gradients were zeroed before the pass (as a training step does) and every use of the leaf
+    /// adds into the sink this way; the order of summation otherwise (still fixed, so runs stay
+    /// bit-identical per seed).
+    public func gradientSink(of v: Variable<S>) -> Tensor<S>? {
+        guard v.tape === self else { return nil }
+        let slot = sinkSlots[v.id]
+        return slot < 0 ? nil : sinks[slot].sink
     }
 
     // MARK: - Recording
@@ -78,7 +96,7 @@ public final class Tape<S: TensorScalar> {
     }
 
     private func append(_ t: Tensor<S>, requires r: Bool, op: String, inputs ids: [Int], pullback: Pullback?) -> Variable<S> {
-        values.append(t); requires.append(r); ops.append(op); inputs.append(ids); pullbacks.append(pullback)
+        values.append(t); requires.append(r); ops.append(op); inputs.append(ids); pullbacks.append(pullback); sinkSlots.append(-1)
         return Variable(tape: self, id: values.count - 1)
     }
 

@@ -40,30 +40,46 @@ extension Variable {
             flat.append((xv.reshaped([-1, wv.shape[0]]), wv))
         }
         let rows = flat[0].x.shape[0]
-        var out: Tensor<S>
-        if let b {
-            guard b.shape == [fout] else { tensorFailure("dense", "bias \(b.shape) does not match the output width \(fout)") }
-            out = b.value.broadcast(to: [rows, fout])
-        } else {
-            out = Tensor(uninitializedShape: [rows, fout])
-        }
-        for (k, (x, w)) in flat.enumerated() {
-            Tensor.gemm(x, w, alpha: c, beta: (b == nil && k == 0) ? 0 : 1, into: &out)
-        }
+        if let b, b.shape != [fout] { tensorFailure("dense", "bias \(b.shape) does not match the output width \(fout)") }
+        let out = Tensor<S>(uninitializedShape: [rows, fout])
         // z is kept only when σ′ needs it; otherwise σ runs in place on the output.
-        var preactivation: Tensor<S>? = nil
-        if let op = activation {
-            if !op.derivativeFromOutput { preactivation = out.copy() }
-            let n = out.count
-            out.withUnsafeMutablePointer { p in S.unaryKernel(op, p, p, n) }
+        let preactivation: Tensor<S>? = activation.map { $0.derivativeFromOutput } == false ? Tensor(uninitializedShape: [rows, fout]) : nil
+        // The bias is copied into each row, each term's gemm accumulates onto it, σ runs in place.
+        // (Row panels, to keep the output in cache between these passes, measured no faster: each
+        // panel's gemm packs the weights again.)
+        if rows > 0 && fout > 0 {
+            out.withSharedMutablePointer { po in
+                if let biasValue = b?.value {
+                    biasValue.withUnsafePointer { pb in for i in 0..<rows { copyElements(from: pb, to: po + i * fout, count: fout) } }
+                }
+                for (k, (x, w)) in flat.enumerated() {
+                    let kin = w.shape[0], beta: S = (b == nil && k == 0) ? 0 : 1
+                    if kin == 0 {
+                        if beta == 0 { zeroElements(po, count: rows * fout) }
+                        continue
+                    }
+                    x.withUnsafePointer { px in w.withUnsafePointer { pw in
+                        S.blasGemm(transA: false, transB: false, m: rows, n: fout, k: kin, alpha: c, a: px, lda: kin,
+                                   b: pw, ldb: fout, beta: beta, c: po, ldc: fout)
+                    } }
+                }
+                if let op = activation {
+                    if let preactivation { preactivation.withSharedMutablePointer { copyElements(from: po, to: $0, count: rows * fout) } }
+                    S.unaryKernel(op, po, po, rows * fout)
+                }
+            }
         }
         let y = out
         let needs = terms.map { ($0.input.requiresGrad, $0.weight.requiresGrad) }
         let needB = b?.requiresGrad ?? false
+        // Parameters' gradients go straight into their flat gradient buffer (gemm/gemv with β = 1).
+        let tape = first.input.tape
+        let weightSinks = terms.map { tape.gradientSink(of: $0.weight) }
+        let biasSink = b.flatMap { tape.gradientSink(of: $0) }
         var inputs: [Variable] = []
         for (x, w) in terms { inputs.append(x); inputs.append(w) }
         if let b { inputs.append(b) }
-        return first.input.tape.record(y.reshaped(lead + [fout]), op: "dense", inputs: inputs) { g in
+        return tape.record(y.reshaped(lead + [fout]), op: "dense", inputs: inputs) { g in
             let g2 = g.reshaped([rows, fout])
             let dz: Tensor<S>
             if let op = activation {
@@ -84,12 +100,31 @@ extension Variable {
                     Tensor.gemm(dz, w, transposeB: true, alpha: c, beta: 0, into: &t)
                     gx = t.reshaped(terms[k].input.shape)
                 }
-                if needs[k].1 {
+                if needs[k].1, let sink = weightSinks[k] {
+                    let kin = w.shape[0]
+                    if kin > 0 && fout > 0 && rows > 0 {
+                        x.withUnsafePointer { px in dz.withUnsafePointer { pd in sink.withSharedMutablePointer { ps in
+                            S.blasGemm(transA: true, transB: false, m: kin, n: fout, k: rows, alpha: c, a: px, lda: kin,
+                                       b: pd, ldb: fout, beta: 1, c: ps, ldc: fout)
+                        } } }
+                    }
+                } else if needs[k].1 {
                     var t = Tensor<S>(uninitializedShape: w.shape)
                     Tensor.gemm(x, dz, transposeA: true, alpha: c, beta: 0, into: &t)
                     gw = t
                 }
                 result.append(gx); result.append(gw)
+            }
+            if needB, let biasSink {
+                // Σ over rows (as dz.sum(axes: [0]): gemv with a vector of ones), added into the sink.
+                if rows > 0 && fout > 0 {
+                    let ones = Tensor<S>.ones([rows])
+                    dz.withUnsafePointer { pd in ones.withUnsafePointer { pe in biasSink.withSharedMutablePointer { ps in
+                        S.blasGemv(trans: true, m: rows, n: fout, alpha: 1, a: pd, lda: fout, x: pe, incx: 1, beta: 1, y: ps, incy: 1)
+                    } } }
+                }
+                result.append(nil)
+                return result
             }
             if b != nil { result.append(needB ? dz.sum(axes: [0]) : nil) }
             return result

@@ -106,6 +106,57 @@ import Testing
         tape.reset()
     }
 
+    /// Bound as parameters, the fused layer adds its weight and bias gradients straight into the
+    /// flat gradient buffer (gemm/gemv with β = 1): the same values as the tape's own gradients
+    /// of the same tensors as plain leaves — bit for bit for a weight used in two layers (the
+    /// buffer starts at zero), up to the order of summation for a bias that another op uses too.
+    @Test func denseAccumulatesParameterGradientsIntoTheStore() {
+        let x = gaussian([5, 4], seed: 110), a = gaussian([5, 3], seed: 111)
+        let store = ParameterStore<Double>()
+        let w = store.add("w", gaussian([4, 3], seed: 112)), u = store.add("u", gaussian([3, 3], seed: 113))
+        let b = store.add("b", gaussian([3], seed: 114))
+        func loss(_ tape: Tape<Double>, _ w: Variable<Double>, _ u: Variable<Double>, _ b: Variable<Double>) -> Variable<Double> {
+            let h = Variable.dense([(tape.constant(x), w), (tape.constant(a), u)], bias: b, scale: 0.7, activation: .tanh)
+            let y = Variable.dense([(h, u)], bias: b, activation: .relu)
+            return ((y + b) * y).sum()
+        }
+        let tape = Tape<Double>()
+        tape.backward(loss(tape, store.bind(w, on: tape), store.bind(u, on: tape), store.bind(b, on: tape)))
+        tape.reset()
+        let leaves = [store.value(w).copy(), store.value(u).copy(), store.value(b).copy()]
+        let vs = leaves.map { tape.variable($0) }
+        tape.backward(loss(tape, vs[0], vs[1], vs[2]))
+        // w and u reach the buffer only through the fused layers: the same sums in the same order.
+        #expect(store.gradient(w) == tape.gradient(of: vs[0])!)
+        #expect(store.gradient(u) == tape.gradient(of: vs[1])!)
+        // b also through the broadcast add, whose gradient the tape adds at the end: another order.
+        #expect(maxAbsDifference(store.gradient(b), tape.gradient(of: vs[2])!) < 1e-12)
+        tape.reset()
+        store.zeroGradients()
+        expectGradients(leaves) { v in
+            let h = Variable.dense([(v[0].tape.constant(x), v[0]), (v[0].tape.constant(a), v[1])], bias: v[2], scale: 0.7, activation: .tanh)
+            return Variable.dense([(h, v[1])], bias: v[2], activation: .relu)
+        }
+    }
+
+    /// On a larger layer (bias copied into the rows, gemm with β = 1, σ in place) the fused node
+    /// gives the unfused ops' values exactly, for an activation applied in place and one whose
+    /// preactivation is kept.
+    @Test func denseMatchesUnfusedOpsExactly() {
+        let tape = Tape<Double>()
+        let x = tape.constant(gaussian([300, 7], seed: 115)), w = tape.constant(gaussian([7, 200], seed: 116))
+        let b = tape.constant(gaussian([200], seed: 117))
+        for op in [UnaryOp.relu, .softplus] {
+            let fused = Variable.dense([(x, w)], bias: b, activation: op).value
+            let unfused = (Variable.matmul(x, w) + b).map(op).value
+            #expect(fused == unfused, "\(op)")
+        }
+        tape.reset()
+        expectGradients([gaussian([300, 2], seed: 118), gaussian([2, 120], seed: 119), gaussian([120], seed: 120)]) { v in
+            Variable.dense([(v[0], v[1])], bias: v[2], activation: .softplus)
+        }
+    }
+
     @Test(arguments: [([2, 5, 3], 2), ([3, 4, 1], 4), ([1, 3, 2], 1)])
     func circularWindows(_ s: [Int], _ k: Int) {
         expectGradients([gaussian(s, seed: 100)]) { $0[0].circularWindows(width: k) }
