@@ -20,9 +20,10 @@ import Testing
         #expect(Set(net.points.map(\.nValidation)) == [HierarchicalK2.nVal] && Set(net.points.map(\.nTest)) == [HierarchicalK2.nTest])
         #expect(Set(krr.points.map { Int($0.dataOptions["d"]!)! }) == Set(HierarchicalK2.krrDs))
         #expect(Set(krr.points.map(\.nTrain)) == Set(HierarchicalK2.krrNs) && krr.seeds == HierarchicalK2.krrSeeds)
-        // A geometric grid with ratio √2 from n/d² = 4.
+        // A geometric grid with ratio √2 from n/d² = 2√2; stage 1 fits clipped labels.
+        #expect(net.points.allSatisfy { $0.scheme?.options["clip"] == "3" })
         for g in HierarchicalK2.grid {
-            #expect(g.ns.first == 4 * g.d * g.d)
+            #expect(g.ns.first == Int((8.0.squareRoot() * Double(g.d * g.d)).rounded()))
             for (a, b) in zip(g.ns, g.ns.dropFirst()) { #expect(abs(Double(b) / Double(a) - 2.0.squareRoot()) < 1e-3) }
         }
         let lines = HierarchicalK2.defaultSizes
