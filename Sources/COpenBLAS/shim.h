@@ -64,3 +64,51 @@ static inline void symlab_relu_float(const float *x, float *y, long n) {
     }
     for (; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : 0.0f; }
 }
+
+// y[r, j] = σ(y[r, j] + b[j]) in place over a row-major [rows, cols] block, σ = ReLU (as above)
+// or the identity: the fused dense layer's bias and activation in one pass after its products
+// (gemm with β = 0), instead of a pass copying the bias into every row before them.
+static inline void symlab_bias_relu_double(double *y, const double *b, long rows, long cols, int relu) {
+    for (long r = 0; r < rows; r++) {
+        double *row = y + r * cols;
+        long j = 0;
+        for (; j + 4 <= cols; j += 4) {
+            symlab_double4u v = *(symlab_double4u *)(row + j) + *(const symlab_double4u *)(b + j);
+            if (relu) v = (symlab_double4u)((symlab_long4)v & (symlab_long4)(v > 0));
+            *(symlab_double4u *)(row + j) = v;
+        }
+        for (; j < cols; j++) { double v = row[j] + b[j]; row[j] = relu ? (v > 0 ? v : 0.0) : v; }
+    }
+}
+static inline void symlab_bias_relu_float(float *y, const float *b, long rows, long cols, int relu) {
+    for (long r = 0; r < rows; r++) {
+        float *row = y + r * cols;
+        long j = 0;
+        for (; j + 8 <= cols; j += 8) {
+            symlab_float8u v = *(symlab_float8u *)(row + j) + *(const symlab_float8u *)(b + j);
+            if (relu) v = (symlab_float8u)((symlab_int8)v & (symlab_int8)(v > 0));
+            *(symlab_float8u *)(row + j) = v;
+        }
+        for (; j < cols; j++) { float v = row[j] + b[j]; row[j] = relu ? (v > 0 ? v : 0.0f) : v; }
+    }
+}
+
+// ReLU backward, dx[i] = x[i] > 0 ? dy[i] : 0 (x may be the pre-activation or the output: they
+// have the same sign pattern), the same masked vector loop; in place when dx == dy. A select, as
+// PyTorch's threshold_backward: a non-finite dy where the unit is off gives 0, not NaN.
+static inline void symlab_relu_backward_double(const double *x, const double *dy, double *dx, long n) {
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        symlab_long4 keep = *(const symlab_double4u *)(x + i) > 0;
+        *(symlab_double4u *)(dx + i) = (symlab_double4u)((symlab_long4)(*(const symlab_double4u *)(dy + i)) & keep);
+    }
+    for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0;
+}
+static inline void symlab_relu_backward_float(const float *x, const float *dy, float *dx, long n) {
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        symlab_int8 keep = *(const symlab_float8u *)(x + i) > 0;
+        *(symlab_float8u *)(dx + i) = (symlab_float8u)((symlab_int8)(*(const symlab_float8u *)(dy + i)) & keep);
+    }
+    for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
+}

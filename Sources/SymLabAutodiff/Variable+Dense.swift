@@ -44,16 +44,18 @@ extension Variable {
         let out = Tensor<S>(uninitializedShape: [rows, fout])
         // z is kept only when σ′ needs it; otherwise σ runs in place on the output.
         let preactivation: Tensor<S>? = activation.map { $0.derivativeFromOutput } == false ? Tensor(uninitializedShape: [rows, fout]) : nil
-        // The bias is copied into each row, each term's gemm accumulates onto it, σ runs in place.
-        // (Row panels, to keep the output in cache between these passes, measured no faster: each
-        // panel's gemm packs the weights again.)
+        // With σ = ReLU or none, the products go first (gemm, β = 0 for the first term) and one
+        // vectorized pass adds the bias and applies σ. Otherwise the bias is copied into each row,
+        // each term's gemm accumulates onto it and σ runs in place. (Row panels, to keep the output
+        // in cache between these passes, measured no faster: each panel's gemm packs the weights again.)
+        let biasAfter = b != nil && (activation == nil || activation == .relu)
         if rows > 0 && fout > 0 {
             out.withSharedMutablePointer { po in
-                if let biasValue = b?.value {
+                if let biasValue = b?.value, !biasAfter {
                     biasValue.withUnsafePointer { pb in for i in 0..<rows { copyElements(from: pb, to: po + i * fout, count: fout) } }
                 }
                 for (k, (x, w)) in flat.enumerated() {
-                    let kin = w.shape[0], beta: S = (b == nil && k == 0) ? 0 : 1
+                    let kin = w.shape[0], beta: S = ((b == nil || biasAfter) && k == 0) ? 0 : 1
                     if kin == 0 {
                         if beta == 0 { zeroElements(po, count: rows * fout) }
                         continue
@@ -63,7 +65,9 @@ extension Variable {
                                    b: pw, ldb: fout, beta: beta, c: po, ldc: fout)
                     } }
                 }
-                if let op = activation {
+                if biasAfter, let biasValue = b?.value {
+                    biasValue.withUnsafePointer { pb in S.biasActivationKernel(po, pb, rows: rows, cols: fout, relu: activation != nil) }
+                } else if let op = activation {
                     if let preactivation { preactivation.withSharedMutablePointer { copyElements(from: po, to: $0, count: rows * fout) } }
                     S.unaryKernel(op, po, po, rows * fout)
                 }

@@ -108,7 +108,7 @@ extension ElementwiseKernels where Self: TensorScalar {
         // Masks are multiplied in rather than branched on: the signs of pre-activations are
         // random, so a branch mispredicts half the time (measured: 3× slower than the select).
         case .abs: for i in 0..<n { let s: Self = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0); dx[i] = dy[i] * s }
-        case .relu: for i in 0..<n { let keep: Self = x[i] > 0 ? 1 : 0; dx[i] = dy[i] * keep }
+        case .relu: reluBackwardKernel(x, dy, dx, n)
         case .leakyRelu(let s):
             let slope = Self(s)
             for i in 0..<n { let f: Self = x[i] > 0 ? 1 : slope; dx[i] = dy[i] * f }

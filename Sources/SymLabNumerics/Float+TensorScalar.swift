@@ -25,6 +25,24 @@ extension Float: TensorScalar {
         #endif
     }
 
+    @inlinable
+    public static func biasActivationKernel(_ y: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, rows: Int, cols: Int, relu: Bool) {
+        #if canImport(Accelerate)
+        for r in 0..<rows { for j in 0..<cols { let v = y[r * cols + j] + b[j]; y[r * cols + j] = relu ? (v > 0 ? v : 0) : v } }
+        #else
+        symlab_bias_relu_float(y, b, rows, cols, relu ? 1 : 0)
+        #endif
+    }
+
+    @inlinable
+    public static func reluBackwardKernel(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, _ n: Int) {
+        #if canImport(Accelerate)
+        for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : 0 }
+        #else
+        symlab_relu_backward_float(x, dy, dx, n)
+        #endif
+    }
+
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

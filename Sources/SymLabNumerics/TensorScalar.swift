@@ -22,6 +22,12 @@ where Self.RawSignificand: FixedWidthInteger {
     /// y[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0), branch-free and vectorized also in
     /// place (x == y, as the fused dense layer applies its activation); see `shim.h`.
     static func reluKernel(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// y[r, j] = σ(y[r, j] + b[j]) in place on a row-major [rows, cols] block, σ = ReLU (`relu`, with
+    /// `reluKernel`'s semantics) or the identity, vectorized over each row (see `shim.h`).
+    static func biasActivationKernel(_ y: UnsafeMutablePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, cols: Int, relu: Bool)
+    /// dx[i] = x[i] > 0 ? dy[i] : 0 (a select: a non-finite dy of an inactive unit gives 0), also in
+    /// place (dx == dy); x may be the pre-activation or the ReLU's output (same sign pattern).
+    static func reluBackwardKernel(_ x: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>, _ n: Int)
 
     // MARK: BLAS (row-major, as cblas_?gemm etc. with CblasRowMajor)
 

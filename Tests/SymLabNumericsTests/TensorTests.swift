@@ -115,6 +115,35 @@ import Testing
         check(Float.self)
     }
 
+    /// The vectorized ReLU backward against its definition dx = x > 0 ? dy : 0, bit for bit (dy's
+    /// −0, NaN and infinities pass where the unit is on and become +0 where it is off), every
+    /// length around the vector width, in place (dx == dy) too.
+    @Test func reluBackwardKernelMatchesItsDefinitionBitForBit() {
+        func bits<S: TensorScalar>(_ v: [S]) -> [[UInt64]] {
+            v.map { [$0.sign == .minus ? 1 : 0, UInt64($0.exponentBitPattern), UInt64($0.significandBitPattern)] }
+        }
+        func check<S: TensorScalar>(_: S.Type) {
+            var g = RandomStream(seed: 13)
+            let specials: [S] = [.nan, 0, -0, .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude]
+            for n in Array(0...19) + [1001] {
+                let x: [S] = (0..<n).map { i in i % 4 == 0 ? specials[(i / 4) % specials.count] : S(g.normal()) }
+                let dy: [S] = (0..<n).map { i in i % 3 == 1 ? specials[(i / 3) % specials.count] : S(g.normal()) }
+                let want = zip(x, dy).map { $0 > 0 ? $1 : S(0) }
+                var out = [S](repeating: 7, count: n), inPlace = dy
+                x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { dp in out.withUnsafeMutableBufferPointer {
+                    S.unaryBackwardKernel(.relu, xp.baseAddress!, xp.baseAddress!, dp.baseAddress!, $0.baseAddress!, n)
+                } } }
+                x.withUnsafeBufferPointer { xp in inPlace.withUnsafeMutableBufferPointer {
+                    S.reluBackwardKernel(xp.baseAddress!, UnsafePointer($0.baseAddress!), $0.baseAddress!, n)
+                } }
+                #expect(bits(out) == bits(want), "\(S.self) n = \(n)")
+                #expect(bits(inPlace) == bits(want), "\(S.self) n = \(n), in place")
+            }
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
     /// ⟨windows(x), w⟩ = ⟨x, windowsAdjoint(w)⟩: the backward of the circular convolution's
     /// im2col is its adjoint, in both precisions.
     @Test func circularWindowsAdjointIsTheAdjoint() {

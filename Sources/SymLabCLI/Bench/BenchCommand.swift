@@ -29,13 +29,20 @@ extension SymLab.Bench {
         @Option(help: "MLP hidden width.") var width = 512
         @Option(help: "Batch size.") var batch = 256
         @Flag(help: "Skip the GEMM part.") var skipGemm = false
+        @Option(help: "Training-step precisions (comma-separated: f64, f32), e.g. f32 alone to profile it.") var precision = "f64,f32"
 
         func validate() throws {
             guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
             guard steps >= 10 else { throw ValidationError("--steps must be ≥ 10, got \(steps)") }
             guard sampleSeconds >= 0.01 else { throw ValidationError("--sample-seconds must be ≥ 0.01") }
             guard inputDim >= 1, width >= 1, batch >= 1 else { throw ValidationError("--input-dim, --width and --batch must be ≥ 1") }
+            guard !parsedPrecisions.isEmpty else { throw ValidationError("--precision must list f64 and/or f32, got '\(precision)'") }
             guard parsedSizes != nil else { throw ValidationError("--sizes must be a comma-separated list of positive integers, got '\(sizes)'") }
+        }
+
+        var parsedPrecisions: [String] {
+            let parts = precision.split(separator: ",").map { $0.trimmingCharacters(in: " ") }
+            return parts.allSatisfy({ $0 == "f64" || $0 == "f32" }) ? parts : []
         }
 
         var parsedSizes: [Int]? {
@@ -52,7 +59,7 @@ extension SymLab.Bench {
                 GemmBenchmark.run(sizes: parsedSizes!, sampleSeconds: sampleSeconds)
             }
             print("")
-            TrainingStepBenchmark(inputDim: inputDim, width: width, batch: batch, steps: steps).run()
+            TrainingStepBenchmark(inputDim: inputDim, width: width, batch: batch, steps: steps, precisions: parsedPrecisions).run()
         }
     }
 }

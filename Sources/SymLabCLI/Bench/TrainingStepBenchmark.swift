@@ -7,11 +7,13 @@ import SymLabOptim
 /// overhead (tape, elementwise kernels, allocation, the optimizer).
 struct TrainingStepBenchmark {
     let inputDim: Int, width: Int, batch: Int, steps: Int
+    /// "f64" and/or "f32", in order.
+    var precisions = ["f64", "f32"]
 
     func run() {
         print("Training step: MLP \(inputDim) → \(width) → 1, ReLU, batch \(batch), MSE, Adam (lr 1e-3); \(steps) timed steps after 50 warm-up")
         print("precision | median µs   p10 µs   p90 µs  steps/s | BLAS µs/step  outside BLAS | CPU µs/step  outside BLAS (CPU)")
-        for line in [measure(Double.self), measure(Float.self)] { print(line) }
+        for p in precisions { print(p == "f32" ? measure(Float.self) : measure(Double.self)) }
         print("(outside BLAS = (step time − time inside gemm/gemv) / step time; target < 25%. The CPU columns repeat the")
         print(" measurement in this thread's CPU time (1 BLAS thread only), which other processes on the machine do not inflate.)")
     }
