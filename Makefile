@@ -18,7 +18,10 @@ build: deps
 test: deps
 	@scripts/ensure-deps.sh $(TEST_PACKAGES)
 	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build
+	@# The tests' scratch directories (databases, sweeps, Slurm daemons' state) go under one
+	@# fresh TMPDIR (0755: the Slurm test's munged runs as user munge), removed afterwards whether the tests pass or not: repeated runs leave no litter.
+	@t=$$(mktemp -d "$${TMPDIR:-/tmp}/symlab-test.XXXXXX") && chmod 755 "$$t" && \
+	  TMPDIR=$$t $(SWIFT) test -c release --skip-build; rc=$$?; rm -rf "$$t"; exit $$rc
 
 ## The main job: Kiani et al. Figure 1 (hard classes vs controls), data + plot + summary.
 demo: build
