@@ -109,9 +109,37 @@ extension Tensor {
             tensorFailure("broadcast(to:)", "shape \(shape) does not broadcast to \(target)")
         }
         if target == shape { return copy() }
-        // Reads a stride-0 zero against our elements: one pass, no zero-filled temporary.
+        // A copy, block by block: the trailing axes this tensor shares with the target form one
+        // contiguous block (e.g. the channels of a [B, 1, C] → [B, L, C] gradient of a mean pool),
+        // copied whole; the leading axes walk the source with stride 0 on broadcast axes.
         let out = Tensor(uninitializedShape: target)
-        out.withSharedMutablePointer { Broadcast.apply(.add, Tensor(scalar: 0), self, into: $0, outShape: target) }
+        let r = target.count
+        let source = [Int](repeating: 1, count: r - rank) + shape
+        var strides = [Int](repeating: 0, count: r)
+        var step = 1
+        for a in stride(from: r - 1, through: 0, by: -1) {
+            strides[a] = source[a] == target[a] ? step : 0
+            step *= source[a]
+        }
+        var k = r, inner = 1
+        while k > 0 && source[k - 1] == target[k - 1] { inner *= target[k - 1]; k -= 1 }
+        let outer = target[0..<k].reduce(1, *)
+        guard outer > 0 && inner > 0 else { return out }
+        withUnsafePointer { ps in out.withSharedMutablePointer { po in
+            var index = [Int](repeating: 0, count: k), offset = 0
+            for o in 0..<outer {
+                if inner == 1 { po[o] = ps[offset] } else { copyElements(from: ps + offset, to: po + o * inner, count: inner) }
+                var a = k - 1
+                while a >= 0 {
+                    index[a] += 1
+                    offset += strides[a]
+                    if index[a] < target[a] { break }
+                    offset -= strides[a] * target[a]
+                    index[a] = 0
+                    a -= 1
+                }
+            }
+        } }
         return out
     }
 

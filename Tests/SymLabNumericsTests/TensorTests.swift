@@ -144,6 +144,27 @@ import Testing
         check(Float.self)
     }
 
+
+    /// broadcast(to:) against its definition out[i₁…i_r] = x[j…] with j = 0 on broadcast axes,
+    /// element by element, for leading, middle, trailing and scalar broadcasts and empty targets.
+    @Test func broadcastToCopiesEachElementToItsIndex() {
+        var g = RandomStream(seed: 14)
+        let cases: [([Int], [Int])] = [([3, 1, 4], [2, 3, 5, 4]), ([1], [5]), ([2, 1], [2, 3]), ([], [2, 2]), ([1, 3], [4, 3]),
+                                       ([2, 1, 1], [2, 3, 2]), ([4], [0, 4]), ([1, 1], [3, 1]), ([2, 3], [2, 3])]
+        for (from, to) in cases {
+            let x: Tensor<Double> = g.normal(from)
+            let y = x.broadcast(to: to)
+            #expect(y.shape == to)
+            let xs = x.scalars, src = [Int](repeating: 1, count: to.count - from.count) + from
+            for (flat, v) in y.scalars.enumerated() {
+                var rest = flat, j = 0, step = 1
+                var index = [Int](repeating: 0, count: to.count)
+                for a in stride(from: to.count - 1, through: 0, by: -1) { index[a] = rest % to[a]; rest /= to[a] }
+                for a in stride(from: to.count - 1, through: 0, by: -1) { j += (src[a] == 1 ? 0 : index[a]) * step; step *= src[a] }
+                #expect(v == xs[j], "\(from) → \(to) at \(index)")
+            }
+        }
+    }
     /// ⟨windows(x), w⟩ = ⟨x, windowsAdjoint(w)⟩: the backward of the circular convolution's
     /// im2col is its adjoint, in both precisions.
     @Test func circularWindowsAdjointIsTheAdjoint() {
