@@ -48,16 +48,8 @@ extension Double: TensorScalar {
         alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        // β = 0: C is zeroed here (memset) and the product accumulates onto it with β = 1. The
-        // same result bit for bit, but OpenBLAS 0.3.21's own β = 0 pass (dgemm_beta) is several
-        // times slower than memset: 11% of the bench-core f32 step for two 256×512 outputs. The
-        // zeroing is timed with the call, as OpenBLAS's β pass was: it is the product's β = 0.
         BLASTimer.measure {
-            var beta = beta
-            if beta == 0 && m > 0 && n > 0 && k > 0 {
-                if ldc == n { zeroElements(c, count: m * n) } else { for i in 0..<m { zeroElements(c + i * ldc, count: n) } }
-                beta = 1
-            }
+            let beta = zeroingForGemm(c, m: m, n: n, k: k, ldc: ldc, beta: beta)
             cblas_dgemm(CblasRowMajor, cblasTrans(transA), cblasTrans(transB), Int32(m), Int32(n), Int32(k),
                         alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }

@@ -16,6 +16,18 @@ public func zeroElements<S: TensorScalar>(_ p: UnsafeMutablePointer<S>, count n:
     if n > 0 { UnsafeMutableRawPointer(p).initializeMemory(as: UInt8.self, repeating: 0, count: n * MemoryLayout<S>.stride) }
 }
 
+/// The β to pass to gemm after doing its β = 0 here: C's m×n block (row stride ldc) is zeroed
+/// with memset and the product then accumulates onto it with β = 1 — the same result bit for bit,
+/// but OpenBLAS 0.3.21's own β = 0 pass (?gemm_beta) is several times slower than memset (11% of
+/// the bench-core f32 step for two 256×512 outputs). Called inside the BLAS timer: the zeroing is
+/// the product's β = 0, timed with it as OpenBLAS's β pass was.
+@inline(__always)
+func zeroingForGemm<S: TensorScalar>(_ c: UnsafeMutablePointer<S>, m: Int, n: Int, k: Int, ldc: Int, beta: S) -> S {
+    guard beta == 0 && m > 0 && n > 0 && k > 0 else { return beta }
+    if ldc == n { zeroElements(c, count: m * n) } else { for i in 0..<m { zeroElements(c + i * ldc, count: n) } }
+    return 1
+}
+
 /// Typed-by-size element moves: strided gathers for transposes and permutations.
 enum ElementMover {
     /// Calls `body` with the buffers reinterpreted as unsigned integers of the element's size.
