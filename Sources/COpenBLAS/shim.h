@@ -112,3 +112,86 @@ static inline void symlab_relu_backward_float(const float *x, const float *dy, f
     }
     for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
 }
+
+// Batched small products C_i = op(A_i)·B_i, i < batch, row-major: A_i is [m, k] (op = identity) or
+// [k, m] (op = transpose), B_i is [k, n], C_i is [m, n]; consecutive matrices sa, sb, sc elements
+// apart. For the message passing of many small graphs (A_i a 10×10 or 16×16 adjacency): OpenBLAS
+// 0.3.21 has no batched gemm, and one cblas call per graph costs more in packing and set-up than
+// the product (a 16×16·16×32 product is 16 k FLOPs). The micro-kernel keeps a 2-row × 4-vector
+// block of C in registers over the k loop (each C entry a sequential FMA chain over p = 0…k−1, so
+// the result does not depend on the batch or on threads); AVX2+FMA when the CPU has them (checked
+// once per call), the same code in the baseline instruction set otherwise.
+#define SYMLAB_SMALL_GEMM_BODY(T, V, W, a, b, c, m, n, k, transA, MADD)                              \
+    for (long i = 0; i < m; i += 2) {                                                                \
+        const int two = i + 1 < m;                                                                   \
+        const long i1 = two ? i + 1 : i;                                                             \
+        long j = 0;                                                                                  \
+        for (; j + 4 * W <= n; j += 4 * W) {                                                         \
+            V c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;                \
+            for (long p = 0; p < k; p++) {                                                           \
+                const T a0 = transA ? a[p * m + i] : a[i * k + p];                                   \
+                const T a1 = transA ? a[p * m + i1] : a[i1 * k + p];                                 \
+                const T *bp = b + p * n + j;                                                         \
+                const V b0 = *(const V *)bp, b1 = *(const V *)(bp + W);                              \
+                const V b2 = *(const V *)(bp + 2 * W), b3 = *(const V *)(bp + 3 * W);                \
+                c00 = MADD((V)a0, b0, c00);                                                          \
+                c01 = MADD((V)a0, b1, c01);                                                          \
+                c02 = MADD((V)a0, b2, c02);                                                          \
+                c03 = MADD((V)a0, b3, c03);                                                          \
+                c10 = MADD((V)a1, b0, c10);                                                          \
+                c11 = MADD((V)a1, b1, c11);                                                          \
+                c12 = MADD((V)a1, b2, c12);                                                          \
+                c13 = MADD((V)a1, b3, c13);                                                          \
+            }                                                                                        \
+            T *c0 = c + i * n + j, *c1 = c + i1 * n + j;                                             \
+            *(V *)c0 = c00; *(V *)(c0 + W) = c01; *(V *)(c0 + 2 * W) = c02; *(V *)(c0 + 3 * W) = c03; \
+            if (two) { *(V *)c1 = c10; *(V *)(c1 + W) = c11; *(V *)(c1 + 2 * W) = c12; *(V *)(c1 + 3 * W) = c13; } \
+        }                                                                                            \
+        for (; j + W <= n; j += W) {                                                                 \
+            V c0 = 0, c1 = 0;                                                                        \
+            for (long p = 0; p < k; p++) {                                                           \
+                const V bv = *(const V *)(b + p * n + j);                                            \
+                c0 = MADD((V)(transA ? a[p * m + i] : a[i * k + p]), bv, c0);                        \
+                c1 = MADD((V)(transA ? a[p * m + i1] : a[i1 * k + p]), bv, c1);                      \
+            }                                                                                        \
+            *(V *)(c + i * n + j) = c0;                                                              \
+            if (two) *(V *)(c + i1 * n + j) = c1;                                                    \
+        }                                                                                            \
+        for (; j < n; j++) {                                                                         \
+            T c0 = 0, c1 = 0;                                                                        \
+            for (long p = 0; p < k; p++) {                                                           \
+                const T bv = b[p * n + j];                                                           \
+                c0 = MADD(transA ? a[p * m + i] : a[i * k + p], bv, c0);                             \
+                c1 = MADD(transA ? a[p * m + i1] : a[i1 * k + p], bv, c1);                           \
+            }                                                                                        \
+            c[i * n + j] = c0;                                                                       \
+            if (two) c[i1 * n + j] = c1;                                                             \
+        }                                                                                            \
+    }
+
+// x·y + z: one fused multiply-add (one rounding) with AVX2+FMA; without FMA hardware a product
+// and a sum (a software fma would be slower than the BLAS call this replaces).
+#define SYMLAB_FUSED_MADD(x, y, z) __builtin_elementwise_fma(x, y, z)
+#define SYMLAB_PLAIN_MADD(x, y, z) ((x) * (y) + (z))
+
+#define SYMLAB_BATCHED_SMALL_GEMM(T, V, W)                                                           \
+    __attribute__((target("avx2,fma"))) static void symlab_small_gemm_avx2_##T(                      \
+        int transA, long m, long n, long k, const T *a, const T *b, T *c) {                          \
+        SYMLAB_SMALL_GEMM_BODY(T, V, W, a, b, c, m, n, k, transA, SYMLAB_FUSED_MADD)                 \
+    }                                                                                                \
+    static void symlab_small_gemm_base_##T(int transA, long m, long n, long k, const T *a, const T *b, T *c) { \
+        _Pragma("clang fp contract(off)")                                                            \
+        SYMLAB_SMALL_GEMM_BODY(T, V, W, a, b, c, m, n, k, transA, SYMLAB_PLAIN_MADD)                 \
+    }                                                                                                \
+    static inline void symlab_batched_small_gemm_##T(int transA, long batch, long m, long n, long k, \
+                                                     const T *a, long sa, const T *b, long sb,       \
+                                                     T *c, long sc) {                                \
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {                       \
+            for (long i = 0; i < batch; i++) symlab_small_gemm_avx2_##T(transA, m, n, k, a + i * sa, b + i * sb, c + i * sc); \
+        } else {                                                                                     \
+            for (long i = 0; i < batch; i++) symlab_small_gemm_base_##T(transA, m, n, k, a + i * sa, b + i * sb, c + i * sc); \
+        }                                                                                            \
+    }
+
+SYMLAB_BATCHED_SMALL_GEMM(double, symlab_double4u, 4)
+SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8)

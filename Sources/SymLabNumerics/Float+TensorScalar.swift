@@ -43,6 +43,23 @@ extension Float: TensorScalar {
         #endif
     }
 
+    public static func batchedSmallGemm(
+        transA: Bool, batch: Int, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, strideA: Int, b: UnsafePointer<Float>, strideB: Int,
+        c: UnsafeMutablePointer<Float>, strideC: Int
+    ) {
+        #if canImport(Accelerate)
+        for i in 0..<batch {
+            blasGemm(transA: transA, transB: false, m: m, n: n, k: k, alpha: 1, a: a + i * strideA, lda: transA ? m : k,
+                     b: b + i * strideB, ldb: n, beta: 0, c: c + i * strideC, ldc: n)
+        }
+        #else
+        BLASTimer.measure {
+            symlab_batched_small_gemm_float(transA ? 1 : 0, batch, m, n, k, a, strideA, b, strideB, c, strideC)
+        }
+        #endif
+    }
+
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -50,8 +67,16 @@ extension Float: TensorScalar {
     ) {
         BLASTimer.measure {
             let beta = zeroingForGemm(c, m: m, n: n, k: k, ldc: ldc, beta: beta)
-            cblas_sgemm(CblasRowMajor, cblasTrans(transA), cblasTrans(transB), Int32(m), Int32(n), Int32(k),
-                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            switch GemmAsLevel2.plan(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) {
+            case let .gemv(trans, rows, cols, ld, matrixIsA, incx, incy):
+                cblas_sgemv(CblasRowMajor, cblasTrans(trans), Int32(rows), Int32(cols), alpha, matrixIsA ? a : b, Int32(ld),
+                            matrixIsA ? b : a, Int32(incx), beta, c, Int32(incy))
+            case let .ger(incx, incy):
+                cblas_sger(CblasRowMajor, Int32(m), Int32(n), alpha, a, Int32(incx), b, Int32(incy), c, Int32(ldc))
+            case nil:
+                cblas_sgemm(CblasRowMajor, cblasTrans(transA), cblasTrans(transB), Int32(m), Int32(n), Int32(k),
+                            alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            }
         }
     }
     public static func blasGemv(

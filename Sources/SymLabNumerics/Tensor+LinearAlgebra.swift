@@ -43,8 +43,14 @@ extension Tensor {
         return (m, n, k1)
     }
 
+    /// Per-matrix m·n·k up to which ``batchedMatmul(_:_:transposeA:transposeB:)`` uses the batched
+    /// small-product kernel instead of one BLAS call per matrix (a 32³ product; the graphs of the
+    /// papers are 10–16 nodes wide).
+    static var smallBatchedProductLimit: Int { 32 * 32 * 32 }
+
     /// Batched product [B, M, K]·[B, K, N] → [B, M, N] (with optional transposes of each
-    /// factor's last two axes): one gemm per batch element.
+    /// factor's last two axes): one gemm per batch element, or one call of the small-product
+    /// kernel for the whole batch when the matrices are small (and B is not transposed).
     public static func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         guard a.rank == 3, b.rank == 3, a.shape[0] == b.shape[0] else {
             tensorFailure("batchedMatmul", "needs [B, M, K] and [B, K, N], got shapes \(a.shape) and \(b.shape)")
@@ -61,6 +67,11 @@ extension Tensor {
         let c = Tensor(uninitializedShape: [batch, m, n])
         let sa = a.shape[1] * a.shape[2], sb = b.shape[1] * b.shape[2], sc = m * n
         a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withSharedMutablePointer { pc in
+            if !transposeB && m * n * k <= smallBatchedProductLimit {
+                Scalar.batchedSmallGemm(transA: transposeA, batch: batch, m: m, n: n, k: k,
+                                        a: pa, strideA: sa, b: pb, strideB: sb, c: pc, strideC: sc)
+                return
+            }
             for i in 0..<batch {
                 Scalar.blasGemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: 1,
                                 a: pa + i * sa, lda: a.shape[2], b: pb + i * sb, ldb: b.shape[2],

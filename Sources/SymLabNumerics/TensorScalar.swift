@@ -31,6 +31,16 @@ where Self.RawSignificand: FixedWidthInteger {
 
     // MARK: BLAS (row-major, as cblas_?gemm etc. with CblasRowMajor)
 
+    /// C_i = op(A_i)·B_i for i < batch, row-major and contiguous: A_i [m, k] (or [k, m] with
+    /// `transA`), B_i [k, n], C_i [m, n], consecutive matrices `strideA`/`strideB`/`strideC` elements
+    /// apart. For many small products (message passing over small graphs), where one gemm call per
+    /// matrix costs more than its arithmetic; a register-blocked kernel (`shim.h`) on Linux — OpenBLAS
+    /// 0.3.21 has no batched gemm — and one gemm per matrix with Accelerate.
+    static func batchedSmallGemm(
+        transA: Bool, batch: Int, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Self>, strideA: Int, b: UnsafePointer<Self>, strideB: Int,
+        c: UnsafeMutablePointer<Self>, strideC: Int)
+
     /// C ← α·op(A)·op(B) + β·C.
     static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,

@@ -41,6 +41,52 @@ import Testing
         #expect(maxAbsDifference(Tensor.outer(y, x), naiveMatmul(y.reshaped([4, 1]), x.reshaped([1, 3]))) < 1e-12)
     }
 
+    /// The small-product kernel's blocks and tails: odd m (a last single row), n with full 4-vector
+    /// blocks, single vectors and scalar columns (1, 5, 37 columns; 8/4 lanes), Aᵀ, both precisions,
+    /// and a size above the kernel's limit (one BLAS call per matrix) — each matrix against the naive loop.
+    @Test(arguments: [(3, 1, 7, 1), (4, 16, 16, 32), (2, 10, 10, 64), (5, 7, 3, 37), (3, 9, 11, 5), (2, 40, 40, 40)])
+    func batchedMatmulMatchesNaiveLoop(_ batch: Int, _ m: Int, _ k: Int, _ n: Int) {
+        let a = gaussian([batch, m, k], seed: 40), b = gaussian([batch, k, n], seed: 41)
+        let at = gaussian([batch, k, m], seed: 42)
+        let (af, bf, atf): (Tensor<Float>, Tensor<Float>, Tensor<Float>) = (a.cast(), b.cast(), at.cast())
+        let c = Tensor.batchedMatmul(a, b), ct = Tensor.batchedMatmul(at, b, transposeA: true)
+        let cf = Tensor.batchedMatmul(af, bf), ctf = Tensor.batchedMatmul(atf, bf, transposeA: true)
+        #expect(c.shape == [batch, m, n] && ct.shape == [batch, m, n] && cf.shape == [batch, m, n])
+        func matrix<T>(_ x: Tensor<T>, _ i: Int) -> Tensor<T> { x.rows(i..<(i + 1)).reshaped(Array(x.shape.dropFirst())) }
+        for i in 0..<batch {
+            #expect(maxAbsDifference(matrix(c, i), naiveMatmul(matrix(a, i), matrix(b, i))) < 1e-12)
+            #expect(maxAbsDifference(matrix(ct, i), naiveMatmul(matrix(at, i).transposed(), matrix(b, i))) < 1e-12)
+            #expect(maxAbsDifference(matrix(cf, i), naiveMatmul(matrix(af, i), matrix(bf, i))) < 1e-4)
+            #expect(maxAbsDifference(matrix(ctf, i), naiveMatmul(matrix(atf, i).transposed(), matrix(bf, i))) < 1e-4)
+        }
+    }
+
+    /// gemm shapes that run as gemv (m = 1 or n = 1) or ger (k = 1, β = 1), with every transpose
+    /// combination, padded leading dimensions and β ∈ {0, 1, ½}, against the definition
+    /// C ← α·op(A)·op(B) + β·C; the 2×3×4 case stays a gemm.
+    @Test(arguments: [(1, 5, 4), (6, 1, 4), (6, 5, 1), (1, 1, 3), (1, 4, 1), (2, 3, 4)])
+    func gemmShapesForwardedToLevelTwoMatchTheDefinition(_ m: Int, _ n: Int, _ k: Int) {
+        var rng = RandomStream(seed: 77)
+        for transA in [false, true] { for transB in [false, true] { for beta in [0.0, 1.0, 0.5] {
+            let (ar, ac) = transA ? (k, m) : (m, k), (br, bc) = transB ? (n, k) : (k, n)
+            let (lda, ldb, ldc) = (ac + 2, bc + 3, n + 1)
+            let a = (0..<(ar * lda)).map { _ in rng.normal() }, b = (0..<(br * ldb)).map { _ in rng.normal() }
+            var c = (0..<(m * ldc)).map { _ in rng.normal() }
+            let c0 = c
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                Double.blasGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1.5, a: pa.baseAddress!, lda: lda,
+                                b: pb.baseAddress!, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc)
+            } } }
+            for i in 0..<m { for j in 0..<n {
+                var dot = 0.0
+                for p in 0..<k { dot += (transA ? a[p * lda + i] : a[i * lda + p]) * (transB ? b[j * ldb + p] : b[p * ldb + j]) }
+                #expect(Swift.abs(c[i * ldc + j] - (1.5 * dot + beta * c0[i * ldc + j])) < 1e-12,
+                        "m \(m) n \(n) k \(k) transA \(transA) transB \(transB) β \(beta) at (\(i), \(j))")
+            } }
+            for i in 0..<m { for j in n..<ldc { #expect(c[i * ldc + j] == c0[i * ldc + j], "padding of C changed") } }
+        } } }
+    }
+
     @Test func emptyBatchesAndEmptyProducts() {
         let c = Tensor.batchedMatmul(Tensor<Double>(shape: [0, 3, 4]), Tensor<Double>(shape: [0, 4, 2]))
         #expect(c.shape == [0, 3, 2])
