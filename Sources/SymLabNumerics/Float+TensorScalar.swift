@@ -46,7 +46,7 @@ extension Float: TensorScalar {
     public static func batchedSmallGemm(
         transA: Bool, batch: Int, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, strideA: Int, b: UnsafePointer<Float>, strideB: Int,
-        c: UnsafeMutablePointer<Float>, strideC: Int
+        c: UnsafeMutablePointer<Float>, strideC: Int, threads: Int
     ) {
         #if canImport(Accelerate)
         for i in 0..<batch {
@@ -55,7 +55,10 @@ extension Float: TensorScalar {
         }
         #else
         BLASTimer.measure {
-            symlab_batched_small_gemm_float(transA ? 1 : 0, batch, m, n, k, a, strideA, b, strideB, c, strideC)
+            Parallel.forEachChunk(batch, work: batch * m * n * k, threads: threads) { r in
+                symlab_batched_small_gemm_float(transA ? 1 : 0, r.count, m, n, k, a + r.lowerBound * strideA, strideA,
+                                             b + r.lowerBound * strideB, strideB, c + r.lowerBound * strideC, strideC)
+            }
         }
         #endif
     }

@@ -49,9 +49,11 @@ extension Tensor {
     static var smallBatchedProductLimit: Int { 32 * 32 * 32 }
 
     /// Batched product [B, M, K]·[B, K, N] → [B, M, N] (with optional transposes of each
-    /// factor's last two axes): one gemm per batch element, or one call of the small-product
-    /// kernel for the whole batch when the matrices are small (and B is not transposed).
-    public static func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    /// factor's last two axes): one gemm per batch element, or the small-product kernel over the
+    /// whole batch, on `threads` threads (default: BLAS's), when the matrices are small (and B is not
+    /// transposed). The result does not depend on `threads`.
+    public static func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                                     threads: Int = BLAS.threads) -> Tensor {
         guard a.rank == 3, b.rank == 3, a.shape[0] == b.shape[0] else {
             tensorFailure("batchedMatmul", "needs [B, M, K] and [B, K, N], got shapes \(a.shape) and \(b.shape)")
         }
@@ -69,7 +71,7 @@ extension Tensor {
         a.withUnsafePointer { pa in b.withUnsafePointer { pb in c.withSharedMutablePointer { pc in
             if !transposeB && m * n * k <= smallBatchedProductLimit {
                 Scalar.batchedSmallGemm(transA: transposeA, batch: batch, m: m, n: n, k: k,
-                                        a: pa, strideA: sa, b: pb, strideB: sb, c: pc, strideC: sc)
+                                        a: pa, strideA: sa, b: pb, strideB: sb, c: pc, strideC: sc, threads: threads)
                 return
             }
             for i in 0..<batch {

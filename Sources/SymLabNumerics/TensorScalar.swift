@@ -35,11 +35,12 @@ where Self.RawSignificand: FixedWidthInteger {
     /// `transA`), B_i [k, n], C_i [m, n], consecutive matrices `strideA`/`strideB`/`strideC` elements
     /// apart. For many small products (message passing over small graphs), where one gemm call per
     /// matrix costs more than its arithmetic; a register-blocked kernel (`shim.h`) on Linux — OpenBLAS
-    /// 0.3.21 has no batched gemm — and one gemm per matrix with Accelerate.
+    /// 0.3.21 has no batched gemm — split over `threads` (``Parallel``), and one gemm per matrix
+    /// with Accelerate.
     static func batchedSmallGemm(
         transA: Bool, batch: Int, m: Int, n: Int, k: Int,
         a: UnsafePointer<Self>, strideA: Int, b: UnsafePointer<Self>, strideB: Int,
-        c: UnsafeMutablePointer<Self>, strideC: Int)
+        c: UnsafeMutablePointer<Self>, strideC: Int, threads: Int)
 
     /// C ← α·op(A)·op(B) + β·C.
     static func blasGemm(

@@ -87,6 +87,26 @@ import Testing
         } } }
     }
 
+    /// The batched kernel split over threads computes every matrix exactly as on one thread.
+    @Test func batchedMatmulDoesNotDependOnThreads() {
+        let a = gaussian([300, 16, 16], seed: 43), b = gaussian([300, 16, 32], seed: 44)
+        #expect(300 * 16 * 16 * 32 >= Parallel.minimumWork)
+        let one = Tensor.batchedMatmul(a, b, threads: 1)
+        for t in [2, 3, 7] { #expect(Tensor.batchedMatmul(a, b, threads: t).scalars == one.scalars) }
+        let af: Tensor<Float> = a.cast(), bf: Tensor<Float> = b.cast()
+        #expect(Tensor.batchedMatmul(af, bf, transposeA: true, threads: 2).scalars == Tensor.batchedMatmul(af, bf, transposeA: true, threads: 1).scalars)
+    }
+
+    /// Chunks cover 0..<count once each, in order within a chunk, for any thread count.
+    @Test(arguments: [(10, 1), (10, 2), (7, 3), (2, 5), (0, 2), (1000, 4)])
+    func parallelChunksCoverEveryIndexOnce(_ count: Int, _ threads: Int) {
+        let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: Swift.max(count, 1))
+        defer { hits.deallocate() }
+        hits.initialize(repeating: 0)
+        Parallel.forEachChunk(count, work: Parallel.minimumWork, threads: threads) { r in for i in r { hits[i] += 1 } }
+        #expect(hits.prefix(count).allSatisfy { $0 == 1 })
+    }
+
     @Test func emptyBatchesAndEmptyProducts() {
         let c = Tensor.batchedMatmul(Tensor<Double>(shape: [0, 3, 4]), Tensor<Double>(shape: [0, 4, 2]))
         #expect(c.shape == [0, 3, 2])
