@@ -44,7 +44,7 @@ fuzz: build
 BENCH_VENV := .venv-bench
 bench: build
 	bench/peers/setup-venv.sh $(BENCH_VENV)
-	$(SYMLAB) bench steps --peers --python $(BENCH_VENV)/bin/python --json results/bench/steps.jsonl
+	$(SYMLAB) bench steps --peers --rounds 3 --python $(BENCH_VENV)/bin/python --json results/bench/steps.jsonl
 	$(SYMLAB) bench sweep
 	$(SYMLAB) bench core
 

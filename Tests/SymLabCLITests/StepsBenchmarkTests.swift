@@ -65,8 +65,51 @@ import Testing
         #expect(records.contains { $0["library"] as? String == "symlab" && $0["model"] as? String == "cnn" })
     }
 
+    /// Rounds interleave ours and the peers, every round goes to the JSON lines, and the table
+    /// shows each side's lowest round median: stand-in peer scripts (shell) report 100 µs in their
+    /// first round and 50 µs in their second.
+    @Test func roundsKeepEverySideAndReportTheLowestRoundMedian() throws {
+        let dir = SweepResumeTests.tempDir() + "/peers"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for lib in ["torch", "jax"] {
+            let script = """
+                d=$(dirname "$0"); n=$(cat "$d/count-\(lib)" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$d/count-\(lib)"
+                if [ $n -eq 1 ]; then m=100; else m=50; fi
+                echo "{\\"library\\": \\"\(lib)\\", \\"model\\": \\"cnn\\", \\"precision\\": \\"f32\\", \\"threads\\": 1, \\"params\\": 2721, \\"median_us\\": $m, \\"p10_us\\": $m, \\"p90_us\\": $m}"
+
+                """
+            try script.write(toFile: dir + "/bench_\(lib).py", atomically: true, encoding: .utf8)
+        }
+        let json = SweepResumeTests.tempDir() + "/rounds.jsonl"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: SweepResumeTests.executable)
+        p.arguments = ["bench", "steps", "--peers", "--python", "/bin/sh", "--peers-dir", dir, "--rounds", "2", "--models", "cnn",
+                       "--precision", "f32", "--threads", "1", "--steps", "10", "--warmup", "0", "--gemm-size", "32", "--json", json]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let records = (try? String(contentsOfFile: json, encoding: .utf8))?.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] } ?? []
+        for lib in ["symlab", "torch", "jax"] {
+            #expect(Set(records.filter { $0["library"] as? String == lib }.compactMap { $0["round"] as? Int }) == [1, 2], "\(lib)")
+        }
+        // The cnn row: model | ours | torch median ratio | jax median ratio | floor | BLAS.
+        let row = text.split(separator: "\n").first { $0.hasPrefix("cnn ") && $0.contains("|") }.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+        #expect(row?.count == 6, "\(text)")
+        if let row, row.count == 6 {
+            #expect(row[2].hasPrefix("50 ") && row[3].hasPrefix("50 "), "peer cells: \(row[2]), \(row[3])")
+            let ours = records.filter { $0["library"] as? String == "symlab" }.compactMap { $0["median_us"] as? Double }
+            #expect(row[1].hasPrefix("\(Int((ours.min() ?? -1).rounded())) "), "ours: \(row[1]), rounds \(ours)")
+        }
+    }
+
     @Test func badArgumentsAreRejectedNamingTheProblem() throws {
-        for (args, needle) in [(["--models", "mlp9"], "mlp9"), (["--precision", "f16"], "--precision"), (["--threads", "0"], "--threads")] {
+        for (args, needle) in [(["--models", "mlp9"], "mlp9"), (["--precision", "f16"], "--precision"), (["--threads", "0"], "--threads"),
+                               (["--rounds", "0"], "--rounds")] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: SweepResumeTests.executable)
             p.arguments = ["bench", "steps"] + args
