@@ -145,6 +145,27 @@ import Testing
     }
 
 
+    /// The fused bias + activation pass against its definition y = σ(y + b), row by row, bit for
+    /// bit, with rows around the vector widths (1, 7, 33, 37 columns).
+    @Test func biasActivationKernelMatchesItsDefinitionBitForBit() {
+        func check<S: TensorScalar>(_: S.Type) {
+            var g = RandomStream(seed: 15)
+            for (rows, cols) in [(1, 1), (3, 7), (5, 33), (40, 37)] {
+                let y0: [S] = (0..<(rows * cols)).map { _ in S(g.normal()) }, b: [S] = (0..<cols).map { _ in S(g.normal()) }
+                for relu in [false, true] {
+                    let want = y0.indices.map { i -> S in let v = y0[i] + b[i % cols]; return relu ? (v > 0 ? v : 0) : v }
+                    var y = y0
+                    b.withUnsafeBufferPointer { bp in y.withUnsafeMutableBufferPointer {
+                        S.biasActivationKernel($0.baseAddress!, bp.baseAddress!, rows: rows, cols: cols, relu: relu)
+                    } }
+                    #expect(y == want, "\(S.self) [\(rows), \(cols)] relu \(relu)")
+                }
+            }
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
     /// broadcast(to:) against its definition out[i₁…i_r] = x[j…] with j = 0 on broadcast axes,
     /// element by element, for leading, middle, trailing and scalar broadcasts and empty targets.
     @Test func broadcastToCopiesEachElementToItsIndex() {
