@@ -80,7 +80,9 @@ let package = Package(
 
         // MARK: - Tests (one target per module)
         .target(name: "SymLabTestSupport", dependencies: ["SymLabNumerics", "SymLabAutodiff"], path: "Tests/SymLabTestSupport"),
-        .testTarget(name: "SymLabNumericsTests", dependencies: ["SymLabNumerics", "SymLabTestSupport"]),
+        .testTarget(
+            name: "SymLabNumericsTests",
+            dependencies: ["SymLabNumerics", "SymLabTestSupport", .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]),
         .testTarget(name: "SymLabAutodiffTests", dependencies: ["SymLabAutodiff", "SymLabTestSupport"]),
         .testTarget(name: "SymLabOptimTests", dependencies: ["SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabFunctionClassesTests", dependencies: ["SymLabFunctionClasses", "SymLabTestSupport"]),

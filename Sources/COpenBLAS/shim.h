@@ -174,6 +174,9 @@ static inline void symlab_relu_backward_float(const float *x, const float *dy, f
 #define SYMLAB_FUSED_MADD(x, y, z) __builtin_elementwise_fma(x, y, z)
 #define SYMLAB_PLAIN_MADD(x, y, z) ((x) * (y) + (z))
 
+// Whether this CPU runs the AVX2+FMA variants of the kernels (checked at each call: a cached cpuid bit).
+static inline int symlab_cpu_has_avx2_fma(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
 #define SYMLAB_BATCHED_SMALL_GEMM(T, V, W)                                                           \
     __attribute__((target("avx2,fma"))) static void symlab_small_gemm_avx2_##T(                      \
         int transA, long m, long n, long k, const T *a, const T *b, T *c) {                          \
@@ -186,7 +189,7 @@ static inline void symlab_relu_backward_float(const float *x, const float *dy, f
     static inline void symlab_batched_small_gemm_##T(int transA, long batch, long m, long n, long k, \
                                                      const T *a, long sa, const T *b, long sb,       \
                                                      T *c, long sc) {                                \
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {                       \
+        if (symlab_cpu_has_avx2_fma()) {                                                             \
             for (long i = 0; i < batch; i++) symlab_small_gemm_avx2_##T(transA, m, n, k, a + i * sa, b + i * sb, c + i * sc); \
         } else {                                                                                     \
             for (long i = 0; i < batch; i++) symlab_small_gemm_base_##T(transA, m, n, k, a + i * sa, b + i * sb, c + i * sc); \

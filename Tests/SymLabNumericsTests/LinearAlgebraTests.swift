@@ -1,3 +1,6 @@
+#if canImport(COpenBLAS)
+import COpenBLAS
+#endif
 import SymLabNumerics
 import SymLabTestSupport
 import Testing
@@ -86,6 +89,35 @@ import Testing
             for i in 0..<m { for j in n..<ldc { #expect(c[i * ldc + j] == c0[i * ldc + j], "padding of C changed") } }
         } } }
     }
+
+    #if canImport(COpenBLAS)
+    /// Both instruction-set variants of the small-product kernel (shim.h) against the naive loop:
+    /// the baseline one (plain multiply and add), which this CPU's runtime dispatch would not pick
+    /// if it has AVX2, and the AVX2+FMA one where the CPU has it; every row/column block and tail, Aᵀ.
+    @Test(arguments: [(1, 16, 16, 32), (3, 10, 10, 64), (2, 7, 5, 37), (2, 1, 3, 1)])
+    func smallProductKernelVariantsMatchTheNaiveLoop(_ batch: Int, _ m: Int, _ k: Int, _ n: Int) {
+        let a = gaussian([batch, m, k], seed: 45), at = gaussian([batch, k, m], seed: 46), b = gaussian([batch, k, n], seed: 47)
+        for transA in [false, true] {
+            let lhs = transA ? at : a
+            for variant in ["baseline", "avx2"] where variant == "baseline" || symlab_cpu_has_avx2_fma() != 0 {
+                var c = [Double](repeating: .nan, count: batch * m * n)
+                lhs.scalars.withUnsafeBufferPointer { pa in b.scalars.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                    for i in 0..<batch {
+                        let (ai, bi, ci) = (pa.baseAddress! + i * m * k, pb.baseAddress! + i * k * n, pc.baseAddress! + i * m * n)
+                        if variant == "baseline" { symlab_small_gemm_base_double(transA ? 1 : 0, m, n, k, ai, bi, ci) }
+                        else { symlab_small_gemm_avx2_double(transA ? 1 : 0, m, n, k, ai, bi, ci) }
+                    }
+                } } }
+                for i in 0..<batch {
+                    let ai = lhs.rows(i..<(i + 1)).reshaped(Array(lhs.shape.dropFirst())), bi = b.rows(i..<(i + 1)).reshaped([k, n])
+                    let want = naiveMatmul(transA ? ai.transposed() : ai, bi)
+                    let got = Tensor<Double>(shape: [m, n], scalars: Array(c[(i * m * n)..<((i + 1) * m * n)]))
+                    #expect(maxAbsDifference(got, want) < 1e-12, "\(variant) transA \(transA) batch element \(i)")
+                }
+            }
+        }
+    }
+    #endif
 
     /// The batched kernel split over threads computes every matrix exactly as on one thread.
     @Test func batchedMatmulDoesNotDependOnThreads() {
