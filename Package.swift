@@ -41,7 +41,9 @@ let package = Package(
         /// Reverse-mode automatic differentiation over coarse tensor ops.
         .target(name: "SymLabAutodiff", dependencies: ["SymLabNumerics"]),
         /// Optimizers over one flat parameter buffer, schedules, parameter groups.
-        .target(name: "SymLabOptim", dependencies: ["SymLabNumerics", "SymLabAutodiff"]),
+        .target(
+            name: "SymLabOptim",
+            dependencies: ["SymLabNumerics", "SymLabAutodiff", .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]),
         /// The function classes of the reference papers: seeded data-set generators.
         .target(name: "SymLabFunctionClasses", dependencies: ["SymLabNumerics"]),
         /// The students: MLPs, GNNs, cyclic CNNs, frame- and group-averaged networks.

@@ -1,3 +1,6 @@
+#if canImport(COpenBLAS)
+import COpenBLAS
+#endif
 import SymLabNumerics
 
 /// The fused per-element update rules, one pass over a range of the flat parameter buffer each.
@@ -43,6 +46,23 @@ extension UpdateKernels where Self: TensorScalar {
         let eta = Self(lr), wd = Self(weightDecay)
         let shrink = decoupled ? 1 - eta * wd : 1
         let l2 = decoupled ? 0 : wd
+        #if canImport(COpenBLAS)
+        // The same update in C at the CPU's vector width (shim.h), bit for bit this loop's result.
+        if Self.self == Double.self {
+            func d(_ x: Self) -> Double { x as! Double }
+            symlab_adam_double(pr.assumingMemoryBound(to: Double.self), gr.assumingMemoryBound(to: Double.self),
+                               mr.assumingMemoryBound(to: Double.self), vr.assumingMemoryBound(to: Double.self), n,
+                               d(l2), d(b1), d(1 - b1), d(b2), d(1 - b2), d(c1), d(c2), d(eta), d(e), d(shrink))
+            return
+        }
+        if Self.self == Float.self {
+            func f(_ x: Self) -> Float { x as! Float }
+            symlab_adam_float(pr.assumingMemoryBound(to: Float.self), gr.assumingMemoryBound(to: Float.self),
+                              mr.assumingMemoryBound(to: Float.self), vr.assumingMemoryBound(to: Float.self), n,
+                              f(l2), f(b1), f(1 - b1), f(b2), f(1 - b2), f(c1), f(c2), f(eta), f(e), f(shrink))
+            return
+        }
+        #endif
         // Four lanes at a time: the four buffers may alias as far as the compiler knows, so it
         // will not vectorize the scalar loop itself. Same operations in the same order per
         // element, so the result is bit-identical to the scalar loop. The square roots go through

@@ -67,6 +67,38 @@ import Testing
         expectClose(p2, [p1[0] - step[0], p1[1] - step[1]])
     }
 
+    /// Adam and AdamW over a buffer of 1,003 elements (vector blocks and a scalar tail) for three
+    /// steps, bit for bit against the scalar definition written out here in the same order of
+    /// operations — the update runs as a vectorized kernel (shim.h), which must not change a bit.
+    @Test func adamKernelMatchesTheScalarDefinitionBitForBit() {
+        func check<S: TensorScalar>(_: S.Type, decoupled: Bool) {
+            let n = 1003, (lr, wd, beta1, beta2, eps) = (0.01, decoupled ? 0.1 : 0.05, 0.9, 0.999, 1e-8)
+            var rng = RandomStream(seed: 91)
+            let p0: [S] = (0..<n).map { _ in S(rng.normal()) }
+            let grads: [[S]] = (0..<3).map { _ in (0..<n).map { _ in S(rng.normal()) } }
+            let store = ParameterStore<S>()
+            let id = store.add("p", Tensor(shape: [n], scalars: p0))
+            let opt = Optimizer<S>(decoupled ? .adamW : .adam, learningRate: lr, weightDecay: wd)
+            var p = p0, m = [S](repeating: 0, count: n), v = [S](repeating: 0, count: n)
+            for (t, g) in grads.enumerated() {
+                store.zeroGradients()
+                store.gradient(id).withSharedMutablePointer { q in for i in 0..<n { q[i] = g[i] } }
+                opt.step(store)
+                let b1 = S(beta1), b2 = S(beta2), e = S(eps), eta = S(lr), w = S(wd)
+                let c1 = S(1 / (1 - Double.pow(beta1, t + 1))), c2 = S(1 / (1 - Double.pow(beta2, t + 1)))
+                let shrink = decoupled ? 1 - eta * w : 1, l2 = decoupled ? 0 : w
+                for i in 0..<n {
+                    let gi = g[i] + l2 * p[i]
+                    m[i] = b1 * m[i] + (1 - b1) * gi
+                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                    p[i] = shrink * p[i] - eta * (m[i] * c1) / ((v[i] * c2).squareRoot() + e)
+                }
+                #expect(store.value(id).scalars == p, "\(S.self) \(decoupled ? "AdamW" : "Adam") step \(t + 1)")
+            }
+        }
+        for decoupled in [false, true] { check(Double.self, decoupled: decoupled); check(Float.self, decoupled: decoupled) }
+    }
+
     @Test func adamW() {
         let (p1, _) = twoSteps(.adamW, weightDecay: 0.1)
         // Decoupled: p ← (1 − ηλ)p − η·g/(|g| + ε), λ = 0.1.
