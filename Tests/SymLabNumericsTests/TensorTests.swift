@@ -1,3 +1,6 @@
+#if canImport(COpenBLAS)
+import COpenBLAS
+#endif
 import SymLabNumerics
 import SymLabTestSupport
 import Testing
@@ -165,6 +168,46 @@ import Testing
         check(Double.self)
         check(Float.self)
     }
+
+    #if canImport(COpenBLAS)
+    /// The baseline and AVX2 builds of the pointwise kernels (shim.h) give the same bits — the
+    /// runtime check picks only one of them on a given CPU, so both are called here directly
+    /// (the AVX2 one where the CPU has it), with NaN, ±0 and infinities among the inputs.
+    @Test func pointwiseKernelVariantsGiveTheSameBits() {
+        var g = RandomStream(seed: 16)
+        let specials: [Double] = [.nan, 0, -0.0, .infinity, -.infinity]
+        let n = 203, cols = 29, rows = 7
+        let x: [Double] = (0..<n).map { i in i % 5 == 0 ? specials[(i / 5) % specials.count] : g.normal() }
+        let dy: [Double] = (0..<n).map { i in i % 7 == 3 ? specials[(i / 7) % specials.count] : g.normal() }
+        let b: [Double] = (0..<cols).map { _ in g.normal() }
+        let (xf, dyf, bf) = (x.map(Float.init), dy.map(Float.init), b.map(Float.init))
+        func bits<T: BinaryFloatingPoint>(_ v: [T]) -> [String] { v.map { "\($0.sign)\($0.exponentBitPattern)/\($0.significandBitPattern)" } }
+        let avx2 = symlab_cpu_has_avx2_fma() != 0
+        var r = [[String]]()   // per kernel: baseline bits, then the AVX2 bits
+        for variant in avx2 ? [false, true] : [false] {
+            var y = [Double](repeating: 7, count: n), yf = [Float](repeating: 7, count: n)
+            var dx = [Double](repeating: 7, count: n), dxf = [Float](repeating: 7, count: n)
+            var z = Array(dy.prefix(rows * cols)), zf = Array(dyf.prefix(rows * cols))
+            if variant {
+                symlab_relu_double_avx2(x, &y, n); symlab_relu_float_avx2(xf, &yf, n)
+                symlab_relu_backward_double_avx2(x, dy, &dx, n); symlab_relu_backward_float_avx2(xf, dyf, &dxf, n)
+                symlab_bias_relu_double_avx2(&z, b, rows, cols, 1); symlab_bias_relu_float_avx2(&zf, bf, rows, cols, 1)
+            } else {
+                symlab_relu_double_base(x, &y, n); symlab_relu_float_base(xf, &yf, n)
+                symlab_relu_backward_double_base(x, dy, &dx, n); symlab_relu_backward_float_base(xf, dyf, &dxf, n)
+                symlab_bias_relu_double_base(&z, b, rows, cols, 1); symlab_bias_relu_float_base(&zf, bf, rows, cols, 1)
+            }
+            r.append(bits(y) + bits(yf) + bits(dx) + bits(dxf) + bits(z) + bits(zf))
+        }
+        // The baseline build against the definitions, then the AVX2 build against the baseline.
+        let relu = x.map { $0 > 0 ? $0 : 0 }, reluF = xf.map { $0 > 0 ? $0 : 0 }
+        let back = zip(x, dy).map { $0 > 0 ? $1 : 0 }, backF = zip(xf, dyf).map { $0 > 0 ? $1 : 0 }
+        let biased = (0..<(rows * cols)).map { i -> Double in let v = dy[i] + b[i % cols]; return v > 0 ? v : 0 }
+        let biasedF = (0..<(rows * cols)).map { i -> Float in let v = dyf[i] + bf[i % cols]; return v > 0 ? v : 0 }
+        #expect(r[0] == bits(relu) + bits(reluF) + bits(back) + bits(backF) + bits(biased) + bits(biasedF))
+        if avx2 { #expect(r[1] == r[0]) }
+    }
+    #endif
 
     /// broadcast(to:) against its definition out[i₁…i_r] = x[j…] with j = 0 on broadcast axes,
     /// element by element, for leading, middle, trailing and scalar broadcasts and empty targets.
