@@ -14,7 +14,7 @@ public struct RunEnvironment: Sendable {
     public var rng: String
 
     public static func current(blasThreads: Int) -> RunEnvironment {
-        let (commit, dirty) = gitState()
+        let (commit, dirty) = sourceState
         return RunEnvironment(host: hostName(), pid: Int(getpid()), gitCommit: commit, gitDirty: dirty,
                               swiftVersion: swiftCompilerVersion, blas: BLAS.info, blasThreads: blasThreads,
                               rng: RandomStream.algorithm)
@@ -40,6 +40,12 @@ public struct RunEnvironment: Sendable {
         return "6.0"
         #endif
     }
+
+    /// ``gitState()`` once per process: it starts two git processes (≈ 40 ms of wall time here,
+    /// `git status` scanning the tree), which per run was 15% of a sweep of short trainings and,
+    /// with two workers running git at once, most of what kept them from scaling. The binary a
+    /// process runs does not change while it runs.
+    static let sourceState: (String, Bool) = gitState()
 
     /// The git commit of the source tree this binary was built from (found from the executable's
     /// location, `.build/<config>/symlab`), and whether that tree had uncommitted changes.
