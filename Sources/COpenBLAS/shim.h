@@ -37,22 +37,31 @@ typedef float symlab_float4 __attribute__((ext_vector_type(4)));
 static inline symlab_double2 symlab_sqrt_double2(symlab_double2 x) { return __builtin_elementwise_sqrt(x); }
 static inline symlab_float4 symlab_sqrt_float4(symlab_float4 x) { return __builtin_elementwise_sqrt(x); }
 
+// Whether this CPU runs the AVX2+FMA variants of the kernels (a cached cpuid bit).
+static inline int symlab_cpu_has_avx2_fma(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+// The pointwise kernels below are compiled twice, NAME_avx2 for AVX2 and NAME_base for the baseline
+// instruction set, and NAME picks one by the CPU check at each call: their 4-Double / 8-Float
+// vectors are then one AVX instruction instead of two SSE2 ones. Selects and sums only, so both
+// builds give the same bits. (clang's target_clones would do this, but its ifunc does not link when
+// the header is compiled through Swift's importer.)
+#define SYMLAB_TWO_BUILDS(name, params, args, ...)                                                  \
+    __attribute__((target("avx2"))) static void name##_avx2 params __VA_ARGS__                      \
+    static void name##_base params __VA_ARGS__                                                      \
+    static inline void name params {                                                                \
+        if (symlab_cpu_has_avx2_fma()) name##_avx2 args; else name##_base args;                     \
+    }
+
 // ReLU, y[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0), as a branch-free vector loop: the mask of
 // x > 0 ANDed with x's bits, written with explicit vector types because the importer compiles
 // these helpers without the loop vectorizer (a plain loop stays one maxss per element). Works in
 // place (x == y, as the fused dense layer applies its activation): each block is loaded before
 // it is stored.
-// Whether this CPU runs the AVX2+FMA variants of the kernels (a cached cpuid bit).
-static inline int symlab_cpu_has_avx2_fma(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-
-// The pointwise kernels below are compiled twice, for AVX2 and for the baseline instruction set, and
-// the CPU check picks one at each call: their 4-Double / 8-Float vectors are then one AVX instruction
-// instead of two SSE2 ones. Selects and sums only, so both versions give the same bits.
 typedef double symlab_double4u __attribute__((ext_vector_type(4), aligned(8)));
 typedef long symlab_long4 __attribute__((ext_vector_type(4)));
 typedef float symlab_float8u __attribute__((ext_vector_type(8), aligned(4)));
 typedef int symlab_int8 __attribute__((ext_vector_type(8)));
-__attribute__((target("avx2"))) static void symlab_relu_double_avx2(const double *x, double *y, long n) {
+SYMLAB_TWO_BUILDS(symlab_relu_double, (const double *x, double *y, long n), (x, y, n), {
     long i = 0;
     for (; i + 4 <= n; i += 4) {
         symlab_double4u v = *(const symlab_double4u *)(x + i);
@@ -60,20 +69,8 @@ __attribute__((target("avx2"))) static void symlab_relu_double_avx2(const double
         *(symlab_double4u *)(y + i) = (symlab_double4u)((symlab_long4)v & keep);
     }
     for (; i < n; i++) { double v = x[i]; y[i] = v > 0 ? v : 0.0; }
-}
-static void symlab_relu_double_base(const double *x, double *y, long n) {
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        symlab_double4u v = *(const symlab_double4u *)(x + i);
-        symlab_long4 keep = v > 0;
-        *(symlab_double4u *)(y + i) = (symlab_double4u)((symlab_long4)v & keep);
-    }
-    for (; i < n; i++) { double v = x[i]; y[i] = v > 0 ? v : 0.0; }
-}
-static inline void symlab_relu_double(const double *x, double *y, long n) {
-    if (symlab_cpu_has_avx2_fma()) symlab_relu_double_avx2(x, y, n); else symlab_relu_double_base(x, y, n);
-}
-__attribute__((target("avx2"))) static void symlab_relu_float_avx2(const float *x, float *y, long n) {
+})
+SYMLAB_TWO_BUILDS(symlab_relu_float, (const float *x, float *y, long n), (x, y, n), {
     long i = 0;
     for (; i + 8 <= n; i += 8) {
         symlab_float8u v = *(const symlab_float8u *)(x + i);
@@ -81,24 +78,12 @@ __attribute__((target("avx2"))) static void symlab_relu_float_avx2(const float *
         *(symlab_float8u *)(y + i) = (symlab_float8u)((symlab_int8)v & keep);
     }
     for (; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : 0.0f; }
-}
-static void symlab_relu_float_base(const float *x, float *y, long n) {
-    long i = 0;
-    for (; i + 8 <= n; i += 8) {
-        symlab_float8u v = *(const symlab_float8u *)(x + i);
-        symlab_int8 keep = v > 0;
-        *(symlab_float8u *)(y + i) = (symlab_float8u)((symlab_int8)v & keep);
-    }
-    for (; i < n; i++) { float v = x[i]; y[i] = v > 0 ? v : 0.0f; }
-}
-static inline void symlab_relu_float(const float *x, float *y, long n) {
-    if (symlab_cpu_has_avx2_fma()) symlab_relu_float_avx2(x, y, n); else symlab_relu_float_base(x, y, n);
-}
+})
 
 // y[r, j] = σ(y[r, j] + b[j]) in place over a row-major [rows, cols] block, σ = ReLU (as above)
 // or the identity: the fused dense layer's bias and activation in one pass after its products
 // (gemm with β = 0), instead of a pass copying the bias into every row before them.
-__attribute__((target("avx2"))) static void symlab_bias_relu_double_avx2(double *y, const double *b, long rows, long cols, int relu) {
+SYMLAB_TWO_BUILDS(symlab_bias_relu_double, (double *y, const double *b, long rows, long cols, int relu), (y, b, rows, cols, relu), {
     for (long r = 0; r < rows; r++) {
         double *row = y + r * cols;
         long j = 0;
@@ -109,23 +94,8 @@ __attribute__((target("avx2"))) static void symlab_bias_relu_double_avx2(double 
         }
         for (; j < cols; j++) { double v = row[j] + b[j]; row[j] = relu ? (v > 0 ? v : 0.0) : v; }
     }
-}
-static void symlab_bias_relu_double_base(double *y, const double *b, long rows, long cols, int relu) {
-    for (long r = 0; r < rows; r++) {
-        double *row = y + r * cols;
-        long j = 0;
-        for (; j + 4 <= cols; j += 4) {
-            symlab_double4u v = *(symlab_double4u *)(row + j) + *(const symlab_double4u *)(b + j);
-            if (relu) v = (symlab_double4u)((symlab_long4)v & (symlab_long4)(v > 0));
-            *(symlab_double4u *)(row + j) = v;
-        }
-        for (; j < cols; j++) { double v = row[j] + b[j]; row[j] = relu ? (v > 0 ? v : 0.0) : v; }
-    }
-}
-static inline void symlab_bias_relu_double(double *y, const double *b, long rows, long cols, int relu) {
-    if (symlab_cpu_has_avx2_fma()) symlab_bias_relu_double_avx2(y, b, rows, cols, relu); else symlab_bias_relu_double_base(y, b, rows, cols, relu);
-}
-__attribute__((target("avx2"))) static void symlab_bias_relu_float_avx2(float *y, const float *b, long rows, long cols, int relu) {
+})
+SYMLAB_TWO_BUILDS(symlab_bias_relu_float, (float *y, const float *b, long rows, long cols, int relu), (y, b, rows, cols, relu), {
     for (long r = 0; r < rows; r++) {
         float *row = y + r * cols;
         long j = 0;
@@ -136,64 +106,27 @@ __attribute__((target("avx2"))) static void symlab_bias_relu_float_avx2(float *y
         }
         for (; j < cols; j++) { float v = row[j] + b[j]; row[j] = relu ? (v > 0 ? v : 0.0f) : v; }
     }
-}
-static void symlab_bias_relu_float_base(float *y, const float *b, long rows, long cols, int relu) {
-    for (long r = 0; r < rows; r++) {
-        float *row = y + r * cols;
-        long j = 0;
-        for (; j + 8 <= cols; j += 8) {
-            symlab_float8u v = *(symlab_float8u *)(row + j) + *(const symlab_float8u *)(b + j);
-            if (relu) v = (symlab_float8u)((symlab_int8)v & (symlab_int8)(v > 0));
-            *(symlab_float8u *)(row + j) = v;
-        }
-        for (; j < cols; j++) { float v = row[j] + b[j]; row[j] = relu ? (v > 0 ? v : 0.0f) : v; }
-    }
-}
-static inline void symlab_bias_relu_float(float *y, const float *b, long rows, long cols, int relu) {
-    if (symlab_cpu_has_avx2_fma()) symlab_bias_relu_float_avx2(y, b, rows, cols, relu); else symlab_bias_relu_float_base(y, b, rows, cols, relu);
-}
+})
 
 // ReLU backward, dx[i] = x[i] > 0 ? dy[i] : 0 (x may be the pre-activation or the output: they
 // have the same sign pattern), the same masked vector loop; in place when dx == dy. A select, as
 // PyTorch's threshold_backward: a non-finite dy where the unit is off gives 0, not NaN.
-__attribute__((target("avx2"))) static void symlab_relu_backward_double_avx2(const double *x, const double *dy, double *dx, long n) {
+SYMLAB_TWO_BUILDS(symlab_relu_backward_double, (const double *x, const double *dy, double *dx, long n), (x, dy, dx, n), {
     long i = 0;
     for (; i + 4 <= n; i += 4) {
         symlab_long4 keep = *(const symlab_double4u *)(x + i) > 0;
         *(symlab_double4u *)(dx + i) = (symlab_double4u)((symlab_long4)(*(const symlab_double4u *)(dy + i)) & keep);
     }
     for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0;
-}
-static void symlab_relu_backward_double_base(const double *x, const double *dy, double *dx, long n) {
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        symlab_long4 keep = *(const symlab_double4u *)(x + i) > 0;
-        *(symlab_double4u *)(dx + i) = (symlab_double4u)((symlab_long4)(*(const symlab_double4u *)(dy + i)) & keep);
-    }
-    for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0;
-}
-static inline void symlab_relu_backward_double(const double *x, const double *dy, double *dx, long n) {
-    if (symlab_cpu_has_avx2_fma()) symlab_relu_backward_double_avx2(x, dy, dx, n); else symlab_relu_backward_double_base(x, dy, dx, n);
-}
-__attribute__((target("avx2"))) static void symlab_relu_backward_float_avx2(const float *x, const float *dy, float *dx, long n) {
+})
+SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, float *dx, long n), (x, dy, dx, n), {
     long i = 0;
     for (; i + 8 <= n; i += 8) {
         symlab_int8 keep = *(const symlab_float8u *)(x + i) > 0;
         *(symlab_float8u *)(dx + i) = (symlab_float8u)((symlab_int8)(*(const symlab_float8u *)(dy + i)) & keep);
     }
     for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
-}
-static void symlab_relu_backward_float_base(const float *x, const float *dy, float *dx, long n) {
-    long i = 0;
-    for (; i + 8 <= n; i += 8) {
-        symlab_int8 keep = *(const symlab_float8u *)(x + i) > 0;
-        *(symlab_float8u *)(dx + i) = (symlab_float8u)((symlab_int8)(*(const symlab_float8u *)(dy + i)) & keep);
-    }
-    for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
-}
-static inline void symlab_relu_backward_float(const float *x, const float *dy, float *dx, long n) {
-    if (symlab_cpu_has_avx2_fma()) symlab_relu_backward_float_avx2(x, dy, dx, n); else symlab_relu_backward_float_base(x, dy, dx, n);
-}
+})
 
 // Batched small products C_i = op(A_i)·B_i, i < batch, row-major: A_i is [m, k] (op = identity) or
 // [k, m] (op = transpose), B_i is [k, n], C_i is [m, n]; consecutive matrices sa, sb, sc elements
