@@ -6,6 +6,7 @@ import SymLabNumerics
 extension Variable {
     /// Mean squared error (1/N)·Σ(pred − target)². Shapes must match exactly: an [N, 1]
     /// prediction against [N] labels would otherwise broadcast to [N, N] silently.
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public static func mse(_ pred: Variable, _ target: Tensor<S>) -> Variable {
         guard pred.shape == target.shape else {
             tensorFailure("mse", "prediction shape \(pred.shape) differs from target shape \(target.shape)")

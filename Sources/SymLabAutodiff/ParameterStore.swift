@@ -70,6 +70,7 @@ public final class ParameterStore<S: TensorScalar> {
     }
 
     /// Puts the parameter on `tape` as a leaf whose gradient is added into this store.
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func bind(_ id: ParameterID, on tape: Tape<S>) -> Variable<S> {
         tape.parameter(value(id), gradientSink: gradient(id))
     }
@@ -79,6 +80,7 @@ public final class ParameterStore<S: TensorScalar> {
     /// All gradients as one vector (a view).
     public var flatGradients: Tensor<S> { Tensor(viewing: gradients, offset: 0, shape: [count]) }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func zeroGradients() { zeroElements(gradients.base, count: count) }
 
     /// A copy of all values (for checkpoints and "restore best").

@@ -31,6 +31,7 @@ public final class Tape<S: TensorScalar> {
     public init() {}
 
     /// Forgets every node (the next pass starts from an empty tape).
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func reset() {
         values.removeAll(keepingCapacity: true)
         requires.removeAll(keepingCapacity: true)
@@ -47,6 +48,7 @@ public final class Tape<S: TensorScalar> {
     // MARK: - Leaves
 
     /// A value that is not differentiated (data, labels).
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func constant(_ t: Tensor<S>) -> Variable<S> {
         append(t, requires: false, op: "constant", inputs: [], pullback: nil)
     }
@@ -59,6 +61,7 @@ public final class Tape<S: TensorScalar> {
     /// A leaf whose gradient is *added* into `gradientSink` (same shape) by ``backward(_:seed:)``.
     /// Parameters use this with views into one flat gradient buffer, so an optimizer sees all
     /// gradients as one vector.
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func parameter(_ t: Tensor<S>, gradientSink: Tensor<S>) -> Variable<S> {
         guard gradientSink.shape == t.shape else {
             tensorFailure("parameter", "gradient sink shape \(gradientSink.shape) differs from parameter shape \(t.shape)")
@@ -77,6 +80,7 @@ public final class Tape<S: TensorScalar> {
     /// gradients were zeroed before the pass (as a training step does) and every use of the leaf
     /// adds into the sink this way; the order of summation otherwise (still fixed, so runs stay
     /// bit-identical per seed).
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func gradientSink(of v: Variable<S>) -> Tensor<S>? {
         guard v.tape === self else { return nil }
         let slot = sinkSlots[v.id]
@@ -87,20 +91,32 @@ public final class Tape<S: TensorScalar> {
 
     /// Records the result of an operation. If no input needs a gradient, neither does the
     /// result, and the pullback is dropped.
+    ///
+    /// (Index loops, no key paths or closures: this runs unspecialized for every node, and there
+    /// `xs.map(\.id)` instantiated a key path object per call — runtime demangling included.)
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func record(_ value: Tensor<S>, op: String, inputs xs: [Variable<S>], pullback: @escaping Pullback) -> Variable<S> {
-        for x in xs where x.tape !== self {
-            tensorFailure(op, "inputs come from different tapes")
+        var needs = false
+        var ids: [Int] = []
+        ids.reserveCapacity(xs.count)
+        for i in 0..<xs.count {
+            let x = xs[i]
+            if x.tape !== self { tensorFailure(op, "inputs come from different tapes") }
+            needs = needs || requires[x.id]
+            ids.append(x.id)
         }
-        let needs = xs.contains { requires[$0.id] }
-        return append(value, requires: needs, op: op, inputs: needs ? xs.map(\.id) : [], pullback: needs ? pullback : nil)
+        return append(value, requires: needs, op: op, inputs: needs ? ids : [], pullback: needs ? pullback : nil)
     }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     private func append(_ t: Tensor<S>, requires r: Bool, op: String, inputs ids: [Int], pullback: Pullback?) -> Variable<S> {
         values.append(t); requires.append(r); ops.append(op); inputs.append(ids); pullbacks.append(pullback); sinkSlots.append(-1)
         return Variable(tape: self, id: values.count - 1)
     }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     func requiresGrad(_ id: Int) -> Bool { requires[id] }
+    @_specialize(where S == Double) @_specialize(where S == Float)
     func value(_ id: Int) -> Tensor<S> { values[id] }
 
     // MARK: - Backward
@@ -108,6 +124,7 @@ public final class Tape<S: TensorScalar> {
     /// Propagates gradients from `root` back to every leaf. `seed` is dL/d(root); it defaults
     /// to 1 and then `root` must be a single element (a loss). Gradients of leaves made with
     /// ``parameter(_:gradientSink:)`` are added into their sinks.
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func backward(_ root: Variable<S>, seed: Tensor<S>? = nil) {
         guard root.tape === self else { tensorFailure("backward", "root belongs to another tape") }
         guard requires[root.id] else { return }

@@ -25,6 +25,7 @@ extension UnaryOp {
 extension Variable {
     /// σ(c·Σₖ xₖ·Wₖ + b) for xₖ [..., inₖ] (all with the same leading shape), Wₖ [inₖ, out],
     /// b [out] or nil, σ = `activation` (nil: none). One tape node; see the file comment.
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public static func dense(_ terms: [(input: Variable, weight: Variable)], bias b: Variable?, scale c: S = 1,
                              activation: UnaryOp? = nil) -> Variable {
         guard let first = terms.first else { tensorFailure("dense", "needs at least one (input, weight) term") }

@@ -96,6 +96,7 @@ public final class Optimizer<S: TensorScalar> {
     }
 
     /// Applies one update using the gradients accumulated in `store`.
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func step(_ store: ParameterStore<S>) {
         if state.count != rule.stateBuffers || state.first.map({ $0.count != store.count }) == true {
             state = (0..<rule.stateBuffers).map { _ in Tensor<S>(shape: [store.count]) }
