@@ -136,67 +136,107 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
 // block of C in registers over the k loop (each C entry a sequential FMA chain over p = 0…k−1, so
 // the result does not depend on the batch or on threads); AVX2+FMA when the CPU has them (checked
 // once per call), the same code in the baseline instruction set otherwise.
-#define SYMLAB_SMALL_GEMM_BODY(T, V, W, a, b, c, m, n, k, transA, MADD)                              \
-    for (long i = 0; i < m; i += 2) {                                                                \
-        const int two = i + 1 < m;                                                                   \
-        const long i1 = two ? i + 1 : i;                                                             \
+//
+// The body also serves the direct circular convolution below, hence two generalisations: A's rows
+// are `lda` elements apart (lda < k is allowed: overlapping rows, a convolution's windows read
+// straight from its input), and an epilogue per block of C, r = α·acc (+ C_old if `accumulate`)
+// (+ bias[j]) (then ReLU if `relu`) — the plain product is α = 1, no bias, no ReLU, overwrite.
+#define SYMLAB_EPILOGUE_V(V, IV, cp, acc, j)                                                         \
+    do {                                                                                             \
+        V r_ = (acc);                                                                                \
+        if (alpha != 1) r_ = r_ * (V)alpha;                                                          \
+        if (accumulate) r_ = r_ + *(V *)(cp);                                                        \
+        if (bias) r_ = r_ + *(const V *)(bias + (j));                                                \
+        if (relu) r_ = (V)((IV)r_ & (IV)(r_ > 0));                                                   \
+        *(V *)(cp) = r_;                                                                             \
+    } while (0)
+#define SYMLAB_EPILOGUE_S(T, cp, acc, j)                                                             \
+    do {                                                                                             \
+        T r_ = (acc);                                                                                \
+        if (alpha != 1) r_ = r_ * alpha;                                                             \
+        if (accumulate) r_ = r_ + *(cp);                                                             \
+        if (bias) r_ = r_ + bias[j];                                                                 \
+        if (relu) r_ = r_ > 0 ? r_ : 0;                                                              \
+        *(cp) = r_;                                                                                  \
+    } while (0)
+#define SYMLAB_A(i, p) (transA ? a[(p) * lda + (i)] : a[(i) * lda + (p)])
+// One R-row × NV-vector block of C at rows i…i+R−1 (rows past m recompute row m−1 and are not
+// stored), columns j…j+NV·W−1, its accumulators in registers over the whole k loop.
+#define SYMLAB_GEMM_BLOCK(T, V, W, IV, MADD, R, NV)                                                  \
+    do {                                                                                             \
+        V acc[R][NV];                                                                                \
+        long row[R];                                                                                 \
+        _Pragma("unroll") for (int q = 0; q < R; q++) {                                              \
+            row[q] = i + q < m ? i + q : m - 1;                                                      \
+            _Pragma("unroll") for (int v = 0; v < NV; v++) acc[q][v] = (V)0;                         \
+        }                                                                                            \
+        for (long p = 0; p < k; p++) {                                                               \
+            const T *bp = b + p * n + j;                                                             \
+            V bv[NV];                                                                                \
+            _Pragma("unroll") for (int v = 0; v < NV; v++) bv[v] = *(const V *)(bp + v * W);         \
+            _Pragma("unroll") for (int q = 0; q < R; q++) {                                          \
+                const V av = (V)SYMLAB_A(row[q], p);                                                 \
+                _Pragma("unroll") for (int v = 0; v < NV; v++) acc[q][v] = MADD(av, bv[v], acc[q][v]); \
+            }                                                                                        \
+        }                                                                                            \
+        _Pragma("unroll") for (int q = 0; q < R; q++) {                                              \
+            if (i + q < m) {                                                                         \
+                _Pragma("unroll") for (int v = 0; v < NV; v++)                                       \
+                    SYMLAB_EPILOGUE_V(V, IV, c + (i + q) * n + j + v * W, acc[q][v], j + v * W);     \
+            }                                                                                        \
+        }                                                                                            \
+    } while (0)
+#define SYMLAB_GEMM_SCALAR_COLUMN(T, MADD, R)                                                        \
+    do {                                                                                             \
+        T acc[R];                                                                                    \
+        long row[R];                                                                                 \
+        _Pragma("unroll") for (int q = 0; q < R; q++) { row[q] = i + q < m ? i + q : m - 1; acc[q] = 0; } \
+        for (long p = 0; p < k; p++) {                                                               \
+            const T bv = b[p * n + j];                                                               \
+            _Pragma("unroll") for (int q = 0; q < R; q++) acc[q] = MADD(SYMLAB_A(row[q], p), bv, acc[q]); \
+        }                                                                                            \
+        _Pragma("unroll") for (int q = 0; q < R; q++)                                                \
+            if (i + q < m) SYMLAB_EPILOGUE_S(T, c + (i + q) * n + j, acc[q], j);                    \
+    } while (0)
+// Rows in blocks of R; each block's columns in runs of 4, 2 and 1 vectors, then single columns.
+#define SYMLAB_GEMM_ROWS(T, V, W, IV, MADD, R)                                                       \
+    for (long i = 0; i < m; i += R) {                                                                \
         long j = 0;                                                                                  \
-        for (; j + 4 * W <= n; j += 4 * W) {                                                         \
-            V c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;                \
-            for (long p = 0; p < k; p++) {                                                           \
-                const T a0 = transA ? a[p * m + i] : a[i * k + p];                                   \
-                const T a1 = transA ? a[p * m + i1] : a[i1 * k + p];                                 \
-                const T *bp = b + p * n + j;                                                         \
-                const V b0 = *(const V *)bp, b1 = *(const V *)(bp + W);                              \
-                const V b2 = *(const V *)(bp + 2 * W), b3 = *(const V *)(bp + 3 * W);                \
-                c00 = MADD((V)a0, b0, c00);                                                          \
-                c01 = MADD((V)a0, b1, c01);                                                          \
-                c02 = MADD((V)a0, b2, c02);                                                          \
-                c03 = MADD((V)a0, b3, c03);                                                          \
-                c10 = MADD((V)a1, b0, c10);                                                          \
-                c11 = MADD((V)a1, b1, c11);                                                          \
-                c12 = MADD((V)a1, b2, c12);                                                          \
-                c13 = MADD((V)a1, b3, c13);                                                          \
-            }                                                                                        \
-            T *c0 = c + i * n + j, *c1 = c + i1 * n + j;                                             \
-            *(V *)c0 = c00; *(V *)(c0 + W) = c01; *(V *)(c0 + 2 * W) = c02; *(V *)(c0 + 3 * W) = c03; \
-            if (two) { *(V *)c1 = c10; *(V *)(c1 + W) = c11; *(V *)(c1 + 2 * W) = c12; *(V *)(c1 + 3 * W) = c13; } \
-        }                                                                                            \
-        for (; j + W <= n; j += W) {                                                                 \
-            V c0 = 0, c1 = 0;                                                                        \
-            for (long p = 0; p < k; p++) {                                                           \
-                const V bv = *(const V *)(b + p * n + j);                                            \
-                c0 = MADD((V)(transA ? a[p * m + i] : a[i * k + p]), bv, c0);                        \
-                c1 = MADD((V)(transA ? a[p * m + i1] : a[i1 * k + p]), bv, c1);                      \
-            }                                                                                        \
-            *(V *)(c + i * n + j) = c0;                                                              \
-            if (two) *(V *)(c + i1 * n + j) = c1;                                                    \
-        }                                                                                            \
-        for (; j < n; j++) {                                                                         \
-            T c0 = 0, c1 = 0;                                                                        \
-            for (long p = 0; p < k; p++) {                                                           \
-                const T bv = b[p * n + j];                                                           \
-                c0 = MADD(transA ? a[p * m + i] : a[i * k + p], bv, c0);                             \
-                c1 = MADD(transA ? a[p * m + i1] : a[i1 * k + p], bv, c1);                           \
-            }                                                                                        \
-            c[i * n + j] = c0;                                                                       \
-            if (two) c[i1 * n + j] = c1;                                                             \
-        }                                                                                            \
+        for (; j + 4 * W <= n; j += 4 * W) SYMLAB_GEMM_BLOCK(T, V, W, IV, MADD, R, 4);                \
+        for (; j + 2 * W <= n; j += 2 * W) SYMLAB_GEMM_BLOCK(T, V, W, IV, MADD, R, 2);                \
+        for (; j + W <= n; j += W) SYMLAB_GEMM_BLOCK(T, V, W, IV, MADD, R, 1);                        \
+        for (; j < n; j++) SYMLAB_GEMM_SCALAR_COLUMN(T, MADD, R);                                     \
     }
+// 2 rows × 4 vectors (8 accumulators) when C is at least 4 vectors wide; narrower C gets taller
+// blocks, 4 rows × 2 vectors or 8 rows × 1, so that there are still 8 independent FMA chains (with
+// fewer, the FMA latency, not the throughput, bounds the loop).
+#define SYMLAB_SMALL_GEMM_BODY(T, V, W, IV, MADD)                                                   \
+    if (n >= 4 * W || m <= 2) { SYMLAB_GEMM_ROWS(T, V, W, IV, MADD, 2) }                             \
+    else if (n >= 2 * W || m <= 4) { SYMLAB_GEMM_ROWS(T, V, W, IV, MADD, 4) }                        \
+    else { SYMLAB_GEMM_ROWS(T, V, W, IV, MADD, 8) }
 
 // x·y + z: one fused multiply-add (one rounding) with AVX2+FMA; without FMA hardware a product
 // and a sum (a software fma would be slower than the BLAS call this replaces).
 #define SYMLAB_FUSED_MADD(x, y, z) __builtin_elementwise_fma(x, y, z)
 #define SYMLAB_PLAIN_MADD(x, y, z) ((x) * (y) + (z))
 
-#define SYMLAB_BATCHED_SMALL_GEMM(T, V, W)                                                           \
-    __attribute__((target("avx2,fma"))) static void symlab_small_gemm_avx2_##T(                      \
-        int transA, long m, long n, long k, const T *a, const T *b, T *c) {                          \
-        SYMLAB_SMALL_GEMM_BODY(T, V, W, a, b, c, m, n, k, transA, SYMLAB_FUSED_MADD)                 \
+#define SYMLAB_SMALL_GEMM_PARAMS(T)                                                                  \
+    (int transA, long m, long n, long k, const T *a, long lda, const T *b, T *c,                     \
+     T alpha, const T *bias, int relu, int accumulate)
+
+#define SYMLAB_BATCHED_SMALL_GEMM(T, V, W, IV)                                                       \
+    __attribute__((target("avx2,fma"))) static void symlab_small_gemm_ex_avx2_##T SYMLAB_SMALL_GEMM_PARAMS(T) { \
+        SYMLAB_SMALL_GEMM_BODY(T, V, W, IV, SYMLAB_FUSED_MADD)                                       \
     }                                                                                                \
-    static void symlab_small_gemm_base_##T(int transA, long m, long n, long k, const T *a, const T *b, T *c) { \
+    static void symlab_small_gemm_ex_base_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                          \
         _Pragma("clang fp contract(off)")                                                            \
-        SYMLAB_SMALL_GEMM_BODY(T, V, W, a, b, c, m, n, k, transA, SYMLAB_PLAIN_MADD)                 \
+        SYMLAB_SMALL_GEMM_BODY(T, V, W, IV, SYMLAB_PLAIN_MADD)                                       \
+    }                                                                                                \
+    static inline void symlab_small_gemm_avx2_##T(int transA, long m, long n, long k, const T *a, const T *b, T *c) { \
+        symlab_small_gemm_ex_avx2_##T(transA, m, n, k, a, transA ? m : k, b, c, 1, 0, 0, 0);         \
+    }                                                                                                \
+    static inline void symlab_small_gemm_base_##T(int transA, long m, long n, long k, const T *a, const T *b, T *c) { \
+        symlab_small_gemm_ex_base_##T(transA, m, n, k, a, transA ? m : k, b, c, 1, 0, 0, 0);         \
     }                                                                                                \
     static inline void symlab_batched_small_gemm_##T(int transA, long batch, long m, long n, long k, \
                                                      const T *a, long sa, const T *b, long sb,       \
@@ -208,8 +248,125 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
         }                                                                                            \
     }
 
-SYMLAB_BATCHED_SMALL_GEMM(double, symlab_double4u, 4)
-SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8)
+SYMLAB_BATCHED_SMALL_GEMM(double, symlab_double4u, 4, symlab_long4)
+SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8, symlab_int8)
+
+// The direct circular convolution of channels-last inputs (SymLabNumerics' CircularConv1D.direct*):
+//
+//     z[b, t, :] = α · Σ_{k<K, c<Cin} x[b, (t + k) mod L, c] · w[k·Cin + c, :],   y = σ(z + bias)
+//
+// with σ = ReLU or the identity and optionally pooled[b, :] = s · Σ_t y[b, t, :]. Per sample the
+// input is copied once into a ring-padded tile of L + K − 1 rows, so window t is the contiguous run
+// of K·Cin elements starting at row t: the windows are A's rows with row stride Cin (overlapping),
+// and the product is the small-product kernel with bias and ReLU applied before the store — no
+// [B·L, K·Cin] window matrix, no packing, no second pass. Samples [b0, b1); `pad` holds
+// (L + K − 1)·Cin elements.
+#define SYMLAB_CONV_FORWARD_BODY(T, V, W, GEMM)                                                      \
+    for (long s = b0; s < b1; s++) {                                                                 \
+        const T *xs = x + s * l * cin;                                                               \
+        __builtin_memcpy(pad, xs, sizeof(T) * l * cin);                                              \
+        __builtin_memcpy(pad + l * cin, xs, sizeof(T) * (kw - 1) * cin);                             \
+        T *ys = y + s * l * cout;                                                                    \
+        GEMM(0, l, cout, kw * cin, pad, cin, w, ys, alpha, bias, relu, 0);                           \
+        if (pooled) {                                                                                \
+            T *ps = pooled + s * cout;                                                               \
+            long j = 0;                                                                              \
+            for (; j + W <= cout; j += W) {                                                          \
+                V acc = *(const V *)(ys + j);                                                        \
+                for (long t = 1; t < l; t++) acc = acc + *(const V *)(ys + t * cout + j);            \
+                *(V *)(ps + j) = acc * (V)poolScale;                                                 \
+            }                                                                                        \
+            for (; j < cout; j++) {                                                                  \
+                T acc = ys[j];                                                                       \
+                for (long t = 1; t < l; t++) acc = acc + ys[t * cout + j];                           \
+                ps[j] = acc * poolScale;                                                             \
+            }                                                                                        \
+        }                                                                                            \
+    }
+
+// Its backward over samples [b0, b1): dz = σ′ ⊙ g, where g is dL/dy [B, L, Cout] or, for the
+// pooled form, dL/dpooled [B, Cout] (then g·s at every position), and σ′ is read off y (ReLU: y > 0;
+// a select, so a non-finite g of an inactive unit gives 0). Per sample dz is built in a tile of
+// L + K − 1 rows, ring-padded at the front, so that both gradients are small products again:
+//     dw[k·Cin + c, :] += α · Σ_t x[b, (t + k) mod L, c] · dz[t, :]     (the padded x tile transposed)
+//     dx[b, s, c] = α · Σ_{k, o} dz[(s − k) mod L, o] · w[k·Cin + c, o]  (windows of the dz tile times
+//                                                                         wflip[k'·Cout + o, c] = w[(K−1−k')·Cin + c, o])
+// and db += Σ_t dz[t, :]. dw and db accumulate (the caller zeroes them per block of samples, so the
+// sums do not depend on how blocks are spread over threads); dx (optional) is overwritten.
+// `pad` holds (L + K − 1)·(Cin + Cout) elements.
+#define SYMLAB_CONV_BACKWARD_BODY(T, V, W, IV, GEMM)                                                 \
+    T *tile = pad + (l + kw - 1) * cin;                                                              \
+    T *dz = tile + (kw - 1) * cout;                                                                  \
+    for (long s = b0; s < b1; s++) {                                                                 \
+        const T *xs = x + s * l * cin;                                                               \
+        __builtin_memcpy(pad, xs, sizeof(T) * l * cin);                                              \
+        __builtin_memcpy(pad + l * cin, xs, sizeof(T) * (kw - 1) * cin);                             \
+        const T *ys = y + s * l * cout;                                                              \
+        for (long t = 0; t < l; t++) {                                                               \
+            const T *gs = pooled ? g + s * cout : g + (s * l + t) * cout;                            \
+            T *dzt = dz + t * cout;                                                                  \
+            long j = 0;                                                                              \
+            for (; j + W <= cout; j += W) {                                                          \
+                V gv = *(const V *)(gs + j);                                                         \
+                if (pooled) gv = gv * (V)poolScale;                                                  \
+                if (relu) gv = (V)((IV)gv & (IV)(*(const V *)(ys + t * cout + j) > 0));              \
+                *(V *)(dzt + j) = gv;                                                                \
+            }                                                                                        \
+            for (; j < cout; j++) {                                                                  \
+                T gv = gs[j];                                                                        \
+                if (pooled) gv = gv * poolScale;                                                     \
+                dzt[j] = (!relu || ys[t * cout + j] > 0) ? gv : 0;                                   \
+            }                                                                                        \
+        }                                                                                            \
+        __builtin_memcpy(tile, dz + (l - kw + 1) * cout, sizeof(T) * (kw - 1) * cout);                \
+        if (db) {                                                                                    \
+            long j = 0;                                                                              \
+            for (; j + W <= cout; j += W) {                                                          \
+                V acc = *(const V *)(db + j);                                                        \
+                for (long t = 0; t < l; t++) acc = acc + *(const V *)(dz + t * cout + j);            \
+                *(V *)(db + j) = acc;                                                                \
+            }                                                                                        \
+            for (; j < cout; j++) { T acc = db[j]; for (long t = 0; t < l; t++) acc = acc + dz[t * cout + j]; db[j] = acc; } \
+        }                                                                                            \
+        GEMM(1, kw * cin, cout, l, pad, cin, dz, dw, alpha, 0, 0, 1);                                \
+        if (dx) GEMM(0, l, cin, kw * cout, tile, cout, wflip, dx + s * l * cin, alpha, 0, 0, 0);     \
+    }
+
+#define SYMLAB_CONV_FORWARD_PARAMS(T)                                                                \
+    (long b0, long b1, long l, long cin, long kw, long cout, const T *x, const T *w, T alpha,        \
+     const T *bias, int relu, T *y, T *pooled, T poolScale, T *pad)
+#define SYMLAB_CONV_FORWARD_ARGS (b0, b1, l, cin, kw, cout, x, w, alpha, bias, relu, y, pooled, poolScale, pad)
+#define SYMLAB_CONV_BACKWARD_PARAMS(T)                                                               \
+    (long b0, long b1, long l, long cin, long kw, long cout, const T *x, const T *wflip, T alpha,    \
+     const T *y, int relu, const T *g, int pooled, T poolScale, T *dw, T *db, T *dx, T *pad)
+#define SYMLAB_CONV_BACKWARD_ARGS (b0, b1, l, cin, kw, cout, x, wflip, alpha, y, relu, g, pooled, poolScale, dw, db, dx, pad)
+
+#define SYMLAB_CIRCULAR_CONV(T, V, W, IV)                                                            \
+    __attribute__((target("avx2,fma"))) static void symlab_circular_conv_forward_avx2_##T SYMLAB_CONV_FORWARD_PARAMS(T) { \
+        SYMLAB_CONV_FORWARD_BODY(T, V, W, symlab_small_gemm_ex_avx2_##T)                             \
+    }                                                                                                \
+    static void symlab_circular_conv_forward_base_##T SYMLAB_CONV_FORWARD_PARAMS(T) {                \
+        _Pragma("clang fp contract(off)")                                                            \
+        SYMLAB_CONV_FORWARD_BODY(T, V, W, symlab_small_gemm_ex_base_##T)                             \
+    }                                                                                                \
+    static inline void symlab_circular_conv_forward_##T SYMLAB_CONV_FORWARD_PARAMS(T) {              \
+        if (symlab_cpu_has_avx2_fma()) symlab_circular_conv_forward_avx2_##T SYMLAB_CONV_FORWARD_ARGS; \
+        else symlab_circular_conv_forward_base_##T SYMLAB_CONV_FORWARD_ARGS;                         \
+    }                                                                                                \
+    __attribute__((target("avx2,fma"))) static void symlab_circular_conv_backward_avx2_##T SYMLAB_CONV_BACKWARD_PARAMS(T) { \
+        SYMLAB_CONV_BACKWARD_BODY(T, V, W, IV, symlab_small_gemm_ex_avx2_##T)                        \
+    }                                                                                                \
+    static void symlab_circular_conv_backward_base_##T SYMLAB_CONV_BACKWARD_PARAMS(T) {              \
+        _Pragma("clang fp contract(off)")                                                            \
+        SYMLAB_CONV_BACKWARD_BODY(T, V, W, IV, symlab_small_gemm_ex_base_##T)                        \
+    }                                                                                                \
+    static inline void symlab_circular_conv_backward_##T SYMLAB_CONV_BACKWARD_PARAMS(T) {            \
+        if (symlab_cpu_has_avx2_fma()) symlab_circular_conv_backward_avx2_##T SYMLAB_CONV_BACKWARD_ARGS; \
+        else symlab_circular_conv_backward_base_##T SYMLAB_CONV_BACKWARD_ARGS;                       \
+    }
+
+SYMLAB_CIRCULAR_CONV(double, symlab_double4u, 4, symlab_long4)
+SYMLAB_CIRCULAR_CONV(float, symlab_float8u, 8, symlab_int8)
 
 // Adam over a range of the flat parameter buffer (SymLabOptim's update kernel), with the same
 // operations in the same order per element as its scalar definition, and contraction off, so the

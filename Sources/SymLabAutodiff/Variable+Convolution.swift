@@ -26,3 +26,26 @@ extension Variable {
         }
     }
 }
+
+extension Variable {
+    /// σ(c·conv(x, W) + b) for a channels-last x [B, L, Cin] and a kernel W [K·Cin, Cout] (the
+    /// layout of ``circularWindows(width:)``'s product), σ = ReLU (`relu`) or the identity — and,
+    /// with `pooling`, its sum or mean over positions [B, Cout] instead of the [B, L, Cout] maps.
+    /// One tape node on the direct kernel (``CircularConv1D/directForward(_:kernel:bias:scale:relu:pooling:threads:)``):
+    /// no window matrix, and bias, activation and pooling fused into the product's passes.
+    @_specialize(where S == Double) @_specialize(where S == Float)
+    public static func circularConvolution(_ x: Variable, kernel w: Variable, bias b: Variable?, scale c: S = 1, relu: Bool,
+                                           pooling: CircularConv1D.Pooling? = nil) -> Variable {
+        let (xv, wv) = (x.value, w.value)
+        let (y, pooled) = CircularConv1D.directForward(xv, kernel: wv, bias: b?.value, scale: c, relu: relu, pooling: pooling)
+        let (needX, needW, needB) = (x.requiresGrad, w.requiresGrad, b?.requiresGrad ?? false)
+        var inputs = [x, w]
+        if let b { inputs.append(b) }
+        let hasBias = b != nil
+        return x.tape.record(pooled ?? y, op: "circularConvolution", inputs: inputs) { g in
+            let (dx, dw, db) = CircularConv1D.directBackward(xv, kernel: wv, scale: c, output: y, relu: relu, gradient: g,
+                                                             pooling: pooling, inputGradient: needX, biasGradient: needB)
+            return hasBias ? [dx, needW ? dw : nil, db] : [dx, needW ? dw : nil]
+        }
+    }
+}

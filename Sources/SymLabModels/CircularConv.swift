@@ -57,6 +57,9 @@ public struct CircularConv<S: TensorScalar> {
         }
         let (b, l) = (x.shape[0], x.shape[1])
         let kernel = p[0].permuted([2, 1, 0]).reshaped([kernelWidth * inputChannels, outputChannels])
+        if let relu = directActivation(activation) {
+            return Variable.circularConvolution(x, kernel: kernel, bias: bias == nil ? nil : p[1], scale: S(multiplier), relu: relu)
+        }
         let y = Variable.dense([(x.circularWindows(width: kernelWidth), kernel)], bias: bias == nil ? nil : p[1],
                                scale: S(multiplier), activation: activation.pointwise)
         return y.reshaped([b, l, outputChannels])
@@ -64,6 +67,31 @@ public struct CircularConv<S: TensorScalar> {
 
     public func callAsFunction(channelsLast x: Variable<S>, _ bind: Binding<S>, activation: Activation = .identity) -> Variable<S> {
         applyChannelsLast(x, parameters: bind(parameterIDs), activation: activation)
+    }
+
+    /// Whether the direct kernel computes this layer with `activation`: ReLU → true, the identity →
+    /// false; nil (the windows path) for other activations and for kernels above
+    /// ``CircularConv1D/directKernelLimit``.
+    func directActivation(_ activation: Activation) -> Bool? {
+        guard kernelWidth * inputChannels * outputChannels <= CircularConv1D.directKernelLimit else { return nil }
+        switch activation {
+        case .relu: return true
+        case .identity: return false
+        default: return nil
+        }
+    }
+
+    /// The layer followed by the sum or mean over positions, channels-last x [B, L, Cin] → [B, Cout],
+    /// as one direct-kernel node (the [B, L, Cout] maps are never pooled or broadcast in separate
+    /// passes); nil when the direct kernel does not apply (see `directActivation`).
+    public func pooledChannelsLast(_ x: Variable<S>, _ bind: Binding<S>, activation: Activation, pooling: CircularConv1D.Pooling) -> Variable<S>? {
+        guard let relu = directActivation(activation) else { return nil }
+        guard x.shape.count == 3, x.shape[2] == inputChannels else {
+            tensorFailure("CircularConv \(name)", "input \(x.shape) should be [B, L, \(inputChannels)] (channels last)")
+        }
+        let p = bind(parameterIDs)
+        let kernel = p[0].permuted([2, 1, 0]).reshaped([kernelWidth * inputChannels, outputChannels])
+        return Variable.circularConvolution(x, kernel: kernel, bias: bias == nil ? nil : p[1], scale: S(multiplier), relu: relu, pooling: pooling)
     }
 
     var kind: String {

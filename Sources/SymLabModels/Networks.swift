@@ -255,7 +255,15 @@ public final class CNN<S: TensorScalar>: Model, SymmetricModel {
 
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         let bind = Binding(parameters, tape)
-        let h = featureMapsChannelsLast(inputs.dense, bind)                       // [N, n, C]
+        // The last convolution and the pooling as one node when the direct kernel applies.
+        var h = inputMaps(inputs.dense, bind)
+        for conv in convolutions.dropLast() { h = conv(channelsLast: h, bind, activation: configuration.activation) }
+        let last = convolutions[convolutions.count - 1]
+        if let pooled = last.pooledChannelsLast(h, bind, activation: configuration.activation,
+                                                pooling: configuration.pooling == .sum ? .sum : .mean) {
+            return head(pooled, bind)
+        }
+        h = last(channelsLast: h, bind, activation: configuration.activation)   // [N, n, C]
         return head(configuration.pooling == .sum ? h.sum(axes: [1]) : h.mean(axes: [1]), bind)
     }
 
@@ -266,6 +274,13 @@ public final class CNN<S: TensorScalar>: Model, SymmetricModel {
 
     /// The feature maps as the network computes them, channels last: [N, n, C].
     func featureMapsChannelsLast(_ x: Tensor<S>, _ bind: Binding<S>) -> Variable<S> {
+        var h = inputMaps(x, bind)
+        for conv in convolutions { h = conv(channelsLast: h, bind, activation: configuration.activation) }
+        return h
+    }
+
+    /// The inputs as a constant [N, n, C] on the tape.
+    func inputMaps(_ x: Tensor<S>, _ bind: Binding<S>) -> Variable<S> {
         let expected = sampleRank == 1 ? [length] : (configuration.layout == .channelsFirst ? [inputChannels, length] : [length, inputChannels])
         guard x.rank == sampleRank + 1, Array(x.shape.dropFirst()) == expected else {
             tensorFailure("CNN.forward", "inputs \(x.shape) do not match the sample shape \(expected) (\(configuration.layout))")
@@ -275,7 +290,6 @@ public final class CNN<S: TensorScalar>: Model, SymmetricModel {
         if sampleRank == 1 { h = bind.tape.constant(x.reshaped([n, length, 1])) }
         else if configuration.layout == .channelsLast { h = bind.tape.constant(x) }
         else { h = bind.tape.constant(x.permuted([0, 2, 1])) }
-        for conv in convolutions { h = conv(channelsLast: h, bind, activation: configuration.activation) }
         return h
     }
 

@@ -63,6 +63,27 @@ extension Float: TensorScalar {
         #endif
     }
 
+    public static func circularConvolutionForwardKernel(_ a: DirectConvolutionForward<Float>) {
+        #if canImport(Accelerate)
+        CircularConv1D.referenceForward(a)
+        #else
+        symlab_circular_conv_forward_float(a.samples.lowerBound, a.samples.upperBound, a.length, a.inputChannels, a.width,
+                                        a.outputChannels, a.x, a.kernel, a.scale, a.bias, a.relu ? 1 : 0, a.y, a.pooled,
+                                        a.poolScale, a.scratch)
+        #endif
+    }
+
+    public static func circularConvolutionBackwardKernel(_ a: DirectConvolutionBackward<Float>) {
+        #if canImport(Accelerate)
+        CircularConv1D.referenceBackward(a)
+        #else
+        symlab_circular_conv_backward_float(a.samples.lowerBound, a.samples.upperBound, a.length, a.inputChannels, a.width,
+                                         a.outputChannels, a.x, a.flippedKernel, a.scale, a.y, a.relu ? 1 : 0, a.gradient,
+                                         a.pooled ? 1 : 0, a.poolScale, a.kernelGradient, a.biasGradient, a.inputGradient,
+                                         a.scratch)
+        #endif
+    }
+
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -42,6 +42,13 @@ where Self.RawSignificand: FixedWidthInteger {
         a: UnsafePointer<Self>, strideA: Int, b: UnsafePointer<Self>, strideB: Int,
         c: UnsafeMutablePointer<Self>, strideC: Int, threads: Int)
 
+    /// The direct circular convolution's forward and backward passes over samples
+    /// `a.samples` (see ``CircularConv1D/directForward(_:kernel:bias:scale:relu:pooling:threads:)``):
+    /// the register-blocked kernels of `shim.h` on Linux, ``CircularConv1D``'s reference loops with
+    /// Accelerate.
+    static func circularConvolutionForwardKernel(_ a: DirectConvolutionForward<Self>)
+    static func circularConvolutionBackwardKernel(_ a: DirectConvolutionBackward<Self>)
+
     /// C ← α·op(A)·op(B) + β·C.
     static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,

@@ -162,6 +162,18 @@ import Testing
         expectGradients([gaussian(s, seed: 100)]) { $0[0].circularWindows(width: k) }
     }
 
+    /// The direct convolution node, feature maps and pooled, with and without bias (identity
+    /// activation: ReLU's kink would break the finite differences; the kernels' ReLU is tested
+    /// against their reference loops in SymLabNumericsTests).
+    @Test(arguments: [([2, 5, 3], 2, 4), ([3, 4, 1], 4, 3), ([1, 3, 2], 1, 2)])
+    func circularConvolution(_ s: [Int], _ k: Int, _ cout: Int) {
+        let x = gaussian(s, seed: 101), w = gaussian([k * s[2], cout], seed: 102), b = gaussian([cout], seed: 103)
+        for pooling: CircularConv1D.Pooling? in [nil, .sum, .mean] {
+            expectGradients([x, w, b]) { Variable.circularConvolution($0[0], kernel: $0[1], bias: $0[2], scale: 0.8, relu: false, pooling: pooling) }
+            expectGradients([x, w]) { Variable.circularConvolution($0[0], kernel: $0[1], bias: nil, relu: false, pooling: pooling) }
+        }
+    }
+
     @Test(arguments: [[5, 3], [2, 4, 3]]) func affine(_ s: [Int]) {
         expectGradients([gaussian(s, seed: 34), gaussian([3, 6], seed: 35), gaussian([6], seed: 36)]) {
             Variable.affine($0[0], $0[1], $0[2])

@@ -198,6 +198,32 @@ func circularConvEquivariance(kernel: Int) {
     }
 }
 
+@Test("the direct-kernel convolution (ReLU, channels last) is equivariant, its pooled form invariant, under cyclic shifts",
+      arguments: [1, 4, 11])
+func directCircularConvEquivariance(kernel: Int) {
+    var rng = RandomStream(seed: 25)
+    let store = ParameterStore<Double>()
+    let layer = CircularConv<Double>("conv", group: "conv", inputChannels: 3, outputChannels: 4, kernelWidth: kernel, bias: true,
+                                     scheme: .standard, store: store, rng: &rng)
+    let x = gaussian([5, 11, 3], seed: 26)                                           // [B, L, C]
+    func run(_ x: Tensor<Double>) -> (maps: Tensor<Double>, pooled: Tensor<Double>) {
+        let tape = Tape<Double>()
+        let bind = Binding(store, tape)
+        let maps = layer(channelsLast: tape.constant(x), bind, activation: .relu).value
+        let pooled = layer.pooledChannelsLast(tape.constant(x), bind, activation: .relu, pooling: .mean)!.value
+        tape.reset()
+        return (maps, pooled)
+    }
+    let (y, p) = run(x)
+    #expect(maxAbsDifference(p, y.mean(axes: [1])) < 1e-12)
+    for _ in 0..<3 {
+        let s = rng.int(below: 11)
+        let (ys, ps) = run(shifted(x, axis: 1, by: s))
+        #expect(maxAbsDifference(ys, shifted(y, axis: 1, by: s)) < 1e-10)
+        #expect(maxAbsDifference(ps, p) < 1e-10)
+    }
+}
+
 @Test("graph pooling is invariant under node relabelling, for uniform and mixed-size batches")
 func graphPoolingInvariance() {
     let batch = randomGraphs(count: 5, nodes: 6, features: 4, seed: 22)

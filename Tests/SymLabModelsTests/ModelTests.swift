@@ -276,3 +276,17 @@ func trainingReducesLoss() throws {
         #expect(last < 0.1 * first, "loss \(first) → \(last)")
     }
 }
+
+@Test("the CNN's last convolution fused with the pooling computes the feature maps' pooling", arguments: ["sum", "mean"])
+func cnnFusedPoolingMatchesFeatureMaps(pooling: String) throws {
+    let m = try model("cnn", ["channels": "8", "hidden": "8", "depth": "2", "pooling": pooling], input: .dense(shape: [10]))
+    let cnn = try #require(m as? CNN<Double>)
+    let x = gaussian([12, 10], seed: 35)
+    let tape = Tape<Double>()
+    let bind = Binding(cnn.parameters, tape)
+    let maps = cnn.featureMaps(x, bind)                                            // [N, C, n], unfused
+    let unfused = cnn.head(pooling == "sum" ? maps.sum(axes: [2]) : maps.mean(axes: [2]), bind).value
+    let fused = cnn.forward(.dense(x), on: tape).value
+    #expect(maxAbsDifference(fused, unfused) < 1e-12)
+    tape.reset()
+}
