@@ -139,3 +139,28 @@ public enum Allocation {
         #endif
     }
 }
+
+/// How long OpenBLAS's idle worker threads spin before they sleep.
+public enum BLASWorkers {
+    /// After every threaded call OpenBLAS's workers spin (with sched_yield) for 2²⁸ cycles, about
+    /// 0.1 s, before they sleep. Our own kernels' threads (``Parallel``: the batched products, the
+    /// direct convolution) then share the cores with spinning workers: with 2 threads on this
+    /// 2-core machine a fifth of the cnn step's samples were in the scheduler and the 2-thread step
+    /// was no faster than the 1-thread one. Measured, interleaved, 2 threads f32 (µs): the default
+    /// cnn 290/292, mlp2 358/343, gnn 1391/1373; 2²⁰ cycles (≈ 0.3 ms) cnn 207/211, mlp2 351/357,
+    /// gnn 1414/1393; 2⁸ (sleep at once) cnn 248/244 but mlp2 390/382 (every call wakes the
+    /// workers). OpenBLAS reads the setting only when it loads, so the CLI sets it and re-executes
+    /// itself, once, before anything else; a value already in the environment is left alone.
+    public static let timeoutVariable = "OPENBLAS_THREAD_TIMEOUT"
+    public static let quietTimeout = "20"
+
+    /// Re-executes this process with ``quietTimeout`` when the variable is unset (Linux; returns,
+    /// changing nothing, if it is set or the exec fails).
+    public static func restartWithQuietWorkersIfNeeded() {
+        #if os(Linux)
+        guard getenv(timeoutVariable) == nil else { return }
+        setenv(timeoutVariable, quietTimeout, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        #endif
+    }
+}

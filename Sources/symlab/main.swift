@@ -1,5 +1,6 @@
 import SymLabCLI
 import SymLabNumerics
 
+BLASWorkers.restartWithQuietWorkersIfNeeded()
 Allocation.keepLargeBlocksOnHeap()
 SymLab.main()
