@@ -26,7 +26,11 @@ extension SymLab.Bench {
                 ratio peer time / SymmetryLab time (> 1: SymmetryLab is faster). The FLOP floor \
                 is the model's FLOPs per step (counted analytically, formulas printed) divided \
                 by the GEMM rate measured in the same run; efficiency = floor / median. \
-                With --rounds R, each thread count runs R rounds of (ours, torch, JAX) one after                 the other, and every side is reported by its lowest round median: on a shared                 host, load from elsewhere only ever slows a round down, and interleaving gives                 each side the same chances of a quiet round. Every round's measurements go to --json.                 `make bench` installs the peers into .venv-bench and runs this with --peers.
+                With --rounds R, each thread count runs R rounds of (ours, torch, JAX) one after the \
+                other, and every side is reported by its lowest round median: on a shared host, load from \
+                elsewhere only ever slows a round down, and interleaving gives each side the same chances \
+                of a quiet round. Every round's measurements go to --json. `make bench` installs the peers \
+                into .venv-bench and runs this with --peers.
                 """)
 
         @Flag(help: "Also run the PyTorch and JAX peer scripts in this invocation.") var peers = false
