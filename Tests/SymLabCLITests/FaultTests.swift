@@ -12,13 +12,14 @@ import Testing
         data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 50, n_test: 100}
         model: {name: mlp, options: {width: 64}}
         optimizer: {name: adam, lr: 0.01}
-        training: {steps: 1500, eval_every: 50}
+        training: {steps: 3000, eval_every: 50}
         seeds: 0..79
         """
-    /// Big enough (80 runs of about 0.4 s, some 20 s of work on 2 idle cores) that 20 kills
+    /// Big enough (80 runs of about 0.5 s, some 20 s of work on 2 idle cores) that 20 kills
     /// 0.1–0.8 s after each start land mid-sweep on a fast machine too (12 runs of 0.1 s once
-    /// finished before the 4th kill), and most kills interrupt a run half-way.
-    static let sweepRuns = 80, sweepSteps = 1500, evalEvery = 50
+    /// finished before the 4th kill; with 1,500 steps per run the sweep was done by the 13th kill
+    /// once the small networks' steps got faster), and most kills interrupt a run half-way.
+    static let sweepRuns = 80, sweepSteps = 3000, evalEvery = 50
 
     static func write(_ text: String, in dir: String, _ name: String = "spec.yaml") throws -> String {
         let path = dir + "/" + name
@@ -128,7 +129,10 @@ import Testing
         while (try? h.write(contentsOf: chunk)) != nil {}
         try h.truncate(atOffset: (try h.offset()) - 96 * 1024)
         try h.close()
+        // 1,500 steps (as before the kill test's runs were lengthened): with a point per step the
+        // database must still fit the small file system once the filler is gone.
         let big = try Self.write(Self.sweepSpec.replacingOccurrences(of: "name: fault-test", with: "name: fault-fill")
+            .replacingOccurrences(of: "steps: 3000", with: "steps: 1500")
             .replacingOccurrences(of: "eval_every: 50", with: "eval_every: 1").replacingOccurrences(of: "seeds: 0..79", with: "seeds: 0..5"),
                                  in: dir, "big.yaml")
         let full = try Self.symlab(["sweep", "run", big, "--db", db, "--workers", "1"])
