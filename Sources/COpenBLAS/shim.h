@@ -232,6 +232,10 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
         _Pragma("clang fp contract(off)")                                                            \
         SYMLAB_SMALL_GEMM_BODY(T, V, W, IV, SYMLAB_PLAIN_MADD)                                       \
     }                                                                                                \
+    static inline void symlab_small_gemm_ex_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                         \
+        if (symlab_cpu_has_avx2_fma()) symlab_small_gemm_ex_avx2_##T(transA, m, n, k, a, lda, b, c, alpha, bias, relu, accumulate); \
+        else symlab_small_gemm_ex_base_##T(transA, m, n, k, a, lda, b, c, alpha, bias, relu, accumulate); \
+    }                                                                                                \
     static inline void symlab_small_gemm_avx2_##T(int transA, long m, long n, long k, const T *a, const T *b, T *c) { \
         symlab_small_gemm_ex_avx2_##T(transA, m, n, k, a, transA ? m : k, b, c, 1, 0, 0, 0);         \
     }                                                                                                \
@@ -302,23 +306,24 @@ SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8, symlab_int8)
         __builtin_memcpy(pad, xs, sizeof(T) * l * cin);                                              \
         __builtin_memcpy(pad + l * cin, xs, sizeof(T) * (kw - 1) * cin);                             \
         const T *ys = y + s * l * cout;                                                              \
+        if (pooled) { /* g·s once per sample, into the tile's last row (overwritten last) */       \
+            for (long j = 0; j < cout; j++) dz[(l - 1) * cout + j] = g[s * cout + j] * poolScale;    \
+        }                                                                                            \
         for (long t = 0; t < l; t++) {                                                               \
-            const T *gs = pooled ? g + s * cout : g + (s * l + t) * cout;                            \
+            const T *gs = pooled ? dz + (l - 1) * cout : g + (s * l + t) * cout;                     \
             T *dzt = dz + t * cout;                                                                  \
             long j = 0;                                                                              \
             for (; j + W <= cout; j += W) {                                                          \
                 V gv = *(const V *)(gs + j);                                                         \
-                if (pooled) gv = gv * (V)poolScale;                                                  \
                 if (relu) gv = (V)((IV)gv & (IV)(*(const V *)(ys + t * cout + j) > 0));              \
                 *(V *)(dzt + j) = gv;                                                                \
             }                                                                                        \
             for (; j < cout; j++) {                                                                  \
                 T gv = gs[j];                                                                        \
-                if (pooled) gv = gv * poolScale;                                                     \
                 dzt[j] = (!relu || ys[t * cout + j] > 0) ? gv : 0;                                   \
             }                                                                                        \
         }                                                                                            \
-        __builtin_memcpy(tile, dz + (l - kw + 1) * cout, sizeof(T) * (kw - 1) * cout);                \
+        if (dx) __builtin_memcpy(tile, dz + (l - kw + 1) * cout, sizeof(T) * (kw - 1) * cout);        \
         if (db) {                                                                                    \
             long j = 0;                                                                              \
             for (; j + W <= cout; j += W) {                                                          \

@@ -36,7 +36,28 @@ extension Variable {
     @_specialize(where S == Double) @_specialize(where S == Float)
     public static func circularConvolution(_ x: Variable, kernel w: Variable, bias b: Variable?, scale c: S = 1, relu: Bool,
                                            pooling: CircularConv1D.Pooling? = nil) -> Variable {
-        let (xv, wv) = (x.value, w.value)
+        convolutionNode(x, w, kernel: w.value, bias: b, scale: c, relu: relu, pooling: pooling) { $0 }
+    }
+
+    /// The same node for a weight stored as a layer keeps it, [Cout, Cin, K] (PyTorch's Conv1d
+    /// layout): the kernel's [K·Cin, Cout] layout and the gradient's way back are formed inside the
+    /// node, instead of as permute and reshape nodes of their own every step.
+    @_specialize(where S == Double) @_specialize(where S == Float)
+    public static func circularConvolution(_ x: Variable, weight w: Variable, bias b: Variable?, scale c: S = 1, relu: Bool,
+                                           pooling: CircularConv1D.Pooling? = nil) -> Variable {
+        let s = w.shape
+        guard s.count == 3 else { tensorFailure("circularConvolution", "weight \(s) should be [Cout, Cin, K]") }
+        let kernel = w.value.permuted([2, 1, 0]).reshaped([s[2] * s[1], s[0]])
+        return convolutionNode(x, w, kernel: kernel, bias: b, scale: c, relu: relu, pooling: pooling) {
+            $0.reshaped([s[2], s[1], s[0]]).permuted([2, 1, 0])
+        }
+    }
+
+    /// The node of both forms: `kernel` is W's value as [K·Cin, Cout], `toWeight` maps dL/dkernel
+    /// to dL/dW.
+    private static func convolutionNode(_ x: Variable, _ w: Variable, kernel wv: Tensor<S>, bias b: Variable?, scale c: S, relu: Bool,
+                                        pooling: CircularConv1D.Pooling?, toWeight: @escaping (Tensor<S>) -> Tensor<S>) -> Variable {
+        let xv = x.value
         let (y, pooled) = CircularConv1D.directForward(xv, kernel: wv, bias: b?.value, scale: c, relu: relu, pooling: pooling)
         let (needX, needW, needB) = (x.requiresGrad, w.requiresGrad, b?.requiresGrad ?? false)
         var inputs = [x, w]
@@ -45,7 +66,8 @@ extension Variable {
         return x.tape.record(pooled ?? y, op: "circularConvolution", inputs: inputs) { g in
             let (dx, dw, db) = CircularConv1D.directBackward(xv, kernel: wv, scale: c, output: y, relu: relu, gradient: g,
                                                              pooling: pooling, inputGradient: needX, biasGradient: needB)
-            return hasBias ? [dx, needW ? dw : nil, db] : [dx, needW ? dw : nil]
+            let dWeight = needW ? toWeight(dw) : nil
+            return hasBias ? [dx, dWeight, db] : [dx, dWeight]
         }
     }
 }

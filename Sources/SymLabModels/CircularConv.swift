@@ -56,10 +56,10 @@ public struct CircularConv<S: TensorScalar> {
             tensorFailure("CircularConv \(name)", "input \(x.shape) should be [B, L, \(inputChannels)] (channels last)")
         }
         let (b, l) = (x.shape[0], x.shape[1])
-        let kernel = p[0].permuted([2, 1, 0]).reshaped([kernelWidth * inputChannels, outputChannels])
         if let relu = directActivation(activation) {
-            return Variable.circularConvolution(x, kernel: kernel, bias: bias == nil ? nil : p[1], scale: S(multiplier), relu: relu)
+            return Variable.circularConvolution(x, weight: p[0], bias: bias == nil ? nil : p[1], scale: S(multiplier), relu: relu)
         }
+        let kernel = p[0].permuted([2, 1, 0]).reshaped([kernelWidth * inputChannels, outputChannels])
         let y = Variable.dense([(x.circularWindows(width: kernelWidth), kernel)], bias: bias == nil ? nil : p[1],
                                scale: S(multiplier), activation: activation.pointwise)
         return y.reshaped([b, l, outputChannels])
@@ -90,8 +90,7 @@ public struct CircularConv<S: TensorScalar> {
             tensorFailure("CircularConv \(name)", "input \(x.shape) should be [B, L, \(inputChannels)] (channels last)")
         }
         let p = bind(parameterIDs)
-        let kernel = p[0].permuted([2, 1, 0]).reshaped([kernelWidth * inputChannels, outputChannels])
-        return Variable.circularConvolution(x, kernel: kernel, bias: bias == nil ? nil : p[1], scale: S(multiplier), relu: relu, pooling: pooling)
+        return Variable.circularConvolution(x, weight: p[0], bias: bias == nil ? nil : p[1], scale: S(multiplier), relu: relu, pooling: pooling)
     }
 
     var kind: String {

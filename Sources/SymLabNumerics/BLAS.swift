@@ -80,6 +80,35 @@ enum GemmAsLevel2: Equatable {
     }
 }
 
+/// A gemm small enough for the register-blocked kernel of `shim.h` (the one behind the batched
+/// products and the direct convolution): OpenBLAS packs both operands and, above 2¹⁸ multiply-adds,
+/// wakes its threads, which for a network head's [256, 32]·[32, 64] costs more than the
+/// arithmetic. Measured in C, one thread, f32: [256, 32]·[32, 64] 19.0 µs in OpenBLAS vs 11.0 here,
+/// [256, 64]·[64, 32] 17.0 vs 11.6. Only for C = α·A·op(B) (+ C) with A not transposed, B at most
+/// 4,096 elements (it stays in L1 while every pair of A's rows streams past) and at most 2²⁰
+/// multiply-adds: larger or skinnier products (a GNN layer's [2560, 64]·[64, 64]) measured no
+/// faster inside a step, and a transposed A (a weight gradient, reducing over the batch) is faster
+/// in OpenBLAS.
+enum SmallProduct {
+    static let maxRightOperand = 4096, maxWork = 1 << 20
+
+    static func applies<S: TensorScalar>(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                                         lda: Int, ldb: Int, ldc: Int, beta: S) -> Bool {
+        !transA && (beta == 0 || beta == 1) && m > 0 && n > 0 && k > 0 && lda == k && ldc == n && ldb == (transB ? k : n)
+            && k * n <= maxRightOperand && m * n * k <= maxWork
+    }
+
+    /// Runs `body` with B as a row-major [k, n] matrix: B itself, or its transpose in a temporary.
+    static func withRows<S: TensorScalar, R>(of b: UnsafePointer<S>, transposed: Bool, k: Int, n: Int,
+                                             _ body: (UnsafePointer<S>) -> R) -> R {
+        guard transposed && k > 1 && n > 1 else { return body(b) }
+        return withUnsafeTemporaryAllocation(of: S.self, capacity: k * n) { t in
+            ElementMover.transpose(b, t.baseAddress!, rows: n, cols: k)
+            return body(t.baseAddress!)
+        }
+    }
+}
+
 /// Optional accounting of the wall time spent inside BLAS level-2/3 calls, so that a benchmark
 /// can report the share of a training step that is framework overhead. Off by default; when
 /// off it costs one branch per BLAS call.

@@ -90,6 +90,15 @@ extension Float: TensorScalar {
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         BLASTimer.measure {
+            #if !canImport(Accelerate)
+            if GemmAsLevel2.plan(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) == nil,
+               SmallProduct.applies(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) {
+                SmallProduct.withRows(of: b, transposed: transB, k: k, n: n) { rows in
+                    symlab_small_gemm_ex_float(0, m, n, k, a, lda, rows, c, alpha, nil, 0, beta == 1 ? 1 : 0)
+                }
+                return
+            }
+            #endif
             let beta = zeroingForGemm(c, m: m, n: n, k: k, ldc: ldc, beta: beta)
             switch GemmAsLevel2.plan(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) {
             case let .gemv(trans, rows, cols, ld, matrixIsA, incx, incy):

@@ -64,6 +64,30 @@ import Testing
         }
     }
 
+    /// gemm shapes small enough for the register-blocked kernel (contiguous operands, B ≤ 4,096
+    /// elements, ≤ 2²⁰ multiply-adds: a network head's products), with B transposed or not and
+    /// β ∈ {0, 1}, against the definition C ← α·A·op(B) + β·C; β = ½ and Aᵀ stay with OpenBLAS.
+    @Test(arguments: [(256, 64, 32), (7, 13, 5), (33, 2, 64), (5, 4096, 1)])
+    func smallGemmsMatchTheDefinition(_ m: Int, _ n: Int, _ k: Int) {
+        var rng = RandomStream(seed: 78)
+        for transA in [false, true] { for transB in [false, true] { for beta in [0.0, 1.0, 0.5] {
+            let a = (0..<(m * k)).map { _ in rng.normal() }, b = (0..<(k * n)).map { _ in rng.normal() }
+            var c = (0..<(m * n)).map { _ in rng.normal() }
+            let c0 = c
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                Double.blasGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1.5, a: pa.baseAddress!, lda: transA ? m : k,
+                                b: pb.baseAddress!, ldb: transB ? k : n, beta: beta, c: pc.baseAddress!, ldc: n)
+            } } }
+            var worst = 0.0
+            for i in 0..<m { for j in 0..<n {
+                var dot = 0.0
+                for p in 0..<k { dot += (transA ? a[p * m + i] : a[i * k + p]) * (transB ? b[j * k + p] : b[p * n + j]) }
+                worst = Swift.max(worst, Swift.abs(c[i * n + j] - (1.5 * dot + beta * c0[i * n + j])))
+            } }
+            #expect(worst < 1e-12, "m \(m) n \(n) k \(k) transA \(transA) transB \(transB) β \(beta)")
+        } } }
+    }
+
     /// gemm shapes that run as gemv (m = 1 or n = 1) or ger (k = 1, β = 1), with every transpose
     /// combination, padded leading dimensions and β ∈ {0, 1, ½}, against the definition
     /// C ← α·op(A)·op(B) + β·C; the 2×3×4 case stays a gemm.
