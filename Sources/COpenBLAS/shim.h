@@ -298,6 +298,25 @@ SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8, symlab_int8)
 // and db += Σ_t dz[t, :]. dw and db accumulate (the caller zeroes them per block of samples, so the
 // sums do not depend on how blocks are spread over threads); dx (optional) is overwritten.
 // `pad` holds (L + K − 1)·(Cin + Cout) elements.
+// Columns j…j+NV·W−1 of one sample's dz (σ′ ⊙ g, or σ′ ⊙ g·s pooled) for every position, with
+// their sums over positions (the bias gradient) kept in NV registers.
+#define SYMLAB_DZ_COLUMNS(T, V, W, IV, NV)                                                           \
+    do {                                                                                             \
+        V sum[NV], pg[NV];                                                                           \
+        _Pragma("unroll") for (int v = 0; v < NV; v++) {                                             \
+            sum[v] = (V)0;                                                                           \
+            pg[v] = pooled ? *(const V *)(g + s * cout + j + v * W) * (V)poolScale : (V)0;           \
+        }                                                                                            \
+        for (long t = 0; t < l; t++) {                                                               \
+            _Pragma("unroll") for (int v = 0; v < NV; v++) {                                         \
+                V gv = pooled ? pg[v] : *(const V *)(g + (s * l + t) * cout + j + v * W);            \
+                if (relu) gv = (V)((IV)gv & (IV)(*(const V *)(ys + t * cout + j + v * W) > 0));      \
+                *(V *)(dz + t * cout + j + v * W) = gv;                                              \
+                sum[v] = sum[v] + gv;                                                                \
+            }                                                                                        \
+        }                                                                                            \
+        if (db) { _Pragma("unroll") for (int v = 0; v < NV; v++) *(V *)(db + j + v * W) = *(V *)(db + j + v * W) + sum[v]; } \
+    } while (0)
 #define SYMLAB_CONV_BACKWARD_BODY(T, V, W, IV, GEMM)                                                 \
     T *tile = pad + (l + kw - 1) * cin;                                                              \
     T *dz = tile + (kw - 1) * cout;                                                                  \
@@ -306,33 +325,21 @@ SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8, symlab_int8)
         __builtin_memcpy(pad, xs, sizeof(T) * l * cin);                                              \
         __builtin_memcpy(pad + l * cin, xs, sizeof(T) * (kw - 1) * cin);                             \
         const T *ys = y + s * l * cout;                                                              \
-        if (pooled) { /* g·s once per sample, into the tile's last row (overwritten last) */       \
-            for (long j = 0; j < cout; j++) dz[(l - 1) * cout + j] = g[s * cout + j] * poolScale;    \
-        }                                                                                            \
-        for (long t = 0; t < l; t++) {                                                               \
-            const T *gs = pooled ? dz + (l - 1) * cout : g + (s * l + t) * cout;                     \
-            T *dzt = dz + t * cout;                                                                  \
-            long j = 0;                                                                              \
-            for (; j + W <= cout; j += W) {                                                          \
-                V gv = *(const V *)(gs + j);                                                         \
-                if (relu) gv = (V)((IV)gv & (IV)(*(const V *)(ys + t * cout + j) > 0));              \
-                *(V *)(dzt + j) = gv;                                                                \
+        /* dz by blocks of up to 4 vectors of columns, positions inner, the bias sums in registers */ \
+        long j = 0;                                                                                  \
+        for (; j + 4 * W <= cout; j += 4 * W) SYMLAB_DZ_COLUMNS(T, V, W, IV, 4);                      \
+        for (; j + W <= cout; j += W) SYMLAB_DZ_COLUMNS(T, V, W, IV, 1);                              \
+        for (; j < cout; j++) {                                                                      \
+            T acc = 0;                                                                               \
+            for (long t = 0; t < l; t++) {                                                           \
+                T gv = pooled ? g[s * cout + j] * poolScale : g[(s * l + t) * cout + j];             \
+                gv = (!relu || ys[t * cout + j] > 0) ? gv : 0;                                       \
+                dz[t * cout + j] = gv;                                                               \
+                acc = acc + gv;                                                                      \
             }                                                                                        \
-            for (; j < cout; j++) {                                                                  \
-                T gv = gs[j];                                                                        \
-                dzt[j] = (!relu || ys[t * cout + j] > 0) ? gv : 0;                                   \
-            }                                                                                        \
+            if (db) db[j] = db[j] + acc;                                                             \
         }                                                                                            \
         if (dx) __builtin_memcpy(tile, dz + (l - kw + 1) * cout, sizeof(T) * (kw - 1) * cout);        \
-        if (db) {                                                                                    \
-            long j = 0;                                                                              \
-            for (; j + W <= cout; j += W) {                                                          \
-                V acc = *(const V *)(db + j);                                                        \
-                for (long t = 0; t < l; t++) acc = acc + *(const V *)(dz + t * cout + j);            \
-                *(V *)(db + j) = acc;                                                                \
-            }                                                                                        \
-            for (; j < cout; j++) { T acc = db[j]; for (long t = 0; t < l; t++) acc = acc + dz[t * cout + j]; db[j] = acc; } \
-        }                                                                                            \
         GEMM(1, kw * cin, cout, l, pad, cin, dz, dw, alpha, 0, 0, 1);                                \
         if (dx) GEMM(0, l, cin, kw * cout, tile, cout, wflip, dx + s * l * cin, alpha, 0, 0, 0);     \
     }
