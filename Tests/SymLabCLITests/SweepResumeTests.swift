@@ -23,12 +23,14 @@ import Testing
         return d
     }
 
+    /// Runs long enough (4,000 steps, ≈ 0.1 s) that a run seen running with steps done is still
+    /// running when the test's SIGKILL arrives; with 400 steps a fast run finished in between.
     static let spec = """
         name: resume-test
         data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 50, n_test: 100}
         model: {name: mlp, options: {width: 32}}
         optimizer: {name: adam, lr: 0.01}
-        training: {steps: 400, eval_every: 20}
+        training: {steps: 4000, eval_every: 200}
         seeds: 0..7
         """
 
@@ -85,7 +87,7 @@ import Testing
         // Done exactly once: every run has one evaluation per logged step and split.
         for r in after {
             let curve = try store.curves(runID: r.id).filter { $0.metric == "mse" }
-            #expect(curve.count == 3 * (400 / 20 + 1), "run \(r.id) has \(curve.count) curve points")
+            #expect(curve.count == 3 * (4000 / 200 + 1), "run \(r.id) has \(curve.count) curve points")
             #expect(Set(curve.map { "\($0.step)-\($0.split)" }).count == curve.count)
         }
         #expect(try store.integrityCheck() == "ok")
@@ -108,7 +110,7 @@ import Testing
     @Test func malformedSpecStopsWithFileAndKey() throws {
         let dir = Self.tempDir()
         let specPath = dir + "/bad.yaml"
-        try Self.spec.replacingOccurrences(of: "steps: 400", with: "stepz: 400").write(toFile: specPath, atomically: true, encoding: .utf8)
+        try Self.spec.replacingOccurrences(of: "steps: 4000", with: "stepz: 4000").write(toFile: specPath, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.executable)
         p.arguments = ["run", specPath, "--db", dir + "/r.sqlite"]
