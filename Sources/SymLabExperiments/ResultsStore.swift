@@ -138,7 +138,7 @@ public final class ResultsStore: @unchecked Sendable {
         return m
     }
 
-    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+    static func now() -> String { UTCTimestamp.now() }
 
     // MARK: - Planning and claiming
 
@@ -456,13 +456,13 @@ public func processIsAlive(_ pid: Int) -> Bool {
 public func runHolderIsAlive(pid: Int, startedAt: String?) -> Bool {
     guard processIsAlive(pid) else { return false }
     #if os(Linux)
-    if let startedAt, let claimed = ISO8601DateFormatter().date(from: startedAt),
+    if let startedAt, let claimed = UTCTimestamp.secondsSince1970(startedAt),
        let fields = procStatFields(pid), fields.count > 19, let ticks = Double(fields[19]),
        let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
        let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
        let boot = Double(line.split(separator: " ")[1]) {
         let started = boot + ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
-        if started > claimed.timeIntervalSince1970 + 2 { return false }
+        if started > Double(claimed) + 2 { return false }
     }
     #endif
     return true

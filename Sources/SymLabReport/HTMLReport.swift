@@ -286,5 +286,5 @@ public enum HTMLReport {
 
 /// ISO 8601 time for "written at".
 enum ResultsStoreTime {
-    static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+    static func now() -> String { UTCTimestamp.now() }
 }
