@@ -37,6 +37,15 @@ typedef float symlab_float4 __attribute__((ext_vector_type(4)));
 static inline symlab_double2 symlab_sqrt_double2(symlab_double2 x) { return __builtin_elementwise_sqrt(x); }
 static inline symlab_float4 symlab_sqrt_float4(symlab_float4 x) { return __builtin_elementwise_sqrt(x); }
 
+// A spin-wait hint (x86 PAUSE, ARM YIELD) for the short waits of SymLabNumerics' WorkerPool.
+static inline void symlab_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 // Whether this CPU runs the AVX2+FMA variants of the kernels (a cached cpuid bit).
 static inline int symlab_cpu_has_avx2_fma(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 

@@ -3,6 +3,7 @@ import Accelerate
 #else
 import COpenBLAS
 #endif
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -114,20 +115,26 @@ enum SmallProduct {
 /// off it costs one branch per BLAS call.
 public enum BLASTimer {
     nonisolated(unsafe) private static var enabled = false
-    nonisolated(unsafe) private static var nanoseconds: UInt64 = 0
-    nonisolated(unsafe) private static var calls = 0
     nonisolated(unsafe) private static var cpuTime = false
+    /// Atomic: the shards of a data-parallel step call BLAS from several threads at once, and
+    /// their times add up (thread-seconds inside BLAS).
+    private static let nanoseconds = Atomic<UInt64>(0)
+    private static let calls = Atomic<Int>(0)
 
-    /// Starts accounting from zero. Not thread-safe: benchmarks call it from one thread.
+    /// Starts accounting from zero. Call it (and ``stop()``) from one thread, between steps.
     /// With `threadCPUTime`, BLAS time is this thread's CPU time (right with 1 BLAS thread):
     /// time the process spends descheduled by other load then counts nowhere, so the share of a
     /// step outside BLAS stays meaningful on a busy machine.
-    public static func start(threadCPUTime: Bool = false) { nanoseconds = 0; calls = 0; cpuTime = threadCPUTime; enabled = true }
-    /// Stops accounting and returns (seconds inside BLAS, number of calls) since ``start()``.
+    public static func start(threadCPUTime: Bool = false) {
+        nanoseconds.store(0, ordering: .relaxed); calls.store(0, ordering: .relaxed)
+        cpuTime = threadCPUTime; enabled = true
+    }
+    /// Stops accounting and returns (seconds inside BLAS, summed over threads; number of calls)
+    /// since ``start()``.
     @discardableResult
     public static func stop() -> (seconds: Double, calls: Int) {
         enabled = false
-        return (Double(nanoseconds) * 1e-9, calls)
+        return (Double(nanoseconds.load(ordering: .relaxed)) * 1e-9, calls.load(ordering: .relaxed))
     }
 
     @inline(__always)
@@ -135,8 +142,8 @@ public enum BLASTimer {
         if !enabled { body(); return }
         let t0 = cpuTime ? Clock.threadCPUNanoseconds() : Clock.nanoseconds()
         body()
-        nanoseconds &+= (cpuTime ? Clock.threadCPUNanoseconds() : Clock.nanoseconds()) &- t0
-        calls += 1
+        nanoseconds.wrappingAdd((cpuTime ? Clock.threadCPUNanoseconds() : Clock.nanoseconds()) &- t0, ordering: .relaxed)
+        calls.wrappingAdd(1, ordering: .relaxed)
     }
 }
 

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Data-parallel loops for the kernels BLAS does not thread: the batched small products and
 /// (later) pointwise passes, split into contiguous chunks run on as many threads as BLAS uses
 /// (``BLAS/threads``), so that the one thread-count setting governs the whole step — 1 in sweeps,
@@ -15,18 +13,14 @@ public enum Parallel {
     public static func forEachChunk(_ count: Int, work: Int, threads: Int = BLAS.threads, _ body: (Range<Int>) -> Void) {
         let threads = Swift.min(threads, count)
         guard threads > 1, work >= minimumWork else { body(0..<count); return }
-        withoutActuallyEscaping(body) { body in
-            let chunk = UnsafeSendable(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                chunk.value((count * t / threads)..<(count * (t + 1) / threads))
-            }
-        }
+        WorkerPool.shared.run(threads) { t in body((count * t / threads)..<(count * (t + 1) / threads)) }
     }
-}
 
-/// A value handed to the workers of ``Parallel/forEachChunk(_:work:_:)``: the loop bodies write
-/// disjoint ranges of their buffers, which the type system cannot see.
-private struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+    /// Calls `body(0)`, …, `body(count − 1)` concurrently, one task per thread (the caller's thread
+    /// runs one of them), and returns when all are done: for tasks of whole training-step size,
+    /// where waking a worker is always worth it.
+    public static func forEachTask(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 1 else { if count == 1 { body(0) }; return }
+        WorkerPool.shared.run(count, body)
+    }
 }
