@@ -25,6 +25,8 @@ public final class ParameterStore<S: TensorScalar> {
     public private(set) var entries: [Entry] = []
     private var values = TensorStorage<S>(capacity: 0)
     private var gradients = TensorStorage<S>(capacity: 0)
+    /// Gradient buffers of shards 1, 2, … of a data-parallel step (see ``prepareGradientShards(_:)``).
+    private var shardGradients: [TensorStorage<S>] = []
     /// Number of scalars in all parameters.
     public private(set) var count = 0
 
@@ -69,10 +71,43 @@ public final class ParameterStore<S: TensorScalar> {
         t.withUnsafePointer { copyElements(from: $0, to: values.base + e.offset, count: e.count) }
     }
 
-    /// Puts the parameter on `tape` as a leaf whose gradient is added into this store.
+    /// Puts the parameter on `tape` as a leaf whose gradient is added into this store — into the
+    /// shard buffer ``Tape/gradientShard`` names when it is not 0.
     @_specialize(where S == Double) @_specialize(where S == Float)
     public func bind(_ id: ParameterID, on tape: Tape<S>) -> Variable<S> {
-        tape.parameter(value(id), gradientSink: gradient(id))
+        let shard = tape.gradientShard
+        guard shard > 0 else { return tape.parameter(value(id), gradientSink: gradient(id)) }
+        guard shard <= shardGradients.count else {
+            tensorFailure("ParameterStore.bind", "tape adds into gradient shard \(shard), but the store has \(shardGradients.count) (call prepareGradientShards first)")
+        }
+        let e = entries[id.index]
+        return tape.parameter(value(id), gradientSink: Tensor(viewing: shardGradients[shard - 1], offset: e.offset, shape: e.shape))
+    }
+
+    // MARK: - Gradient shards (data-parallel steps)
+
+    /// Makes sure `count` − 1 extra gradient buffers of the store's layout exist (shard 0 is the
+    /// store's own). Call before shards bind parameters, from one thread.
+    public func prepareGradientShards(_ count: Int) {
+        precondition(count >= 1, "ParameterStore.prepareGradientShards: need ≥ 1 shard, got \(count)")
+        if shardGradients.first.map({ $0.capacity != self.count }) ?? false { shardGradients.removeAll() }
+        while shardGradients.count < count - 1 { shardGradients.append(TensorStorage<S>(capacity: self.count)) }
+    }
+
+    /// Zeroes the gradient buffer of `shard` (0: the store's own).
+    @_specialize(where S == Double) @_specialize(where S == Float)
+    public func zeroGradients(shard: Int) {
+        if shard == 0 { zeroGradients() } else { zeroElements(shardGradients[shard - 1].base, count: count) }
+    }
+
+    /// Adds the buffers of shards 1..<count into the store's gradients, one after the other, so the
+    /// sum has the same bits for the same number of shards.
+    @_specialize(where S == Double) @_specialize(where S == Float)
+    public func addShardGradients(_ count: Int) {
+        guard count > 1 else { return }
+        for k in 1..<count {
+            S.blasAxpy(n: self.count, alpha: 1, x: shardGradients[k - 1].base, incx: 1, y: gradients.base, incy: 1)
+        }
     }
 
     /// All values as one vector (a view).

@@ -28,6 +28,11 @@ public final class Tape<S: TensorScalar> {
     /// Per node: its index in `sinks`, or −1.
     private var sinkSlots: [Int] = []
 
+    /// Which gradient buffer of a ``ParameterStore`` the parameters bound on this tape add into:
+    /// 0 is the store's own, k > 0 its k-th shard buffer. A data-parallel step runs each shard of
+    /// a batch on its own tape and buffer, so concurrent backward passes never write one buffer.
+    public var gradientShard = 0
+
     public init() {}
 
     /// Forgets every node (the next pass starts from an empty tape).

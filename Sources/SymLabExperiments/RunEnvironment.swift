@@ -2,7 +2,8 @@ import Foundation
 import SymLabNumerics
 
 /// Where and with what a run was computed: recorded with every run, because results differ in
-/// the last bits with the BLAS thread count and the library build.
+/// the last bits with the thread count (BLAS threads, and the data-parallel shards a step is cut
+/// into: one per thread) and the library build.
 public struct RunEnvironment: Sendable {
     public var host: String
     public var pid: Int

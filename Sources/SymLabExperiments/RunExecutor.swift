@@ -99,7 +99,9 @@ public enum RunExecutor {
         }
         let optimizer = Optimizer<S>(config.optimizer.rule, learningRate: lr, weightDecay: config.optimizer.weightDecay,
                                      schedule: config.optimizer.learningRateSchedule(totalSteps: config.training.steps))
-        let trainer = Trainer(model: model, optimizer: optimizer, config: config.training, batchOrder: root.substream(2),
+        var training = config.training
+        training.threads = BLAS.threads   // the run's thread count, set by execute: shards the batch
+        let trainer = Trainer(model: model, optimizer: optimizer, config: training, batchOrder: root.substream(2),
                               showProgress: showProgress)
         var result = trainer.train(data, observer: observer)
         result.metrics["learning_rate"] = lr

@@ -82,8 +82,9 @@ public enum Preflight {
             throw SpecError(file: file, keyPath: "model.options", message: e.description)
         }
         let size = ModelSizeEstimate(model: config.modelName, options: config.modelOptions, input: input)
-        // Values, gradients, up to two optimizer moments, and the early-stopping snapshot.
-        let copies = config.training.earlyStoppingPatience == nil ? 4 : 5
+        // Values, gradients, up to two optimizer moments, the early-stopping snapshot, and one
+        // gradient buffer per extra data-parallel shard (one per thread beyond the first).
+        let copies = (config.training.earlyStoppingPatience == nil ? 4 : 5) + max(config.threads - 1, 0)
         estimate.modelBytes = saturatingProduct([size.parameters, copies, scalarBytes])
         let batch = min(config.training.batchSize ?? config.nTrain, config.nTrain)
         // Training keeps values and gradients of every layer output for a batch; evaluation

@@ -28,10 +28,15 @@ public struct TrainingConfig: Sendable, Equatable {
     /// restore the best parameters.
     public var earlyStoppingPatience: Int?
     public var loss: LossKind
+    /// Threads a step may use for data-parallel shards of the batch (``BatchGradient``: one shard
+    /// per thread while each keeps ≥ 64 samples). Results are reproducible per seed and this
+    /// count; 1 (the default) is the plain step.
+    public var threads: Int
 
-    public init(steps: Int, batchSize: Int? = nil, evalEvery: Int = 50, earlyStoppingPatience: Int? = nil, loss: LossKind = .mse) {
+    public init(steps: Int, batchSize: Int? = nil, evalEvery: Int = 50, earlyStoppingPatience: Int? = nil, loss: LossKind = .mse,
+                threads: Int = 1) {
         self.steps = steps; self.batchSize = batchSize; self.evalEvery = evalEvery
-        self.earlyStoppingPatience = earlyStoppingPatience; self.loss = loss
+        self.earlyStoppingPatience = earlyStoppingPatience; self.loss = loss; self.threads = threads
     }
 }
 
@@ -71,15 +76,6 @@ public final class Trainer<S: TensorScalar> {
         self.batchRNG = batchOrder; self.showProgress = showProgress
     }
 
-    /// The training loss of `model` on `set`, recorded on `tape`.
-    func loss(_ set: LabelledSet<S>, on tape: Tape<S>) -> Variable<S> {
-        let pred = model.forward(set.inputs, on: tape)
-        switch config.loss {
-        case .mse: return Variable.mse(pred, set.labels)
-        case .logistic: return Variable.logisticLoss(pred, set.labels)
-        }
-    }
-
     /// Mean squared error of the model's predictions on `set` (no gradients).
     public func meanSquaredError(_ set: LabelledSet<S>) -> Double {
         guard set.count > 0 else { return .nan }
@@ -96,8 +92,11 @@ public final class Trainer<S: TensorScalar> {
         var cursor = n
         var lastFinite: Double? = nil
         var bestValidation = Double.infinity, bestSnapshot: Tensor<S>? = nil, sinceBest = 0
-        let tape = Tape<S>()
-        defer { tape.reset() }   // break Variable ↔ tape cycles so nothing outlives the run
+        // With several threads a large enough batch runs data-parallel, one shard per thread.
+        let shardCount = BatchGradient<S>.shardCount(batch: batch, threads: config.threads)
+        let gradient = BatchGradient(model: model, loss: config.loss)
+        defer { gradient.reset() }   // break Variable ↔ tape cycles so nothing outlives the run
+        let fullBatchShards = batch == n ? data.train.shards(shardCount) : []
         var result = TrainingResult(status: .running, stepsCompleted: 0, metrics: [:])
         let progress = showProgress ? ProgressBar(total: config.steps) : nil
 
@@ -129,24 +128,20 @@ public final class Trainer<S: TensorScalar> {
                 result.message = "stopped at step \(step) on request"
                 break
             }
-            // The next minibatch (reshuffled each epoch) or the full batch.
-            let set: LabelledSet<S>
+            // The next minibatch (reshuffled each epoch) or the full batch, in its shards.
+            let shards: [LabelledSet<S>]
             if batch == n {
-                set = data.train
+                shards = fullBatchShards
             } else {
                 if cursor + batch > n { order = batchRNG.permutation(n); cursor = 0 }
-                set = data.train.samples(at: Array(order[cursor..<(cursor + batch)]))
+                shards = shardRanges(batch, shardCount).map { r in data.train.samples(at: Array(order[(cursor + r.lowerBound)..<(cursor + r.upperBound)])) }
                 cursor += batch
             }
-            tape.reset()
-            store.zeroGradients()
-            let lossVar = loss(set, on: tape)
-            let lossValue = Double(lossVar.value.scalar)
+            let lossValue = gradient(shards)
             guard lossValue.isFinite else {
                 return diverged(&result, step: step, lastFinite: lastFinite, what: "loss is \(lossValue)")
             }
             lastFinite = lossValue
-            tape.backward(lossVar)
             let grads = store.flatGradients
             let gradNorm = Double(grads.norm)
             guard gradNorm.isFinite else {

@@ -11,6 +11,7 @@ import SymLabFunctionClasses
 import SymLabModels
 import SymLabNumerics
 import SymLabOptim
+import SymLabTraining
 
 extension SymLab.Bench {
     /// `symlab bench steps`: the papers' networks, one training step, against PyTorch and JAX.
@@ -44,6 +45,7 @@ extension SymLab.Bench {
         @Option(help: "Directory of bench_torch.py and bench_jax.py.") var peersDir = "bench/peers"
         @Option(help: "Also write every measurement as a JSON line to this file.") var json: String?
         @Option(help: "Size n of the n×n GEMM whose rate sets the FLOP floor.") var gemmSize = 1024
+        @Flag(help: "With several threads, thread each product (BLAS and kernel threads) instead of splitting the batch into one shard per thread as the trainer does.") var noShards = false
 
         var modelList: [StepModel] {
             get throws {
@@ -81,7 +83,8 @@ extension SymLab.Bench {
                 }
             }
             let bench = StepsBenchmark(models: try modelList, precisions: precisions, threads: threadCounts, steps: steps, warmup: warmup,
-                                       rounds: rounds, peers: peers ? (python: interpreter, dir: peersDir) : nil, gemmSize: gemmSize)
+                                       rounds: rounds, peers: peers ? (python: interpreter, dir: peersDir) : nil, gemmSize: gemmSize,
+                                       dataParallel: !noShards)
             let records = try bench.run()
             if let json {
                 let lines = try records.map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
@@ -204,6 +207,9 @@ struct StepsBenchmark {
     let rounds: Int
     let peers: (python: String, dir: String)?
     let gemmSize: Int
+    /// Whether steps with several threads split the batch into shards, as the trainer does
+    /// (``BatchGradient``); off: every product is threaded instead.
+    var dataParallel = true
 
     /// A measurement, keyed like the peers' JSON lines.
     typealias Record = [String: Any]
@@ -211,7 +217,8 @@ struct StepsBenchmark {
     func run() throws -> [Record] {
         print("symlab bench steps — \(BLAS.info); \(warmup) warm-up + \(steps) timed steps; times in µs per step"
               + (rounds > 1 ? "; \(rounds) interleaved rounds (ours, torch, JAX), each side's lowest round median shown" : ""))
-        print("one step = forward, MSE, backward, Adam (lr 1e-3) over the flat parameter store, as the trainer runs it")
+        print("one step = forward, MSE, backward, Adam (lr 1e-3) over the flat parameter store, as the trainer runs it"
+              + (dataParallel ? "; with T > 1 threads the batch is split into T shards run concurrently (BatchGradient)" : "; every product threaded, no batch shards (--no-shards)"))
         print("")
         var params: [String: Int] = [:]
         for m in models { params[m.name] = try m.make(Double.self).model.parameters.count }
@@ -240,7 +247,7 @@ struct StepsBenchmark {
                         let key = m.name + "/" + p
                         let (s, share) = p == "f32" ? try measure(m, Float.self) : try measure(m, Double.self)
                         if ours[key].map({ s.median < $0.median }) ?? true { ours[key] = s; blas[key] = share }
-                        records.append(["library": "symlab", "model": m.name, "precision": p, "threads": t, "params": params[m.name]!,
+                        records.append(["library": "symlab", "model": m.name, "precision": p, "threads": t, "shards": dataParallel ? BatchGradient<Double>.shardCount(batch: m.batch, threads: t) : 1, "params": params[m.name]!,
                                         "batch": m.batch, "steps": steps, "warmup": warmup, "round": round,
                                         "median_us": s.median * 1e6, "p10_us": s.p10 * 1e6, "p90_us": s.p90 * 1e6, "blas_share": share])
                     }
@@ -286,19 +293,20 @@ struct StepsBenchmark {
     func measure<S: TensorScalar>(_ m: StepModel, _: S.Type) throws -> (TimingSummary, blasShare: Double) {
         let (model, x, y) = try m.make(S.self)
         let optimizer = Optimizer<S>(.adam, learningRate: 1e-3)
-        let tape = Tape<S>()
-        defer { tape.reset() }
+        let gradient = BatchGradient(model: model)
+        defer { gradient.reset() }
+        let shardCount = dataParallel ? BatchGradient<S>.shardCount(batch: m.batch) : 1
+        let shards = LabelledSet(inputs: x, labels: y).shards(shardCount)
         let step = {
-            tape.reset()
-            model.parameters.zeroGradients()
-            tape.backward(Variable.mse(model.forward(x, on: tape), y))
+            _ = gradient(shards)
             optimizer.step(model.parameters)
         }
         let samples = timeEach(warmup: warmup, count: steps, step)
         BLASTimer.start()
         let accounted = timeEach(warmup: 0, count: Swift.min(steps, 50), step)
         let inside = BLASTimer.stop().seconds
-        return (TimingSummary(samples), inside / accounted.reduce(0, +))
+        // Shards run concurrently, each inside BLAS for part of the step: share per shard thread.
+        return (TimingSummary(samples), inside / (accounted.reduce(0, +) * Double(shardCount)))
     }
 
     /// FLOP/s of a direct gemmSize³ cblas product at the current thread count.
@@ -393,7 +401,7 @@ struct StepsBenchmark {
 
     func printVerdicts(_ rows: [Row]) {
         print("")
-        print("ratio = peer median / ours (> 1: SymmetryLab faster); floor = FLOPs / GEMM rate of this run; eff. = floor / ours; BLAS = share of our step inside gemm/gemv calls (the rest: framework); ! = peer parameter count differs")
+        print("ratio = peer median / ours (> 1: SymmetryLab faster); floor = FLOPs / GEMM rate of this run; eff. = floor / ours; BLAS = share of our step inside gemm/gemv calls (the rest: framework; with shards, per shard thread); ! = peer parameter count differs")
         let errors = rows.flatMap { r in [("torch", r.torch), ("jax", r.jax)].compactMap { lib, rec in
             (rec?["error"] as? String).map { "\(lib) \(r.model.name) \(r.precision) \(r.threads)T: \($0)" } } }
         for e in Set(errors).sorted().prefix(6) { print("peer error: \(e)") }
