@@ -86,17 +86,22 @@ enum GemmAsLevel2: Equatable {
 /// wakes its threads, which for a network head's [256, 32]·[32, 64] costs more than the
 /// arithmetic. Measured in C, one thread, f32: [256, 32]·[32, 64] 19.0 µs in OpenBLAS vs 11.0 here,
 /// [256, 64]·[64, 32] 17.0 vs 11.6. Only for C = α·A·op(B) (+ C) with A not transposed, B at most
-/// 4,096 elements (it stays in L1 while every pair of A's rows streams past) and at most 2²⁰
-/// multiply-adds: larger or skinnier products (a GNN layer's [2560, 64]·[64, 64]) measured no
-/// faster inside a step, and a transposed A (a weight gradient, reducing over the batch) is faster
-/// in OpenBLAS.
+/// 4,096 elements (it stays in L1 while every pair of A's rows streams past) and a bounded
+/// number of multiply-adds (below); a transposed A (a weight gradient, reducing over the batch)
+/// is faster in OpenBLAS.
 enum SmallProduct {
-    static let maxRightOperand = 4096, maxWork = 1 << 20
+    static let maxRightOperand = 4096
+    /// Most multiply-adds: when BLAS has one thread (sweeps, the shards of a data-parallel step)
+    /// any m, since B stays in L1 (a GNN layer's [4000, 32]·[32, 32]: gnn-hard f32 steps 6 %
+    /// faster); with more threads 2²⁰, above which OpenBLAS's threads pay off.
+    static let maxWorkOneThread = 1 << 24, maxWorkThreaded = 1 << 20
 
     static func applies<S: TensorScalar>(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                          lda: Int, ldb: Int, ldc: Int, beta: S) -> Bool {
-        !transA && (beta == 0 || beta == 1) && m > 0 && n > 0 && k > 0 && lda == k && ldc == n && ldb == (transB ? k : n)
-            && k * n <= maxRightOperand && m * n * k <= maxWork
+        guard !transA && (beta == 0 || beta == 1) && m > 0 && n > 0 && k > 0 && lda == k && ldc == n && ldb == (transB ? k : n)
+            && k * n <= maxRightOperand else { return false }
+        let work = m * n * k
+        return work <= maxWorkThreaded || (work <= maxWorkOneThread && BLAS.threads == 1)
     }
 
     /// Runs `body` with B as a row-major [k, n] matrix: B itself, or its transpose in a temporary.

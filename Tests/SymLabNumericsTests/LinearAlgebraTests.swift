@@ -65,9 +65,10 @@ import Testing
     }
 
     /// gemm shapes small enough for the register-blocked kernel (contiguous operands, B ≤ 4,096
-    /// elements, ≤ 2²⁰ multiply-adds: a network head's products), with B transposed or not and
-    /// β ∈ {0, 1}, against the definition C ← α·A·op(B) + β·C; β = ½ and Aᵀ stay with OpenBLAS.
-    @Test(arguments: [(256, 64, 32), (7, 13, 5), (33, 2, 64), (5, 4096, 1)])
+    /// elements, ≤ 2²⁰ multiply-adds: a network head's products; up to 2²⁴ at one BLAS thread: a
+    /// GNN layer's [1100, 32]·[32, 32]), with B transposed or not and β ∈ {0, 1}, against the
+    /// definition C ← α·A·op(B) + β·C; β = ½ and Aᵀ stay with OpenBLAS.
+    @Test(arguments: [(256, 64, 32), (7, 13, 5), (33, 2, 64), (5, 4096, 1), (1100, 32, 32)])
     func smallGemmsMatchTheDefinition(_ m: Int, _ n: Int, _ k: Int) {
         var rng = RandomStream(seed: 78)
         for transA in [false, true] { for transB in [false, true] { for beta in [0.0, 1.0, 0.5] {
