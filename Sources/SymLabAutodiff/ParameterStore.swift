@@ -46,6 +46,7 @@ public final class ParameterStore<S: TensorScalar> {
         values = newValues
         gradients = newGrads
         entries.append(Entry(name: name, shape: initial.shape, offset: count, count: n, group: group))
+        groupLayoutCache = nil
         count += n
         return ParameterID(index: entries.count - 1)
     }
@@ -130,11 +131,19 @@ public final class ParameterStore<S: TensorScalar> {
     }
 
     /// Group names in order of first appearance.
-    public var groups: [String] {
-        var seen = Set<String>(), out: [String] = []
-        for e in entries where seen.insert(e.group).inserted { out.append(e.group) }
-        return out
+    public var groups: [String] { groupLayout.map(\.group) }
+
+    /// Every group (in order of first appearance) with its ranges of the flat vector: what an
+    /// optimizer step walks. Built once per layout (``add(_:_:group:)`` clears it), because
+    /// building it from the entries' names each step cost microseconds of string hashing.
+    public var groupLayout: [(group: String, ranges: [Range<Int>])] {
+        if let cached = groupLayoutCache { return cached }
+        var seen = Set<String>(), layout: [(group: String, ranges: [Range<Int>])] = []
+        for e in entries where seen.insert(e.group).inserted { layout.append((e.group, ranges(ofGroup: e.group))) }
+        groupLayoutCache = layout
+        return layout
     }
+    private var groupLayoutCache: [(group: String, ranges: [Range<Int>])]? = nil
 
     /// The ranges of the flat vector that belong to `group` (adjacent entries merged).
     public func ranges(ofGroup group: String) -> [Range<Int>] {

@@ -103,13 +103,13 @@ public final class Optimizer<S: TensorScalar> {
         }
         let kernels = updateKernels(S.self)
         store.withFlatBuffers { values, grads in
-            for group in store.groups {
+            for (group, ranges) in store.groupLayout {
                 let options = groupOptions[group] ?? GroupOptions()
                 if options.frozen { continue }
                 let t = groupSteps[group, default: 0] + 1
                 let lr = currentLearningRate(for: group)
                 let wd = options.weightDecay ?? weightDecay
-                for range in store.ranges(ofGroup: group) {
+                for range in ranges {
                     let p = UnsafeMutableRawPointer(values + range.lowerBound)
                     let g = UnsafeRawPointer(grads + range.lowerBound)
                     let s = state.map { $0.storage.base.advanced(by: $0.offset + range.lowerBound) }
