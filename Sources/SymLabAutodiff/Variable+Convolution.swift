@@ -45,11 +45,10 @@ extension Variable {
     @_specialize(where S == Double) @_specialize(where S == Float)
     public static func circularConvolution(_ x: Variable, weight w: Variable, bias b: Variable?, scale c: S = 1, relu: Bool,
                                            pooling: CircularConv1D.Pooling? = nil) -> Variable {
-        let s = w.shape
-        guard s.count == 3 else { tensorFailure("circularConvolution", "weight \(s) should be [Cout, Cin, K]") }
-        let kernel = w.value.permuted([2, 1, 0]).reshaped([s[2] * s[1], s[0]])
+        let kernel = CircularConv1D.kernelLayout(weight: w.value)
+        let cin = w.shape[1]
         return convolutionNode(x, w, kernel: kernel, bias: b, scale: c, relu: relu, pooling: pooling) {
-            $0.reshaped([s[2], s[1], s[0]]).permuted([2, 1, 0])
+            CircularConv1D.weightLayout(kernel: $0, inputChannels: cin)
         }
     }
 

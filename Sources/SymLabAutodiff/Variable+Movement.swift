@@ -4,12 +4,14 @@ import SymLabNumerics
 // permute ↔ inverse permute, slice ↔ zero-pad, concat ↔ slices, gather ↔ scatter-add.
 
 extension Variable {
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func reshaped(_ newShape: [Int]) -> Variable {
         let old = shape
         return tape.record(value.reshaped(newShape), op: "reshape", inputs: [self]) { g in [g.reshaped(old)] }
     }
 
     /// Axes reordered: output axis k is input axis `axes[k]`.
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func permuted(_ axes: [Int]) -> Variable {
         var inverse = [Int](repeating: 0, count: axes.count)
         for (k, a) in axes.enumerated() where a >= 0 && a < axes.count { inverse[a] = k }

@@ -27,6 +27,7 @@ public final class FrameAveraged<S: TensorScalar>: Model, SymmetricModel {
     public var parameters: ParameterStore<S> { backbone.parameters }
     public var symmetry: ModelSymmetry { .cyclicShifts(axis: axis) }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         backbone.forward(.dense(CanonicalShift.canonicalize(inputs.dense, axis: axis)), on: tape)
     }
@@ -62,6 +63,7 @@ public final class GroupAveraged<S: TensorScalar>: Model, SymmetricModel {
     public var parameters: ParameterStore<S> { backbone.parameters }
     public var symmetry: ModelSymmetry { .group(name: groupName, elements: elements, axis: axis) }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         let x = inputs.dense
         let n = x.shape[0]

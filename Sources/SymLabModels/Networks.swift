@@ -56,6 +56,7 @@ public final class MLP<S: TensorScalar>: Model, SymmetricModel {
 
     public var symmetry: ModelSymmetry { .none }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         let x = inputs.dense
         guard Array(x.shape.dropFirst()) == inputShape else {
@@ -139,11 +140,13 @@ public final class GNN<S: TensorScalar>: Model, SymmetricModel {
 
     public var symmetry: ModelSymmetry { .nodeRelabelling }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         forward(graphs: GraphStructure(inputs.graphs), on: tape)
     }
 
     /// Predictions [B] for a prepared batch (graphs of any sizes).
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(graphs g: GraphStructure<S>, on tape: Tape<S>) -> Variable<S> {
         let bind = Binding(parameters, tape)
         return head(configuration.pooling.pool(nodes: nodeFeatures(graphs: g, bind), of: g), bind)
@@ -253,6 +256,7 @@ public final class CNN<S: TensorScalar>: Model, SymmetricModel {
     public var positionAxis: Int { sampleRank == 1 || configuration.layout == .channelsLast ? 1 : 2 }
     public var symmetry: ModelSymmetry { .cyclicShifts(axis: positionAxis) }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         let bind = Binding(parameters, tape)
         // The last convolution and the pooling as one node when the direct kernel applies.
@@ -348,10 +352,12 @@ public final class GaussianGNN<S: TensorScalar>: Model, SymmetricModel {
 
     public var symmetry: ModelSymmetry { .nodeRelabelling }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         forward(graphs: GraphStructure(inputs.graphs), on: tape)
     }
 
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func forward(graphs g: GraphStructure<S>, on tape: Tape<S>) -> Variable<S> {
         guard g.featureSize == featureSize else {
             tensorFailure("GaussianGNN.forward", "graphs have \(g.featureSize) node features, the model expects \(featureSize)")

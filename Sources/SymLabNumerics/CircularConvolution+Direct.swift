@@ -36,6 +36,34 @@ extension CircularConv1D {
         return (b, l, cin, k, cout)
     }
 
+    /// A weight in PyTorch's Conv1d layout [Cout, Cin, K] as the direct kernel's [K·Cin, Cout]:
+    /// kernel[k·Cin + i, o] = W[o, i, k]. (One specialised pass: done as a generic permute every
+    /// step it cost more than the copy itself.)
+    @_specialize(where S == Double) @_specialize(where S == Float)
+    public static func kernelLayout<S>(weight w: Tensor<S>) -> Tensor<S> {
+        guard w.rank == 3 else { tensorFailure("circularConvolution", "weight \(w.shape) should be [Cout, Cin, K]") }
+        let (cout, cin, k) = (w.shape[0], w.shape[1], w.shape[2])
+        let out = Tensor<S>(uninitializedShape: [k * cin, cout])
+        w.withUnsafePointer { pw in out.withSharedMutablePointer { po in
+            for o in 0..<cout { for i in 0..<cin { for kk in 0..<k { po[(kk * cin + i) * cout + o] = pw[(o * cin + i) * k + kk] } } }
+        } }
+        return out
+    }
+
+    /// The inverse of ``kernelLayout(weight:)``: a [K·Cin, Cout] kernel (gradient) as [Cout, Cin, K].
+    @_specialize(where S == Double) @_specialize(where S == Float)
+    public static func weightLayout<S>(kernel g: Tensor<S>, inputChannels cin: Int) -> Tensor<S> {
+        guard g.rank == 2, cin >= 1, g.shape[0] % cin == 0 else {
+            tensorFailure("circularConvolution", "kernel \(g.shape) is not [K·Cin, Cout] for \(cin) input channels")
+        }
+        let (k, cout) = (g.shape[0] / cin, g.shape[1])
+        let out = Tensor<S>(uninitializedShape: [cout, cin, k])
+        g.withUnsafePointer { pg in out.withSharedMutablePointer { po in
+            for o in 0..<cout { for i in 0..<cin { for kk in 0..<k { po[(o * cin + i) * k + kk] = pg[(kk * cin + i) * cout + o] } } }
+        } }
+        return out
+    }
+
     /// y = σ(c·conv(x, W) + bias) [B, L, Cout], and pooled [B, Cout] when `pooling` is given.
     @_specialize(where S == Double) @_specialize(where S == Float)
     public static func directForward<S>(_ x: Tensor<S>, kernel w: Tensor<S>, bias: Tensor<S>?, scale c: S, relu: Bool,
@@ -84,7 +112,8 @@ extension CircularConv1D {
         }
         let blocks = (b + gradientBlock - 1) / gradientBlock
         let per = k * cin * cout + cout                       // one block's kernel and bias sums
-        let partial = Tensor<S>(shape: [Swift.max(blocks, 1), per])
+        let partial = Tensor<S>(uninitializedShape: [Swift.max(blocks, 1), per])
+        if blocks == 0 { partial.withSharedMutablePointer { zeroElements($0, count: per) } }
         x.withUnsafePointer { px in y.withUnsafePointer { py in g.withUnsafePointer { pg in partial.withSharedMutablePointer { ps in
             withOptionalPointer(flipped) { pf in withOptionalMutablePointer(dx) { pdx in
                 BLASTimer.measure {
@@ -92,6 +121,7 @@ extension CircularConv1D {
                         withUnsafeTemporaryAllocation(of: S.self, capacity: (l + k - 1) * (cin + cout)) { scratch in
                             for block in r {
                                 let samples = (block * gradientBlock)..<Swift.min(b, (block + 1) * gradientBlock)
+                                zeroElements(ps + block * per, count: per)
                                 S.circularConvolutionBackwardKernel(DirectConvolutionBackward(
                                     samples: samples, length: l, inputChannels: cin, width: k, outputChannels: cout, x: px,
                                     flippedKernel: pf, scale: c, y: py, relu: relu, gradient: pg, pooled: pooling != nil,
@@ -104,10 +134,21 @@ extension CircularConv1D {
                 }
             } }
         } } } }
-        // Σ over blocks, in block order.
-        let total = partial.sum(axes: [0])
-        let dKernel = total.rows(0..<(k * cin * cout)).reshaped([k * cin, cout])
-        let dBias = biasGradient ? total.rows((k * cin * cout)..<per) : nil
+        // Σ over blocks, in block order, straight into the results (a reduction through
+        // Tensor.sum and views was 3 % of a small CNN's step).
+        let dKernel = Tensor<S>(uninitializedShape: [k * cin, cout])
+        let dBias = biasGradient ? Tensor<S>(uninitializedShape: [cout]) : nil
+        partial.withUnsafePointer { ps in
+            let sumBlocks = { (first: Int, count: Int, out: UnsafeMutablePointer<S>) in
+                copyElements(from: ps + first, to: out, count: count)
+                for block in 1..<Swift.max(blocks, 1) {
+                    let row = ps + block * per + first
+                    for e in 0..<count { out[e] += row[e] }
+                }
+            }
+            dKernel.withSharedMutablePointer { sumBlocks(0, k * cin * cout, $0) }
+            dBias?.withSharedMutablePointer { sumBlocks(k * cin * cout, cout, $0) }
+        }
         return (dx, dKernel, dBias)
     }
 }

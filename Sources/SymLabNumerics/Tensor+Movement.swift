@@ -2,6 +2,7 @@
 
 extension Tensor {
     /// The same elements under a new shape (no copy). One extent may be −1 (inferred).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func reshaped(_ newShape: [Int]) -> Tensor {
         var s = newShape
         if let k = s.firstIndex(of: -1) {
@@ -18,6 +19,7 @@ extension Tensor {
     }
 
     /// Rows `range` of the leading axis, as a view (no copy).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func rows(_ range: Range<Int>) -> Tensor {
         guard rank >= 1, range.lowerBound >= 0, range.upperBound <= shape[0] else {
             tensorFailure("rows", "range \(range) out of bounds for shape \(shape)")
@@ -27,6 +29,7 @@ extension Tensor {
     }
 
     /// The transpose of a matrix (a copy).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func transposed() -> Tensor {
         guard rank == 2 else { tensorFailure("transposed", "needs a matrix, got shape \(shape)") }
         let m = shape[0], n = shape[1]
@@ -36,6 +39,7 @@ extension Tensor {
     }
 
     /// Axes reordered: output axis k is input axis `axes[k]` (a copy).
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func permuted(_ axes: [Int]) -> Tensor {
         guard axes.count == rank, Set(axes) == Set(0..<rank) else {
             tensorFailure("permute", "\(axes) is not a permutation of the axes of shape \(shape)")

@@ -18,6 +18,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
     // MARK: - Creation
 
     /// A tensor whose elements are not initialised: every element must be written before it is read.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public init(uninitializedShape shape: [Int]) {
         let n = Tensor.validatedCount(shape, op: "Tensor(shape:)")
         self.shape = shape
@@ -26,11 +27,13 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
         self.offset = 0
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public init(shape: [Int], repeating value: Scalar = 0) {
         self.init(uninitializedShape: shape)
         if value == 0 { zeroElements(storage.base, count: count) } else { Scalar.fillKernel(storage.base, value, count) }
     }
 
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public init(shape: [Int], scalars: [Scalar]) {
         let n = Tensor.validatedCount(shape, op: "Tensor(shape:scalars:)")
         guard n == scalars.count else {
@@ -44,6 +47,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
     public init(_ scalars: [Scalar]) { self.init(shape: [scalars.count], scalars: scalars) }
 
     /// A rank-0 tensor.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public init(scalar: Scalar) { self.init(shape: [], scalars: [scalar]) }
 
     /// A view of `shape.product` elements of `storage` starting at `offset` (no copy). Used by

@@ -42,6 +42,7 @@ public final class BatchGradient<S: TensorScalar> {
     /// backward pass: returns the loss over all shards' samples, whose gradient is then in
     /// `model.parameters.flatGradients`. More than one shard runs concurrently, with BLAS at one
     /// thread for the duration (restored after).
+    @_specialize(where S == Double) @_specialize(where S == Float)
     public func callAsFunction(_ shards: [LabelledSet<S>]) -> Double {
         precondition(!shards.isEmpty, "BatchGradient: no shards")
         let store = model.parameters

@@ -101,6 +101,18 @@ import Testing
         for t in [2, 3] { #expect(run(t) == one, "\(t) threads") }
     }
 
+    /// The weight ↔ kernel layouts are the permute they replace, and each other's inverse.
+    @Test func kernelLayoutIsThePermutedWeight() {
+        for (cout, cin, k) in [(32, 1, 16), (16, 16, 3), (3, 5, 2), (1, 1, 1)] {
+            let w = gaussian([cout, cin, k], seed: UInt64(230 + cout))
+            let kernel = CircularConv1D.kernelLayout(weight: w)
+            #expect(kernel.shape == [k * cin, cout])
+            #expect(kernel.scalars == w.permuted([2, 1, 0]).reshaped([k * cin, cout]).scalars)
+            let back = CircularConv1D.weightLayout(kernel: kernel, inputChannels: cin)
+            #expect(back.shape == w.shape && back.scalars == w.scalars)
+        }
+    }
+
     #if canImport(COpenBLAS)
     /// Both instruction-set builds of the kernels (the dispatcher picks only one on a given CPU).
     @Test(arguments: shapes) func bothKernelBuildsMatchTheReferenceLoops(_ shape: (Int, Int, Int, Int, Int)) {
