@@ -18,9 +18,12 @@ public enum Parallel {
 
     /// Calls `body(0)`, …, `body(count − 1)` concurrently, one task per thread (the caller's thread
     /// runs one of them), and returns when all are done: for tasks of whole training-step size,
-    /// where waking a worker is always worth it.
-    public static func forEachTask(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 1 else { if count == 1 { body(0) }; return }
-        WorkerPool.shared.run(count, body)
+    /// where waking a worker is always worth it. Returns whether they ran concurrently (false: one
+    /// task, or nested in another `Parallel` call or beside a concurrent one, when the tasks run one
+    /// after the other on the caller's thread).
+    @discardableResult
+    public static func forEachTask(_ count: Int, _ body: (Int) -> Void) -> Bool {
+        guard count > 1 else { if count == 1 { body(0) }; return false }
+        return WorkerPool.shared.run(count, body)
     }
 }

@@ -44,12 +44,15 @@ final class WorkerPool: @unchecked Sendable {
         pthread_cond_init(wake, nil)
     }
 
-    /// Runs `body(0..<count)`, concurrently on `count` threads, and returns when all are done.
-    func run(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 1 else { if count == 1 { body(0) }; return }
+    /// Runs `body(0..<count)`, concurrently on `count` threads, and returns when all are done:
+    /// true, or false when they ran one after the other on the caller's thread (one task, or the
+    /// pool busy with another caller).
+    @discardableResult
+    func run(_ count: Int, _ body: (Int) -> Void) -> Bool {
+        guard count > 1 else { if count == 1 { body(0) }; return false }
         guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             for k in 0..<count { body(k) }   // nested or concurrent use: stay on this thread
-            return
+            return false
         }
         defer { busy.store(false, ordering: .releasing) }
         startWorkers(count - 1)
@@ -71,6 +74,7 @@ final class WorkerPool: @unchecked Sendable {
             job = nil
             withExtendedLifetime(box) {}
         }
+        return true
     }
 
     private func startWorkers(_ needed: Int) {

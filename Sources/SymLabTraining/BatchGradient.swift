@@ -66,7 +66,7 @@ public final class BatchGradient<S: TensorScalar> {
         BLAS.setThreads(1)
         losses.withUnsafeMutableBufferPointer { losses in
             let out = losses.baseAddress!
-            Parallel.forEachTask(shards.count) { k in
+            _ = Parallel.forEachTask(shards.count) { k in
                 let tape = tapes[k]
                 tape.reset()
                 store.zeroGradients(shard: k)
