@@ -3,6 +3,7 @@
 // the Fortran calling convention (trailing hidden string lengths included, so the
 // calls are correct under gfortran's ABI and harmless elsewhere).
 #include <stddef.h>
+#include <string.h>   // memcpy: the k-blocked reduction packs B panels
 #include <cblas.h>
 #include <malloc.h>   // mallopt: see SymLabNumerics.Allocation
 
@@ -180,7 +181,7 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
             _Pragma("unroll") for (int v = 0; v < NV; v++) acc[q][v] = (V)0;                         \
         }                                                                                            \
         for (long p = 0; p < k; p++) {                                                               \
-            const T *bp = b + p * n + j;                                                             \
+            const T *bp = b + p * ldb + j;                                                             \
             V bv[NV];                                                                                \
             _Pragma("unroll") for (int v = 0; v < NV; v++) bv[v] = *(const V *)(bp + v * W);         \
             _Pragma("unroll") for (int q = 0; q < R; q++) {                                          \
@@ -191,7 +192,7 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
         _Pragma("unroll") for (int q = 0; q < R; q++) {                                              \
             if (i + q < m) {                                                                         \
                 _Pragma("unroll") for (int v = 0; v < NV; v++)                                       \
-                    SYMLAB_EPILOGUE_V(V, IV, c + (i + q) * n + j + v * W, acc[q][v], j + v * W);     \
+                    SYMLAB_EPILOGUE_V(V, IV, c + (i + q) * ldc + j + v * W, acc[q][v], j + v * W);     \
             }                                                                                        \
         }                                                                                            \
     } while (0)
@@ -201,11 +202,11 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
         long row[R];                                                                                 \
         _Pragma("unroll") for (int q = 0; q < R; q++) { row[q] = i + q < m ? i + q : m - 1; acc[q] = 0; } \
         for (long p = 0; p < k; p++) {                                                               \
-            const T bv = b[p * n + j];                                                               \
+            const T bv = b[p * ldb + j];                                                               \
             _Pragma("unroll") for (int q = 0; q < R; q++) acc[q] = MADD(SYMLAB_A(row[q], p), bv, acc[q]); \
         }                                                                                            \
         _Pragma("unroll") for (int q = 0; q < R; q++)                                                \
-            if (i + q < m) SYMLAB_EPILOGUE_S(T, c + (i + q) * n + j, acc[q], j);                    \
+            if (i + q < m) SYMLAB_EPILOGUE_S(T, c + (i + q) * ldc + j, acc[q], j);                    \
     } while (0)
 // Rows in blocks of R; each block's columns in runs of 4, 2 and 1 vectors, then single columns.
 #define SYMLAB_GEMM_ROWS(T, V, W, IV, MADD, R)                                                       \
@@ -250,18 +251,65 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
 #define SYMLAB_SMALL_GEMM_PARAMS(T)                                                                  \
     (int transA, long m, long n, long k, const T *a, long lda, const T *b, T *c,                     \
      T alpha, const T *bias, int relu, int accumulate)
+// The same with B's and C's row strides given (ldb, ldc ≥ n): a panel of larger matrices.
+#define SYMLAB_STRIDED_GEMM_PARAMS(T)                                                                \
+    (int transA, long m, long n, long k, const T *a, long lda, const T *b, long ldb, T *c, long ldc, \
+     T alpha, const T *bias, int relu, int accumulate)
 
-#define SYMLAB_BATCHED_SMALL_GEMM(T, V, W, IV)                                                       \
-    __attribute__((target("avx2,fma"))) static void symlab_small_gemm_ex_avx2_##T SYMLAB_SMALL_GEMM_PARAMS(T) { \
+// C[m, n] = α·Aᵀ·B (+ C if `accumulate`) for A [k, m] (row stride lda) and B [k, n] (ldb) with a
+// long k: a layer's weight gradient, the reduction over the batch. The product is cut into panels
+// of NB columns of B and KC rows of A and B (about 16 KB each, so both stay in L1 while every
+// block of C's panel passes over them) and each panel is the register-blocked product above,
+// accumulating onto C. OpenBLAS packs both operands for this shape, which on a GNN layer's
+// [2560, 64]ᵀ·[2560, 64] cost a fifth of the product. Each C entry is a fixed sequence of FMA
+// chains (one per KC rows), so the result depends on the shape only, not on threads or timing.
+#define SYMLAB_GEMM_TN(T, NB, KC, KERNEL)                                                            \
+    T panel[KC * NB] __attribute__((aligned(64)));                                                   \
+    for (long j0 = 0; j0 < n; j0 += NB) {                                                            \
+        const long nb = n - j0 < NB ? n - j0 : NB;                                                   \
+        for (long p0 = 0; p0 < k; p0 += KC) {                                                        \
+            const long kc = k - p0 < KC ? k - p0 : KC;                                               \
+            const T *bp = b + p0 * ldb + j0;                                                         \
+            long ldp = ldb;                                                                          \
+            if (ldb != nb) {                                                                         \
+                for (long p = 0; p < kc; p++) memcpy(panel + p * nb, bp + p * ldb, nb * sizeof(T));  \
+                bp = panel; ldp = nb;                                                                \
+            }                                                                                        \
+            KERNEL(1, m, nb, kc, a + p0 * lda, lda, bp, ldp, c + j0, ldc, alpha, 0, 0,                \
+                   (accumulate || p0 > 0) ? 1 : 0);                                                  \
+        }                                                                                            \
+    }
+
+#define SYMLAB_BATCHED_SMALL_GEMM(T, V, W, IV, NB, KC)                                               \
+    __attribute__((target("avx2,fma"))) static void symlab_strided_gemm_avx2_##T SYMLAB_STRIDED_GEMM_PARAMS(T) { \
         SYMLAB_SMALL_GEMM_DISPATCH(T, V, W, IV, SYMLAB_FUSED_MADD)                                   \
     }                                                                                                \
-    static void symlab_small_gemm_ex_base_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                          \
+    static void symlab_strided_gemm_base_##T SYMLAB_STRIDED_GEMM_PARAMS(T) {                         \
         _Pragma("clang fp contract(off)")                                                            \
         SYMLAB_SMALL_GEMM_BODY(T, V, W, IV, SYMLAB_PLAIN_MADD)                                       \
+    }                                                                                                \
+    static inline void symlab_small_gemm_ex_avx2_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                   \
+        symlab_strided_gemm_avx2_##T(transA, m, n, k, a, lda, b, n, c, n, alpha, bias, relu, accumulate); \
+    }                                                                                                \
+    static inline void symlab_small_gemm_ex_base_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                   \
+        symlab_strided_gemm_base_##T(transA, m, n, k, a, lda, b, n, c, n, alpha, bias, relu, accumulate); \
     }                                                                                                \
     static inline void symlab_small_gemm_ex_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                         \
         if (symlab_cpu_has_avx2_fma()) symlab_small_gemm_ex_avx2_##T(transA, m, n, k, a, lda, b, c, alpha, bias, relu, accumulate); \
         else symlab_small_gemm_ex_base_##T(transA, m, n, k, a, lda, b, c, alpha, bias, relu, accumulate); \
+    }                                                                                                \
+    static inline void symlab_gemm_tn_avx2_##T(long m, long n, long k, const T *a, long lda, const T *b, long ldb, \
+                                               T *c, long ldc, T alpha, int accumulate) {            \
+        SYMLAB_GEMM_TN(T, NB, KC, symlab_strided_gemm_avx2_##T)                                      \
+    }                                                                                                \
+    static inline void symlab_gemm_tn_base_##T(long m, long n, long k, const T *a, long lda, const T *b, long ldb, \
+                                               T *c, long ldc, T alpha, int accumulate) {            \
+        SYMLAB_GEMM_TN(T, NB, KC, symlab_strided_gemm_base_##T)                                      \
+    }                                                                                                \
+    static inline void symlab_gemm_tn_##T(long m, long n, long k, const T *a, long lda, const T *b, long ldb, \
+                                          T *c, long ldc, T alpha, int accumulate) {                 \
+        if (symlab_cpu_has_avx2_fma()) symlab_gemm_tn_avx2_##T(m, n, k, a, lda, b, ldb, c, ldc, alpha, accumulate); \
+        else symlab_gemm_tn_base_##T(m, n, k, a, lda, b, ldb, c, ldc, alpha, accumulate);            \
     }                                                                                                \
     static inline void symlab_small_gemm_avx2_##T(int transA, long m, long n, long k, const T *a, const T *b, T *c) { \
         symlab_small_gemm_ex_avx2_##T(transA, m, n, k, a, transA ? m : k, b, c, 1, 0, 0, 0);         \
@@ -279,8 +327,8 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
         }                                                                                            \
     }
 
-SYMLAB_BATCHED_SMALL_GEMM(double, symlab_double4u, 4, symlab_long4)
-SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8, symlab_int8)
+SYMLAB_BATCHED_SMALL_GEMM(double, symlab_double4u, 4, symlab_long4, 64, 32)
+SYMLAB_BATCHED_SMALL_GEMM(float, symlab_float8u, 8, symlab_int8, 64, 32)
 
 // The direct circular convolution of channels-last inputs (SymLabNumerics' CircularConv1D.direct*):
 //

@@ -91,12 +91,17 @@ extension Float: TensorScalar {
     ) {
         BLASTimer.measure {
             #if !canImport(Accelerate)
-            if GemmAsLevel2.plan(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) == nil,
-               SmallProduct.applies(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) {
-                SmallProduct.withRows(of: b, transposed: transB, k: k, n: n) { rows in
-                    symlab_small_gemm_ex_float(0, m, n, k, a, lda, rows, c, alpha, nil, 0, beta == 1 ? 1 : 0)
+            if GemmAsLevel2.plan(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) == nil {
+                if SmallProduct.applies(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) {
+                    SmallProduct.withRows(of: b, transposed: transB, k: k, n: n) { rows in
+                        symlab_small_gemm_ex_float(0, m, n, k, a, lda, rows, c, alpha, nil, 0, beta == 1 ? 1 : 0)
+                    }
+                    return
                 }
-                return
+                if SmallProduct.appliesToReduction(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) {
+                    symlab_gemm_tn_float(m, n, k, a, lda, b, ldb, c, ldc, alpha, beta == 1 ? 1 : 0)
+                    return
+                }
             }
             #endif
             let beta = zeroingForGemm(c, m: m, n: n, k: k, ldc: ldc, beta: beta)

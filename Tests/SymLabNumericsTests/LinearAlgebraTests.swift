@@ -144,6 +144,43 @@ import Testing
     }
     #endif
 
+    #if canImport(COpenBLAS)
+    /// The k-blocked reduction C = α·Aᵀ·B (+ C) of shim.h (a layer's weight gradient), both
+    /// instruction-set variants, against the naive loop: several column panels and k chunks, a
+    /// partial last panel and chunk, padded rows (packed B panels), α ≠ 1 and accumulation; and
+    /// `blasGemm` routes such a product to it with the same bits.
+    @Test(arguments: [(3, 70, 100), (2, 64, 32), (64, 5, 257), (16, 130, 33)])
+    func blockedReductionKernelMatchesTheNaiveLoop(_ m: Int, _ n: Int, _ k: Int) {
+        var rng = RandomStream(seed: 91)
+        let (lda, ldb, ldc) = (m + 1, n + 3, n + 2)
+        let a = (0..<(k * lda)).map { _ in rng.normal() }, b = (0..<(k * ldb)).map { _ in rng.normal() }
+        let c0 = (0..<(m * ldc)).map { _ in rng.normal() }
+        for accumulate in [false, true] {
+            var viaBLAS = c0
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in viaBLAS.withUnsafeMutableBufferPointer { pc in
+                Double.blasGemm(transA: true, transB: false, m: m, n: n, k: k, alpha: 1.5, a: pa.baseAddress!, lda: lda,
+                                b: pb.baseAddress!, ldb: ldb, beta: accumulate ? 1 : 0, c: pc.baseAddress!, ldc: ldc)
+            } } }
+            for variant in ["baseline", "avx2"] where variant == "baseline" || symlab_cpu_has_avx2_fma() != 0 {
+                var c = c0
+                a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeMutableBufferPointer { pc in
+                    let (pa, pb, pc) = (pa.baseAddress!, pb.baseAddress!, pc.baseAddress!)
+                    if variant == "baseline" { symlab_gemm_tn_base_double(m, n, k, pa, lda, pb, ldb, pc, ldc, 1.5, accumulate ? 1 : 0) }
+                    else { symlab_gemm_tn_avx2_double(m, n, k, pa, lda, pb, ldb, pc, ldc, 1.5, accumulate ? 1 : 0) }
+                } } }
+                for i in 0..<m { for j in 0..<n {
+                    var dot = 0.0
+                    for p in 0..<k { dot += a[p * lda + i] * b[p * ldb + j] }
+                    let want = 1.5 * dot + (accumulate ? c0[i * ldc + j] : 0)
+                    #expect(Swift.abs(c[i * ldc + j] - want) < 1e-12, "\(variant) m \(m) n \(n) k \(k) accumulate \(accumulate) at (\(i), \(j))")
+                } }
+                for i in 0..<m { for j in n..<ldc { #expect(c[i * ldc + j] == c0[i * ldc + j], "padding of C changed") } }
+                if variant == "avx2" || symlab_cpu_has_avx2_fma() == 0 { #expect(c == viaBLAS, "blasGemm did not take the blocked reduction") }
+            }
+        }
+    }
+    #endif
+
     /// The batched kernel split over threads computes every matrix exactly as on one thread.
     @Test func batchedMatmulDoesNotDependOnThreads() {
         let a = gaussian([300, 16, 16], seed: 43), b = gaussian([300, 16, 32], seed: 44)

@@ -24,12 +24,13 @@ import Testing
     /// The property that made the pool necessary: task 0 on the caller, every other task on a
     /// thread of its own — never several tasks queued on one thread. (A test in another suite
     /// may hold the pool at the same moment; the tasks then run on the caller, by design, and
-    /// say so.)
+    /// say so; the test then waits a little and tries again, until 50 calls have been pooled.)
     @Test func tasksRunOnDistinctThreads() {
         let caller = pthread_self()
         var threads = [pthread_t?](repeating: nil, count: 3)
-        var concurrent = 0
-        for _ in 0..<200 {
+        var concurrent = 0, attempts = 0
+        while concurrent < 50 && attempts < 100_000 {
+            attempts += 1
             let pooled = threads.withUnsafeMutableBufferPointer { out in
                 Parallel.forEachTask(3) { k in out[k] = pthread_self() }
             }
@@ -40,9 +41,10 @@ import Testing
                         && pthread_equal(threads[1]!, threads[2]!) == 0)
             } else {
                 #expect(pthread_equal(threads[1]!, caller) != 0 && pthread_equal(threads[2]!, caller) != 0)
+                usleep(200)
             }
         }
-        #expect(concurrent > 0)
+        #expect(concurrent == 50, "the pool was free for only \(concurrent) of \(attempts) calls")
     }
 
     /// A task that itself asks for parallel work gets it run (on its own thread) instead of
