@@ -6,7 +6,10 @@ import SymLabNumerics
 //
 // Forward: the bias is written into the output, each term is one gemm accumulating onto it
 // (α = c, β = 1), and σ is applied in place — one pass over the output instead of three
-// (bias add, product, activation) and no temporaries. Backward: one pass forms dz = g·σ′,
+// (bias add, product, activation) and no temporaries. With σ = ReLU or none and a product the
+// register-blocked kernel takes (`fusedSmallProduct`: the papers' layer shapes), the last term's
+// product adds the bias and applies σ as it stores each block, and there is no pass at all.
+// Backward: one pass forms dz = g·σ′,
 // then dWₖ = c·xₖᵀdz, dxₖ = c·dz·Wₖᵀ (gemm) and db = Σ_rows dz (gemv). On the papers' small
 // networks these elementwise passes, not the products, were most of the step's overhead.
 
@@ -55,18 +58,28 @@ extension Variable {
                 if let biasValue = b?.value, !biasAfter {
                     biasValue.withUnsafePointer { pb in for i in 0..<rows { copyElements(from: pb, to: po + i * fout, count: fout) } }
                 }
+                var epilogueDone = false
                 for (k, (x, w)) in flat.enumerated() {
                     let kin = w.shape[0], beta: S = ((b == nil || biasAfter) && k == 0) ? 0 : 1
                     if kin == 0 {
                         if beta == 0 { zeroElements(po, count: rows * fout) }
                         continue
                     }
+                    // The last product may apply the bias and ReLU itself as it stores each block.
+                    let fuse = k == flat.count - 1 && (activation == nil || activation == .relu) && (b == nil || biasAfter)
                     x.withUnsafePointer { px in w.withUnsafePointer { pw in
+                        let fused = fuse && withOptionalPointer(b?.value) { pb in
+                            S.fusedSmallProduct(m: rows, n: fout, k: kin, alpha: c, a: px, b: pw, c: po, accumulate: beta == 1,
+                                                bias: pb, relu: activation != nil)
+                        }
+                        if fused { epilogueDone = true; return }
                         S.blasGemm(transA: false, transB: false, m: rows, n: fout, k: kin, alpha: c, a: px, lda: kin,
                                    b: pw, ldb: fout, beta: beta, c: po, ldc: fout)
                     } }
                 }
-                if biasAfter, let biasValue = b?.value {
+                if epilogueDone {
+                    // bias and σ already applied
+                } else if biasAfter, let biasValue = b?.value {
                     biasValue.withUnsafePointer { pb in S.biasActivationKernel(po, pb, rows: rows, cols: fout, relu: activation != nil) }
                 } else if let op = activation {
                     if let preactivation { preactivation.withSharedMutablePointer { copyElements(from: po, to: $0, count: rows * fout) } }
@@ -135,4 +148,11 @@ extension Variable {
             return result
         }
     }
+}
+
+/// `body` with the tensor's element pointer, or with nil when there is no tensor.
+@inline(__always)
+private func withOptionalPointer<S: TensorScalar, R>(_ t: Tensor<S>?, _ body: (UnsafePointer<S>?) -> R) -> R {
+    guard let t else { return body(nil) }
+    return t.withUnsafePointer { body($0) }
 }

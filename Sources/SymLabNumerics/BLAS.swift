@@ -86,11 +86,16 @@ enum GemmAsLevel2: Equatable {
 /// wakes its threads, which for a network head's [256, 32]·[32, 64] costs more than the
 /// arithmetic. Measured in C, one thread, f32: [256, 32]·[32, 64] 19.0 µs in OpenBLAS vs 11.0 here,
 /// [256, 64]·[64, 32] 17.0 vs 11.6. Only for C = α·A·op(B) (+ C) with A not transposed, B at most
-/// 4,096 elements (it stays in L1 while every pair of A's rows streams past) and a bounded
-/// number of multiply-adds (below). A transposed A (a weight gradient, reducing over the batch)
+/// 4,096 elements (it stays in L1 while every pair of A's rows streams past) or cut into panels
+/// (``maxPanelDepth``), and a bounded number of multiply-adds (below). A transposed A (a weight gradient, reducing over the batch)
 /// has its own k-blocked kernel (``appliesToReduction``).
 enum SmallProduct {
     static let maxRightOperand = 4096
+    /// A wider B is cut into L1-sized panels of 256 bytes of columns when k is at most this
+    /// (SYMLAB_NN_MAX_K): a layer's forward [rows, in]·[in, out] with out in the hundreds. Measured
+    /// in C, one thread, with bias and ReLU: f64 [256, 64]·[64, 512] 459 µs as memset + OpenBLAS +
+    /// bias pass, 349 µs here; f32 202 → 173; at k = 256 OpenBLAS is faster.
+    static let maxPanelDepth = 128
     /// Most multiply-adds: when BLAS has one thread (sweeps, the shards of a data-parallel step)
     /// any m, since B stays in L1 (a GNN layer's [4000, 32]·[32, 32]: gnn-hard f32 steps 6 %
     /// faster); with more threads 2²⁰, above which OpenBLAS's threads pay off.
@@ -99,7 +104,7 @@ enum SmallProduct {
     static func applies<S: TensorScalar>(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                          lda: Int, ldb: Int, ldc: Int, beta: S) -> Bool {
         guard !transA && (beta == 0 || beta == 1) && m > 0 && n > 0 && k > 0 && lda == k && ldc == n && ldb == (transB ? k : n)
-            && k * n <= maxRightOperand else { return false }
+            && (k * n <= maxRightOperand || (!transB && k <= maxPanelDepth)) else { return false }
         let work = m * n * k
         return work <= maxWorkThreaded || (work <= maxWorkOneThread && BLAS.threads == 1)
     }

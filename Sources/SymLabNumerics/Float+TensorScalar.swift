@@ -94,7 +94,7 @@ extension Float: TensorScalar {
             if GemmAsLevel2.plan(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) == nil {
                 if SmallProduct.applies(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc, beta: beta) {
                     SmallProduct.withRows(of: b, transposed: transB, k: k, n: n) { rows in
-                        symlab_small_gemm_ex_float(0, m, n, k, a, lda, rows, c, alpha, nil, 0, beta == 1 ? 1 : 0)
+                        symlab_gemm_nn_float(m, n, k, a, lda, rows, n, c, n, alpha, nil, 0, beta == 1 ? 1 : 0)
                     }
                     return
                 }
@@ -116,6 +116,18 @@ extension Float: TensorScalar {
                             alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
             }
         }
+    }
+    public static func fusedSmallProduct(
+        m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
+        accumulate: Bool, bias: UnsafePointer<Float>?, relu: Bool
+    ) -> Bool {
+        #if canImport(Accelerate)
+        return false
+        #else
+        guard SmallProduct.applies(transA: false, transB: false, m: m, n: n, k: k, lda: k, ldb: n, ldc: n, beta: accumulate ? 1 : 0 as Float) else { return false }
+        BLASTimer.measure { symlab_gemm_nn_float(m, n, k, a, k, b, n, c, n, alpha, bias, relu ? 1 : 0, accumulate ? 1 : 0) }
+        return true
+        #endif
     }
     public static func blasGemv(
         trans: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,

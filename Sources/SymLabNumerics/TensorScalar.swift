@@ -54,6 +54,14 @@ where Self.RawSignificand: FixedWidthInteger {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// C ← σ(α·A·B (+ C) + bias), A [m, k], B [k, n], C [m, n] contiguous, σ = ReLU or the identity,
+    /// in one pass of the register-blocked kernel of `shim.h` when the shape suits it (B in L1 or in
+    /// L1-sized column panels; see `SmallProduct`): a layer's forward product with its bias and
+    /// activation applied as C is stored. Returns false, having done nothing, when it does not
+    /// apply (and always with Accelerate); the caller then uses ``blasGemm`` and its own passes.
+    static func fusedSmallProduct(
+        m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, b: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>,
+        accumulate: Bool, bias: UnsafePointer<Self>?, relu: Bool) -> Bool
     /// y ← α·op(A)·x + β·y.
     static func blasGemv(
         trans: Bool, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,

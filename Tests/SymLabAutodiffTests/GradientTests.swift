@@ -157,6 +157,27 @@ import Testing
         }
     }
 
+    /// Two terms with bias and ReLU, wider than one panel of the register kernel (which then adds
+    /// the bias and applies the ReLU as it stores the second product): the unfused ops' values
+    /// exactly, in both precisions.
+    @Test func twoTermReLULayerMatchesUnfusedOpsExactly() {
+        func check<S: TensorScalar>(_: S.Type) {
+            let tape = Tape<S>()
+            let x = tape.constant(gaussian([50, 9], seed: 121).cast(to: S.self)), w = tape.constant(gaussian([9, 150], seed: 122).cast(to: S.self))
+            let a = tape.constant(gaussian([50, 5], seed: 123).cast(to: S.self)), u = tape.constant(gaussian([5, 150], seed: 124).cast(to: S.self))
+            let b = tape.constant(gaussian([150], seed: 125).cast(to: S.self))
+            for op in [UnaryOp.relu, nil] {
+                let fused = Variable.dense([(x, w), (a, u)], bias: b, activation: op).value
+                let sum = Variable.matmul(x, w) + Variable.matmul(a, u) + b
+                let unfused = (op.map { sum.map($0) } ?? sum).value
+                #expect(fused == unfused, "\(S.self) \(String(describing: op))")
+            }
+            tape.reset()
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
     @Test(arguments: [([2, 5, 3], 2), ([3, 4, 1], 4), ([1, 3, 2], 1)])
     func circularWindows(_ s: [Int], _ k: Int) {
         expectGradients([gaussian(s, seed: 100)]) { $0[0].circularWindows(width: k) }
