@@ -124,7 +124,9 @@ extension Float: TensorScalar {
         #if canImport(Accelerate)
         return false
         #else
-        guard SmallProduct.applies(transA: false, transB: false, m: m, n: n, k: k, lda: k, ldb: n, ldc: n, beta: accumulate ? 1 : 0 as Float) else { return false }
+        let beta: Float = accumulate ? 1 : 0
+        guard GemmAsLevel2.plan(transA: false, transB: false, m: m, n: n, k: k, lda: k, ldb: n, ldc: n, beta: beta) == nil,
+              SmallProduct.applies(transA: false, transB: false, m: m, n: n, k: k, lda: k, ldb: n, ldc: n, beta: beta) else { return false }
         BLASTimer.measure { symlab_gemm_nn_float(m, n, k, a, k, b, n, c, n, alpha, bias, relu ? 1 : 0, accumulate ? 1 : 0) }
         return true
         #endif
