@@ -138,6 +138,42 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_float, (const float *x, const float *dy, 
     for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0.0f;
 })
 
+// ReLU backward fused with the column sums of its result, for a layer with a bias: dx as above,
+// [rows, cols], and sums[j] = Σ_r dx[r, j] (overwritten), added row after row in row order. The
+// bias gradient then needs no second pass over dx (OpenBLAS's gemv against a vector of ones read
+// all of dx again: 2.8 % of a GNN step). Columns in chunks of 64 vectors' worth, kept in a local
+// array across the rows of the chunk.
+#define SYMLAB_RELU_BACKWARD_SUMS(T, V, W, IV)                                                       \
+    for (long j0 = 0; j0 < cols; j0 += 64 * W) {                                                     \
+        const long jn = cols - j0 < 64 * W ? cols - j0 : 64 * W;                                     \
+        const long jv = jn / W * W;                                                                  \
+        V acc[64];                                                                                   \
+        T tail[W];                                                                                   \
+        for (long v = 0; v < jv / W; v++) acc[v] = (V)0;                                             \
+        for (long j = jv; j < jn; j++) tail[j - jv] = 0;                                             \
+        for (long r = 0; r < rows; r++) {                                                            \
+            const T *xr = x + r * cols + j0, *gr = dy + r * cols + j0;                               \
+            T *dr = dx + r * cols + j0;                                                              \
+            for (long v = 0; v < jv / W; v++) {                                                      \
+                IV keep = *(const V *)(xr + v * W) > 0;                                              \
+                V d = (V)((IV)(*(const V *)(gr + v * W)) & keep);                                    \
+                *(V *)(dr + v * W) = d;                                                              \
+                acc[v] = acc[v] + d;                                                                 \
+            }                                                                                        \
+            for (long j = jv; j < jn; j++) { T d = xr[j] > 0 ? gr[j] : 0; dr[j] = d; tail[j - jv] += d; } \
+        }                                                                                            \
+        for (long v = 0; v < jv / W; v++) *(V *)(sums + j0 + v * W) = acc[v];                        \
+        for (long j = jv; j < jn; j++) sums[j0 + j] = tail[j - jv];                                  \
+    }
+SYMLAB_TWO_BUILDS(symlab_relu_backward_sums_double, (const double *x, const double *dy, double *dx, long rows, long cols, double *sums),
+                  (x, dy, dx, rows, cols, sums), {
+    SYMLAB_RELU_BACKWARD_SUMS(double, symlab_double4u, 4, symlab_long4)
+})
+SYMLAB_TWO_BUILDS(symlab_relu_backward_sums_float, (const float *x, const float *dy, float *dx, long rows, long cols, float *sums),
+                  (x, dy, dx, rows, cols, sums), {
+    SYMLAB_RELU_BACKWARD_SUMS(float, symlab_float8u, 8, symlab_int8)
+})
+
 // Batched small products C_i = op(A_i)·B_i, i < batch, row-major: A_i is [m, k] (op = identity) or
 // [k, m] (op = transpose), B_i is [k, n], C_i is [m, n]; consecutive matrices sa, sb, sc elements
 // apart. For the message passing of many small graphs (A_i a 10×10 or 16×16 adjacency): OpenBLAS

@@ -10,8 +10,9 @@ import SymLabNumerics
 // register-blocked kernel takes (`fusedSmallProduct`: the papers' layer shapes), the last term's
 // product adds the bias and applies σ as it stores each block, and there is no pass at all.
 // Backward: one pass forms dz = g·σ′,
-// then dWₖ = c·xₖᵀdz, dxₖ = c·dz·Wₖᵀ (gemm) and db = Σ_rows dz (gemv). On the papers' small
-// networks these elementwise passes, not the products, were most of the step's overhead.
+// then dWₖ = c·xₖᵀdz, dxₖ = c·dz·Wₖᵀ (gemm) and db = Σ_rows dz (gemv; with ReLU, summed in the
+// pass that forms dz). On the papers' small networks these elementwise passes, not the
+// products, were most of the step's overhead.
 
 extension UnaryOp {
     /// True when σ′ can be computed from y = σ(z) alone, so the fused layer need not keep z.
@@ -100,12 +101,23 @@ extension Variable {
         return tape.record(y.reshaped(lead + [fout]), op: "dense", inputs: inputs) { g in
             let g2 = g.reshaped([rows, fout])
             let dz: Tensor<S>
+            // With ReLU and a bias whose gradient goes to the store, the bias gradient's column sums
+            // are formed in the same pass as dz.
+            var biasColumnSums: Tensor<S>? = nil
             if let op = activation {
                 let t = Tensor<S>(uninitializedShape: [rows, fout])
                 let z = preactivation ?? y
-                z.withUnsafePointer { pz in y.withUnsafePointer { py in g2.withUnsafePointer { pg in
-                    t.withSharedMutablePointer { pt in S.unaryBackwardKernel(op, pz, py, pg, pt, rows * fout) }
-                } } }
+                if op == .relu && needB && biasSink != nil && rows > 0 && fout > 0 {
+                    let sums = Tensor<S>(uninitializedShape: [fout])
+                    z.withUnsafePointer { pz in g2.withUnsafePointer { pg in t.withSharedMutablePointer { pt in
+                        sums.withSharedMutablePointer { ps in S.reluBackwardColumnSumsKernel(pz, pg, pt, rows: rows, cols: fout, sums: ps) }
+                    } } }
+                    biasColumnSums = sums
+                } else {
+                    z.withUnsafePointer { pz in y.withUnsafePointer { py in g2.withUnsafePointer { pg in
+                        t.withSharedMutablePointer { pt in S.unaryBackwardKernel(op, pz, py, pg, pt, rows * fout) }
+                    } } }
+                }
                 dz = t
             } else {
                 dz = g2
@@ -135,7 +147,11 @@ extension Variable {
             }
             if needB, let biasSink {
                 // Σ over rows (as dz.sum(axes: [0]): gemv with a vector of ones), added into the sink.
-                if rows > 0 && fout > 0 {
+                if let biasColumnSums {
+                    biasColumnSums.withUnsafePointer { pc in biasSink.withSharedMutablePointer { ps in
+                        S.blasAxpy(n: fout, alpha: 1, x: pc, incx: 1, y: ps, incy: 1)
+                    } }
+                } else if rows > 0 && fout > 0 {
                     let ones = Tensor<S>.ones([rows])
                     dz.withUnsafePointer { pd in ones.withUnsafePointer { pe in biasSink.withSharedMutablePointer { ps in
                         S.blasGemv(trans: true, m: rows, n: fout, alpha: 1, a: pd, lda: fout, x: pe, incx: 1, beta: 1, y: ps, incy: 1)

@@ -43,6 +43,17 @@ extension Double: TensorScalar {
         #endif
     }
 
+    @inlinable
+    public static func reluBackwardColumnSumsKernel(_ x: UnsafePointer<Double>, _ dy: UnsafePointer<Double>, _ dx: UnsafeMutablePointer<Double>,
+                                                    rows: Int, cols: Int, sums: UnsafeMutablePointer<Double>) {
+        #if canImport(Accelerate)
+        for j in 0..<cols { sums[j] = 0 }
+        for r in 0..<rows { for j in 0..<cols { let d = x[r * cols + j] > 0 ? dy[r * cols + j] : 0; dx[r * cols + j] = d; sums[j] += d } }
+        #else
+        symlab_relu_backward_sums_double(x, dy, dx, rows, cols, sums)
+        #endif
+    }
+
     public static func batchedSmallGemm(
         transA: Bool, batch: Int, m: Int, n: Int, k: Int,
         a: UnsafePointer<Double>, strideA: Int, b: UnsafePointer<Double>, strideB: Int,

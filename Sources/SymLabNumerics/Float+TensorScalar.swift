@@ -43,6 +43,17 @@ extension Float: TensorScalar {
         #endif
     }
 
+    @inlinable
+    public static func reluBackwardColumnSumsKernel(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                                                    rows: Int, cols: Int, sums: UnsafeMutablePointer<Float>) {
+        #if canImport(Accelerate)
+        for j in 0..<cols { sums[j] = 0 }
+        for r in 0..<rows { for j in 0..<cols { let d = x[r * cols + j] > 0 ? dy[r * cols + j] : 0; dx[r * cols + j] = d; sums[j] += d } }
+        #else
+        symlab_relu_backward_sums_float(x, dy, dx, rows, cols, sums)
+        #endif
+    }
+
     public static func batchedSmallGemm(
         transA: Bool, batch: Int, m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, strideA: Int, b: UnsafePointer<Float>, strideB: Int,

@@ -28,6 +28,11 @@ where Self.RawSignificand: FixedWidthInteger {
     /// dx[i] = x[i] > 0 ? dy[i] : 0 (a select: a non-finite dy of an inactive unit gives 0), also in
     /// place (dx == dy); x may be the pre-activation or the ReLU's output (same sign pattern).
     static func reluBackwardKernel(_ x: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>, _ n: Int)
+    /// The ReLU backward of a [rows, cols] block (as ``reluBackwardKernel``) and the column sums of
+    /// its result in the same pass, sums[j] = Σ_r dx[r, j] (overwritten; rows added in order): a
+    /// layer's bias gradient without reading dx again.
+    static func reluBackwardColumnSumsKernel(_ x: UnsafePointer<Self>, _ dy: UnsafePointer<Self>, _ dx: UnsafeMutablePointer<Self>,
+                                             rows: Int, cols: Int, sums: UnsafeMutablePointer<Self>)
 
     // MARK: BLAS (row-major, as cblas_?gemm etc. with CblasRowMajor)
 

@@ -148,6 +148,31 @@ import Testing
     }
 
 
+    /// The ReLU backward with column sums: dx bit for bit as the plain kernel, and each column's
+    /// sum equal to adding its rows in order — widths around the vector width and past one chunk
+    /// of 64 vectors (so a second chunk and a scalar tail), a single row, and no rows.
+    @Test func reluBackwardColumnSumsMatchTheirDefinition() {
+        func check<S: TensorScalar>(_: S.Type) {
+            var g = RandomStream(seed: 17)
+            for (rows, cols) in [(1, 1), (3, 7), (6, 33), (5, 64), (4, 300), (9, 515), (0, 5)] {
+                let x: [S] = (0..<(rows * cols)).map { _ in S(g.normal()) }, dy: [S] = (0..<(rows * cols)).map { _ in S(g.normal()) }
+                let want = zip(x, dy).map { $0 > 0 ? $1 : S(0) }
+                var wantSums = [S](repeating: 0, count: cols)
+                for r in 0..<rows { for j in 0..<cols { wantSums[j] += want[r * cols + j] } }
+                var dx = [S](repeating: 7, count: rows * cols), sums = [S](repeating: 7, count: cols)
+                x.withUnsafeBufferPointer { xp in dy.withUnsafeBufferPointer { dp in dx.withUnsafeMutableBufferPointer { op in
+                    sums.withUnsafeMutableBufferPointer { sp in
+                        S.reluBackwardColumnSumsKernel(xp.baseAddress!, dp.baseAddress!, op.baseAddress!, rows: rows, cols: cols, sums: sp.baseAddress!)
+                    }
+                } } }
+                #expect(dx == want, "\(S.self) \(rows)×\(cols): dx")
+                #expect(sums == wantSums, "\(S.self) \(rows)×\(cols): column sums")
+            }
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
     /// The fused bias + activation pass against its definition y = σ(y + b), row by row, bit for
     /// bit, with rows around the vector widths (1, 7, 33, 37 columns).
     @Test func biasActivationKernelMatchesItsDefinitionBitForBit() {
