@@ -136,8 +136,9 @@ extension Double: TensorScalar {
         return false
         #else
         let beta: Double = accumulate ? 1 : 0
-        guard GemmAsLevel2.plan(transA: false, transB: false, m: m, n: n, k: k, lda: k, ldb: n, ldc: n, beta: beta) == nil,
-              SmallProduct.applies(transA: false, transB: false, m: m, n: n, k: k, lda: k, ldb: n, ldc: n, beta: beta) else { return false }
+        // A matrix–vector shape (a scalar readout) is gemv's; a rank-one k = 1 stays here, which
+        // saves the bias pass after ger.
+        guard m > 1 && n > 1, SmallProduct.applies(transA: false, transB: false, m: m, n: n, k: k, lda: k, ldb: n, ldc: n, beta: beta) else { return false }
         BLASTimer.measure { symlab_gemm_nn_double(m, n, k, a, k, b, n, c, n, alpha, bias, relu ? 1 : 0, accumulate ? 1 : 0) }
         return true
         #endif
