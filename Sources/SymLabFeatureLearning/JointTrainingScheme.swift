@@ -46,7 +46,10 @@ public struct JointTrainingScheme: TrainingScheme {
         let model = try ModelRegistry.make("mlp", options: ["widths": widths, "activation": activation, "parameterization": parameterization],
                                            input: InputDescription(c.train.inputs), rng: &rng, as: Double.self)
         let optimizer = Optimizer<Double>(.adam, learningRate: lr)
-        let config = TrainingConfig(steps: steps, batchSize: batchSize == 0 ? nil : batchSize, evalEvery: evalEvery)
+        // The run's thread count (set as BLAS's by the executor) also shards each step's batch, as
+        // for a model run; it is recorded with the run.
+        let config = TrainingConfig(steps: steps, batchSize: batchSize == 0 ? nil : batchSize, evalEvery: evalEvery,
+                                    threads: BLAS.threads)
         let trainer = Trainer(model: model, optimizer: optimizer, config: config, batchOrder: c.rng.substream(2))
         // The test split is scored against the noise-free labels (excess loss), as in the other schemes.
         let data = TrainingData(train: LabelledSet(c.train), validation: LabelledSet(c.validation),
