@@ -355,10 +355,6 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_sums_float, (const float *x, const float 
     static inline void symlab_small_gemm_ex_base_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                   \
         symlab_strided_gemm_base_##T(transA, m, n, k, a, lda, b, n, c, n, alpha, bias, relu, accumulate); \
     }                                                                                                \
-    static inline void symlab_small_gemm_ex_##T SYMLAB_SMALL_GEMM_PARAMS(T) {                         \
-        if (symlab_cpu_has_avx2_fma()) symlab_small_gemm_ex_avx2_##T(transA, m, n, k, a, lda, b, c, alpha, bias, relu, accumulate); \
-        else symlab_small_gemm_ex_base_##T(transA, m, n, k, a, lda, b, c, alpha, bias, relu, accumulate); \
-    }                                                                                                \
     static inline void symlab_gemm_tn_avx2_##T(long m, long n, long k, const T *a, long lda, const T *b, long ldb, \
                                                T *c, long ldc, T alpha, int accumulate) {            \
         SYMLAB_GEMM_TN(T, NB, KC, symlab_strided_gemm_avx2_##T)                                      \
@@ -368,10 +364,12 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_sums_float, (const float *x, const float 
         SYMLAB_GEMM_TN(T, NB, KC, symlab_strided_gemm_base_##T)                                      \
     }                                                                                                \
     static inline void symlab_gemm_nn_avx2_##T SYMLAB_STRIDED_GEMM_PARAMS(T) {                      \
-        (void)transA; SYMLAB_GEMM_NN(T, SYMLAB_NN_PANEL_BYTES / (long)sizeof(T), symlab_strided_gemm_avx2_##T)                            \
+        (void)transA;                                                                                \
+        SYMLAB_GEMM_NN(T, SYMLAB_NN_PANEL_BYTES / (long)sizeof(T), symlab_strided_gemm_avx2_##T)     \
     }                                                                                                \
     static inline void symlab_gemm_nn_base_##T SYMLAB_STRIDED_GEMM_PARAMS(T) {                      \
-        (void)transA; SYMLAB_GEMM_NN(T, SYMLAB_NN_PANEL_BYTES / (long)sizeof(T), symlab_strided_gemm_base_##T)                            \
+        (void)transA;                                                                                \
+        SYMLAB_GEMM_NN(T, SYMLAB_NN_PANEL_BYTES / (long)sizeof(T), symlab_strided_gemm_base_##T)     \
     }                                                                                                \
     /* C = σ(α·A·B (+ C) + bias), A [m, k] not transposed; see SYMLAB_GEMM_NN. */                  \
     static inline void symlab_gemm_nn_##T(long m, long n, long k, const T *a, long lda, const T *b, long ldb, \
