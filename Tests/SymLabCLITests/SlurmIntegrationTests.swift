@@ -203,15 +203,16 @@ enum Shell {
           product: {model.options.width: [8, 16, 32]}
         """
 
-    /// Runs long enough to be caught mid-run: 10,000 steps, 0.5–1 s each on the 2-core machine (at
-    /// 1,500 steps, ≈ 0.2 s once the per-run overheads went, a task sometimes finished its second run
-    /// between the poll that saw it running and the scancel that was to interrupt it).
+    /// Runs long enough to be caught mid-run: 30,000 steps, ≈ 1 s each on the 2-core machine (a
+    /// task sometimes finished its second run between the poll that saw it running and the scancel
+    /// that was to interrupt it: at 1,500 steps once the per-run overheads went, and again at 10,000
+    /// once the layer kernels got faster).
     static let slowSpec = """
         name: slurm-kill
         data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 20, n_test: 50}
         model: {name: mlp, options: {width: 64}}
         optimizer: {name: adam, lr: 0.01}
-        training: {steps: 10000, eval_every: 50}
+        training: {steps: 30000, eval_every: 50}
         seeds: 0..1
         sweep:
           product: {model.options.width: [32, 64]}
@@ -375,7 +376,7 @@ enum Shell {
         for r in runs {
             let curve = try merged.curves(runID: r.id)
             #expect(!curve.isEmpty && Set(curve.map { "\($0.step) \($0.split) \($0.metric)" }).count == curve.count)
-            #expect(r.stepsCompleted == 10000)
+            #expect(r.stepsCompleted == 30000)
         }
     }
 }
