@@ -174,6 +174,27 @@ SYMLAB_TWO_BUILDS(symlab_relu_backward_sums_float, (const float *x, const float 
     SYMLAB_RELU_BACKWARD_SUMS(float, symlab_float8u, 8, symlab_int8)
 })
 
+// The core's peak FMA rate, for `symlab bench`: `iterations` rounds of 12 independent vector FMA
+// chains (enough to cover the FMA latency on both pipes, so throughput, not latency, bounds the
+// loop; no loads, no stores). The FLOP floor of a step is measured against the GEMM rate; this is
+// the ceiling a product kernel itself can approach. Returns a lane of the sum so the loop is kept.
+#define SYMLAB_FMA_PEAK(T, V)                                                                        \
+    {                                                                                                \
+        V acc[12];                                                                                   \
+        const V x = (V)(T)0.999, y = (V)(T)1e-3;                                                     \
+        _Pragma("unroll") for (int q = 0; q < 12; q++) acc[q] = (V)(T)q;                             \
+        for (long n = 0; n < iterations; n++) {                                                      \
+            _Pragma("unroll") for (int q = 0; q < 12; q++) acc[q] = __builtin_elementwise_fma(acc[q], x, y); \
+        }                                                                                            \
+        /* A side effect, so that the optimizer cannot treat a call as pure and hoist or merge it. */ \
+        __asm__ volatile("" ::: "memory");                                                           \
+        V s = acc[0];                                                                                \
+        _Pragma("unroll") for (int q = 1; q < 12; q++) s = s + acc[q];                               \
+        return s[0];                                                                                 \
+    }
+__attribute__((target("avx2,fma"), noinline)) static float symlab_fma_peak_avx2_float(long iterations) SYMLAB_FMA_PEAK(float, symlab_float8u)
+__attribute__((target("avx2,fma"), noinline)) static double symlab_fma_peak_avx2_double(long iterations) SYMLAB_FMA_PEAK(double, symlab_double4u)
+
 // Batched small products C_i = op(A_i)·B_i, i < batch, row-major: A_i is [m, k] (op = identity) or
 // [k, m] (op = transpose), B_i is [k, n], C_i is [m, n]; consecutive matrices sa, sb, sc elements
 // apart. For the message passing of many small graphs (A_i a 10×10 or 16×16 adjacency): OpenBLAS

@@ -97,6 +97,17 @@ import Testing
         for lib in ["symlab", "torch", "jax"] {
             #expect(Set(records.filter { $0["library"] as? String == lib }.compactMap { $0["round"] as? Int }) == [1, 2], "\(lib)")
         }
+        // The FMA-peak probe (AVX2+FMA machines): one record, once per run. Its loop must really run:
+        // an optimizer that treats the probe as a pure call hoists it out of the timing, and the
+        // "rate" becomes millions of GFLOP/s (no core exceeds a few hundred; load only lowers it).
+        if text.contains("FMA peak") {
+            let peaks = records.filter { $0["library"] as? String == "fma-peak" }
+            #expect(peaks.count == 1)
+            for key in ["f32_gflops", "f64_gflops"] {
+                let rate = peaks.first?[key] as? Double ?? -1
+                #expect(rate > 0 && rate < 5_000, "\(key) = \(rate)")
+            }
+        }
         // The cnn row: model | ours | torch median ratio | jax median ratio | floor | BLAS.
         let row = text.split(separator: "\n").first { $0.hasPrefix("cnn ") && $0.contains("|") }.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
         #expect(row?.count == 6, "\(text)")

@@ -232,6 +232,10 @@ struct StepsBenchmark {
 
         var records: [Record] = []
         var rows: [Row] = []
+        if let peak = fmaPeak() {
+            print("FMA peak of one core (12 independent AVX2 FMA chains, no memory traffic): f32 \(fmt(peak.f32 / 1e9, 1)) GFLOP/s, f64 \(fmt(peak.f64 / 1e9, 1)) GFLOP/s")
+            records.append(["library": "fma-peak", "threads": 1, "f32_gflops": peak.f32 / 1e9, "f64_gflops": peak.f64 / 1e9])
+        }
         for t in threads {
             BLAS.setThreads(t)
             let load = ForeignLoad()
@@ -307,6 +311,25 @@ struct StepsBenchmark {
         let inside = BLASTimer.stop().seconds
         // Shards run concurrently, each inside BLAS for part of the step: share per shard thread.
         return (TimingSummary(samples), inside / (accounted.reduce(0, +) * Double(shardCount)))
+    }
+
+    /// FLOP/s of one core's vector FMA units at full occupancy (shim.h `symlab_fma_peak_*`): the
+    /// ceiling above the GEMM rate, against which a product kernel's own efficiency is judged. The
+    /// best of 5 samples of ≈ 20 ms each; nil without AVX2+FMA (the probe has no baseline build).
+    func fmaPeak() -> (f32: Double, f64: Double)? {
+        guard symlab_cpu_has_avx2_fma() != 0 else { return nil }
+        func rate(lanes: Double, _ probe: (Int) -> Double) -> Double {
+            let iterations = 2_000_000
+            var best = Double.infinity, sink = 0.0
+            for _ in 0..<5 {
+                let t0 = Clock.nanoseconds()
+                sink += probe(iterations)
+                best = Swift.min(best, Double(Clock.nanoseconds() - t0) * 1e-9)
+            }
+            precondition(sink.isFinite, "FMA probe: non-finite sum")
+            return Double(iterations) * 12 * lanes * 2 / best
+        }
+        return (rate(lanes: 8) { Double(symlab_fma_peak_avx2_float($0)) }, rate(lanes: 4) { symlab_fma_peak_avx2_double($0) })
     }
 
     /// FLOP/s of a direct gemmSize³ cblas product at the current thread count.
