@@ -315,7 +315,7 @@ struct StepsBenchmark {
 
     /// FLOP/s of one core's vector FMA units at full occupancy (shim.h `symlab_fma_peak_*`): the
     /// ceiling above the GEMM rate, against which a product kernel's own efficiency is judged. The
-    /// best of 5 samples of ≈ 20 ms each; nil without AVX2+FMA (the probe has no baseline build).
+    /// best of 5 samples of ≈ 3.5 ms each; nil without AVX2+FMA (the probe has no baseline build).
     func fmaPeak() -> (f32: Double, f64: Double)? {
         guard symlab_cpu_has_avx2_fma() != 0 else { return nil }
         func rate(lanes: Double, _ probe: (Int) -> Double) -> Double {
