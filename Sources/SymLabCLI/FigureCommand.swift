@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SymLabExperiments
 import SymLabReport
+import SymLabTraining
 
 /// Why the hard classes are shown at these sizes: the n-sweep's verdict, read from its summary
 /// when it has been run beside this figure, or how to get it.
@@ -86,7 +87,7 @@ extension SymLab {
                                               lead: drawError == nil ? [ReportFigure(name: plot.name, caption: "\(figure.about).")] : [],
                                               summary: summary, specsDirectory: dir + "/specs")
             print("report: \(report.index)")
-            for w in report.warnings { FileHandle.standardError.write(Data("symlab: figure not drawn: \(w)\n".utf8)) }
+            for w in report.warnings { writeToStandardError(UntrustedText.forTerminal("symlab: figure not drawn: \(w)\n")) }
             if let drawError {
                 throw CommandFailure("could not draw the plot: \(drawError) (data, summary, report and database are in \(dir))")
             }

@@ -27,7 +27,8 @@ public enum CSVExporter {
         return paths
     }
 
+    /// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
     static func field(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

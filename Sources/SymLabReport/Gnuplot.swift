@@ -1,4 +1,5 @@
 import Foundation
+import SymLabTraining
 
 /// Renders a ``Figure`` with gnuplot (Debian's `gnuplot-nox`): writes one CSV per series and a
 /// tidy CSV of everything, a gnuplot script that reads them, and the PNG and SVG it draws. The
@@ -37,7 +38,7 @@ public enum Gnuplot {
                 for i in series.x.indices {
                     let lo = series.lower?[i] ?? series.y[i], hi = series.upper?[i] ?? series.y[i]
                     csv += "\(num(series.x[i])),\(num(series.y[i])),\(num(lo)),\(num(hi))\n"
-                    tidy += "\(csvField(panel.title)),\(csvField(series.title)),\(num(series.x[i])),\(num(series.y[i])),\(num(lo)),\(num(hi))\n"
+                    tidy += "\(CSVExporter.field(panel.title)),\(CSVExporter.field(series.title)),\(num(series.x[i])),\(num(series.y[i])),\(num(lo)),\(num(hi))\n"
                 }
                 try csv.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8)
                 let colour = palette[series.colour % palette.count]
@@ -45,15 +46,15 @@ public enum Gnuplot {
                     items.append("'\(file)' using 1:3:4 with filledcurves fillstyle transparent solid 0.18 noborder lc rgb '\(colour)' notitle")
                 }
                 let style = series.withPoints ? "linespoints pt 7 ps 0.6" : "lines"
-                items.append("'\(file)' using 1:2 with \(style) lw 2 dt \(series.dashed ? 2 : 1) lc rgb '\(colour)' title '\(escape(series.title))'")
+                items.append("'\(file)' using 1:2 with \(style) lw 2 dt \(series.dashed ? 2 : 1) lc rgb '\(colour)' title \(quoted(series.title))")
             }
             for r in panel.references {
-                items.append("\(num(r.y)) with lines lw 1.5 dt 3 lc rgb '#000000' title '\(escape(r.title))'")
+                items.append("\(num(r.y)) with lines lw 1.5 dt 3 lc rgb '#000000' title \(quoted(r.title))")
             }
             var lines: [String] = [
-                "  set title '\(escape(panel.title))'",
-                "  set xlabel '\(escape(panel.xLabel))'",
-                "  set ylabel '\(escape(panel.yLabel))'",
+                "  set title \(quoted(panel.title))",
+                "  set xlabel \(quoted(panel.xLabel))",
+                "  set ylabel \(quoted(panel.yLabel))",
                 panel.logX ? "  set logscale x" : "  unset logscale x",
                 panel.logY ? "  set logscale y" : "  unset logscale y",
                 panel.logY ? "  set format y '10^{%L}'" : "  set format y '%g'",
@@ -69,7 +70,7 @@ public enum Gnuplot {
         }
         let width = 640 * max(figure.panels.count, 1) + 80
         let script = """
-            # \(figure.title)
+            # \(comment(figure.title))
             # Written by symlab; run `gnuplot \(figure.name).gp` in this directory to redraw \(figure.name).png and .svg.
             set datafile separator ','
             set key top right box opaque
@@ -86,7 +87,7 @@ public enum Gnuplot {
                 set output '\(figure.name).svg'
                 titlefont = ',18'
               }
-              set multiplot layout 1,\(max(figure.panels.count, 1)) title '\(escape(figure.title))' font titlefont
+              set multiplot layout 1,\(max(figure.panels.count, 1)) title \(quoted(figure.title)) font titlefont
             \(plots.joined(separator: "\n"))
               unset multiplot
               set output
@@ -126,10 +127,31 @@ public enum Gnuplot {
     }
 
     static func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "NaN" }
-    /// Single-quoted gnuplot strings: double any single quote; protect enhanced-text specials.
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "_", with: "\\_")
-            .replacingOccurrences(of: "^", with: "\\^")
+    /// `s` as a gnuplot single-quoted string literal, safe to splice into a script whatever it
+    /// holds: titles and labels carry text from specs and results databases that other people
+    /// wrote. Inside single quotes gnuplot expands neither backquotes (shell commands) nor `@`
+    /// macros, and `''` is a quote; the one way out is a line break, which ends the command so
+    /// that the next line runs as a new one (`system("…")`). So the text is put on one line
+    /// (``UntrustedText/oneLine(_:)``), and the enhanced-text specials
+    /// (`\ ^ _ @ & ~ { }`) are escaped so that they print as written.
+    static func quoted(_ s: String) -> String {
+        var out = "'"
+        for scalar in UntrustedText.oneLine(s).unicodeScalars {
+            switch scalar {
+            case "'": out += "''"
+            case "\\", "^", "_", "@", "&", "~", "{", "}": out += "\\" + String(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "'"
     }
-    static func csvField(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+
+    /// `s` as the text of a `#` comment line: control characters as in ``quoted(_:)``, and no
+    /// trailing backslash (gnuplot continues a comment that ends in one onto the next line,
+    /// which would comment out a command).
+    static func comment(_ s: String) -> String {
+        var out = UntrustedText.oneLine(s)
+        while out.hasSuffix("\\") { out.removeLast() }
+        return out
+    }
 }

@@ -1,3 +1,5 @@
+import SymLabTraining
+
 /// A line with an optional band (mean ± spread over seeds).
 public struct Series: Sendable {
     public var title: String
@@ -45,10 +47,25 @@ public struct Panel: Sendable {
 
 /// A figure: panels side by side, rendered by gnuplot to PNG and SVG with its data and script.
 public struct Figure: Sendable {
+    /// The stem of the figure's files (`NAME.png`, `.svg`, `.csv`, `.gp`): see ``fileStem(_:)``.
     public var name: String
     public var title: String
     public var panels: [Panel]
-    public init(name: String, title: String, panels: [Panel]) { self.name = name; self.title = title; self.panels = panels }
+    public init(name: String, title: String, panels: [Panel]) {
+        self.name = Self.fileStem(name); self.title = title; self.panels = panels
+    }
+
+    /// A name made safe as a file name in the figure's directory: figures are named after
+    /// experiments, and an experiment name read from a shared results database may hold `/`,
+    /// `..`, quotes or control characters. Letters, digits, `-`, `_` and `.` are kept, anything
+    /// else becomes `-`; no leading dot; at most 120 characters.
+    public static func fileStem(_ name: String) -> String {
+        var stem = String(name.unicodeScalars.prefix(120).map { c -> Character in
+            (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_" || c == ".") && !UntrustedText.isControl(c) ? Character(c) : "-"
+        })
+        while stem.hasPrefix(".") { stem.removeFirst() }
+        return stem.isEmpty ? "figure" : stem
+    }
 }
 
 /// Mean and (population) standard deviation.

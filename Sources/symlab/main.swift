@@ -3,4 +3,4 @@ import SymLabNumerics
 
 BLASWorkers.restartWithQuietWorkersIfNeeded()
 Allocation.keepLargeBlocksOnHeap()
-SymLab.main()
+SymLab.mainEscapingMessages()
