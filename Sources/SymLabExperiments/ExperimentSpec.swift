@@ -51,7 +51,7 @@ public struct ExperimentSpec: Sendable {
 
         let seeds = try parseSeeds(tree[path: "seeds"], file: file)
         var points: [RunConfig] = []
-        for (i, pointTree) in try expandSweep(tree, file: file).enumerated() {
+        for (i, pointTree) in try expandSweep(tree, file: file, overrides: overrides).enumerated() {
             do { points.append(try RunConfig(tree: pointTree, file: file)) }
             catch let e as SpecError where tree[path: "sweep"] != nil {
                 throw SpecError(file: e.file, keyPath: e.keyPath, message: e.message + " (in sweep point \(i))")
@@ -76,7 +76,12 @@ public struct ExperimentSpec: Sendable {
         }
         let path = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
         let raw = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-        guard path.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
+        let components = path.split(separator: ".", omittingEmptySubsequences: false)
+        guard components.count <= SpecLimits.maxDepth, path.count <= SpecLimits.maxStringLength else {
+            throw SpecError(file: file, keyPath: "",
+                            message: "the override '\(text.prefix(60))…' has a key path of \(components.count) components and \(path.count) characters; at most \(SpecLimits.maxDepth) components and \(SpecLimits.maxStringLength) characters are allowed")
+        }
+        guard components.allSatisfy({ !$0.isEmpty }) else {
             throw SpecError(file: file, keyPath: path, message: "override key path has an empty component")
         }
         if let range = parseIntRange(raw) {
@@ -124,7 +129,16 @@ public struct ExperimentSpec: Sendable {
     public static let maxPoints = 10_000
     public static let maxRuns = 1_000_000
 
-    static func expandSweep(_ tree: SpecValue, file: String) throws -> [SpecValue] {
+    /// True when setting one key path changes the value at the other (equal, or one inside the other).
+    static func keyPathsOverlap(_ a: String, _ b: String) -> Bool {
+        a == b || a.hasPrefix(b + ".") || b.hasPrefix(a + ".")
+    }
+
+    /// `overrides`: the command line's `key.path=value` texts; one that sets a key a sweep axis
+    /// also sets would be silently replaced by the axis's values at every point, so it is an error.
+    static func expandSweep(_ tree: SpecValue, file: String, overrides: [String] = []) throws -> [SpecValue] {
+        let overridden = overrides.compactMap { o in o.firstIndex(of: "=").map { (path: String(o[..<$0]).trimmingCharacters(in: .whitespaces), text: o) } }
+            .filter { !$0.path.hasPrefix("sweep") }
         let base = tree.removing("sweep")
         let blocks: [(SpecValue, String)]
         switch tree[path: "sweep"] {
@@ -144,6 +158,12 @@ public struct ExperimentSpec: Sendable {
                         throw r.fail(key, "expected a non-empty list of values")
                     }
                     if key.hasPrefix("seeds") || key.hasPrefix("sweep") { throw r.fail(key, "cannot sweep over '\(key)'") }
+                    guard key.split(separator: ".", omittingEmptySubsequences: false).count <= SpecLimits.maxDepth else {
+                        throw r.fail(key, "a sweep axis key path of more than \(SpecLimits.maxDepth) components")
+                    }
+                    if let o = overridden.first(where: { keyPathsOverlap($0.path, key) }) {
+                        throw r.fail(key, "the override '\(o.text)' sets a key this sweep axis also sets, so it would have no effect; drop the override, or change the axis (e.g. override '\(r.key(key))=[…]')")
+                    }
                     return (key, values)
                 }
             }

@@ -70,6 +70,9 @@ public struct RunConfig: Sendable, Equatable {
     /// The resolved tree, stored as JSON with the run.
     public var tree: SpecValue
 
+    /// Characters of an experiment name.
+    public static let maxNameLength = 100
+
     public static let topLevelKeys = ["name", "description", "data", "model", "optimizer", "training", "precision", "threads", "seeds", "sweep", "scheme"]
 
     /// Reads and checks a point's tree (seeds and sweep are handled by ``ExperimentSpec``).
@@ -78,8 +81,11 @@ public struct RunConfig: Sendable, Equatable {
         try top.allowOnly(Self.topLevelKeys)
         self.tree = tree.removing("seeds").removing("sweep")
         experiment = try top.string("name")
-        guard !experiment.isEmpty, experiment.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-            throw top.fail("name", "expected a name of letters, digits, '-', '_' or '.', got '\(experiment)'")
+        // The name becomes a directory (results/NAME/) and file names: "..", ".hidden" or a
+        // name longer than a file name may be would write outside the results directory or hide.
+        guard !experiment.isEmpty, experiment.count <= Self.maxNameLength, !experiment.hasPrefix("."),
+              experiment.allSatisfy({ ($0.isLetter || $0.isNumber || "-_.".contains($0)) && !$0.unicodeScalars.contains(where: UntrustedText.isControl) }) else {
+            throw top.fail("name", "expected a name of letters, digits, '-', '_' or '.' that does not start with '.', at most \(Self.maxNameLength) characters, got '\(experiment)'")
         }
         _ = try top.string("description", default: "")
         precision = try top.choice("precision", ["f64", "f32"], default: "f64")

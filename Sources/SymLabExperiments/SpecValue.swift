@@ -12,8 +12,10 @@ public indirect enum SpecValue: Sendable, Equatable, CustomStringConvertible {
     case list([SpecValue])
     case map([String: SpecValue])
 
-    /// Parses YAML text; errors name `file` and the line.
+    /// Parses YAML text; errors name `file` and the line. Text over ``SpecLimits``' caps, and
+    /// anchors and aliases, are refused before Yams builds a tree of it.
     public static func parse(yaml: String, file: String) throws -> SpecValue {
+        try SpecLimits.checkShape(yaml: yaml, file: file)
         do {
             guard let node = try Yams.compose(yaml: yaml) else { return .map([:]) }
             return try SpecValue(node: node, file: file, path: "")
@@ -49,8 +51,8 @@ public indirect enum SpecValue: Sendable, Equatable, CustomStringConvertible {
                 out[key] = try SpecValue(node: v, file: file, path: child)
             }
             self = .map(out)
-        case .alias:
-            throw SpecError(file: file, keyPath: path, message: "YAML aliases are not supported in experiment specs")
+        case .alias:   // refused earlier, by SpecLimits.checkShape; kept for Yams' exhaustive enum
+            throw SpecError(file: file, keyPath: path, message: "YAML aliases are not allowed in experiment specs")
         }
     }
 

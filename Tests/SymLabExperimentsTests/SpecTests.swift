@@ -108,4 +108,40 @@ import Testing
         #expect(back == spec.points[0].tree)
         #expect(try RunConfig(tree: back, file: "db") == spec.points[0])
     }
+
+    /// Hostile shapes are refused before Yams builds a tree: anchors and aliases, nesting past
+    /// the cap, over-long strings and files (issue 24, rows 2, 3 and 15).
+    @Test func hostileShapesAreRefusedWithTheLimit() {
+        expectSpecError(Self.base + "\ndescription: &d text", keyPath: "", containing: "anchors (&name) are not allowed")
+        expectSpecError("x: &x 1\n" + Self.base + "\ndescription: *x", keyPath: "", containing: "line 1")
+        expectSpecError(Self.base + "\ndescription: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+                        keyPath: "", containing: "nested 65 deep; at most 64")
+        expectSpecError(Self.base + "\ndescription: " + String(repeating: "é", count: SpecLimits.maxStringLength + 1),
+                        keyPath: "", containing: "a string of 8193 characters; at most 8192")
+        expectSpecError(Self.base + "\ndescription: " + String(repeating: "x", count: SpecLimits.maxFileBytes), keyPath: "", containing: "1 MiB")
+        expectSpecError(Self.base, overrides: [Array(repeating: "a", count: 65).joined(separator: ".") + "=1"], keyPath: "", containing: "65 components")
+        // Text that merely contains & or * is fine (quoted or inside a plain scalar).
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: Self.base + "\ndescription: a & b *c", file: "spec.yaml") }
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: Self.base + "\ndescription: '*emphasis* & more'", file: "spec.yaml") }
+        // At the cap exactly is allowed.
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: Self.base + "\ndescription: " + String(repeating: "é", count: SpecLimits.maxStringLength), file: "spec.yaml") }
+    }
+
+    /// The experiment name becomes a directory: dot-only, dot-first and over-long names are refused (row 10).
+    @Test func experimentNamesAreSafeDirectoryNames() {
+        for bad in ["..", ".", ".x", "'" + String(repeating: "a", count: 101) + "'", "a/b", "\"a\\u0007\""] {
+            expectSpecError(Self.base.replacingOccurrences(of: "name: demo", with: "name: \(bad)"), keyPath: "name", containing: "does not start with '.'")
+        }
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: Self.base.replacingOccurrences(of: "name: demo", with: "name: a.b-c_d"), file: "spec.yaml") }
+    }
+
+    /// An override of a key a sweep axis sets (or of a map holding it) would be overwritten at
+    /// every point: an error naming both (row 12).
+    @Test func overridesThatASweepAxisWouldOverwriteAreErrors() {
+        let swept = Self.base + "\nsweep: {product: {model.options.width: [1, 2]}}"
+        for o in ["model.options.width=4", "model.options={width: 4}", "model={name: mlp}"] {
+            expectSpecError(swept, overrides: [o], keyPath: "sweep.product.model.options.width", containing: "the override '\(o)'")
+        }
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: swept, file: "spec.yaml", overrides: ["model.options.depth=2", "model.options.widths=4"]) }
+    }
 }
