@@ -143,9 +143,9 @@ extension TheoryCommand {
 
         public func run() throws {
             let b = try QueryBounds.csqLowerBound(functionCount: m, gamma: gamma, tolerance: tau)
-            print("m = \(m), γ = \(gamma), τ = \(tau), τ² − γ = \(String(format: "%.4g", tau * tau - gamma))")
+            print("m = \(m), γ = \(gamma), τ = \(tau), τ² − γ = \(String(format: "%.4g", QueryBounds.margin(tau: tau, gamma: gamma)))")
             if b.isVacuous {
-                print("bound: vacuous (τ² = \(String(format: "%.4g", tau * tau)) ≤ γ = \(gamma)); the argument needs τ² > γ")
+                print("bound: vacuous (τ² = \(String(format: "%.4g", tau * tau)) ≤ γ = \(gamma), up to rounding); the argument needs τ² > γ")
             } else {
                 print("bound: at least \(TheoryTable.scientific(b.queries)) queries of tolerance \(tau) (log2 = \(TheoryTable.fixed(b.log2Queries, 2)))")
             }

@@ -80,4 +80,15 @@ import Testing
         #expect(throws: TheoryError.self) { try QueryBounds.csqLowerBound(functionCount: 10, gamma: 0, tolerance: 0) }
         #expect(throws: TheoryError.self) { try QueryBounds.csqLowerBound(functionCount: 10, gamma: 1.5, tolerance: 0.1) }
     }
+
+    /// τ² = γ in decimals is 5·10⁻¹⁹ apart in Double: the bound is vacuous, not 2·10¹¹ queries
+    /// at m = 10³⁰. A margin clearly above rounding still counts.
+    @Test func queryBoundIsVacuousWhenTheMarginIsRounding() throws {
+        for (tau, gamma) in [(0.05, 0.0025), (0.1, 0.01), (0.3, 0.09), (0.7, 0.49)] {
+            let b = try QueryBounds.csqLowerBound(functionCount: 1e30, gamma: gamma, tolerance: tau)
+            #expect(b.isVacuous && b.queries == 0, "τ = \(tau), γ = \(gamma): \(b)")
+        }
+        let tight = try QueryBounds.csqLowerBound(functionCount: 1e30, gamma: 0.0025, tolerance: 0.05 * (1 + 1e-9))
+        #expect(!tight.isVacuous && abs(tight.queries / (1e30 * 0.0025 * 2e-9 / 2) - 1) < 1e-6)
+    }
 }
