@@ -118,6 +118,17 @@ struct HermiteLink: Sendable {
     var moments: LabelMoments {
         LabelMoments(mean: coefficients[0], variance: coefficients.dropFirst().reduce(0) { $0 + $1 * $1 })
     }
+    /// The labels' kurtosis E(σ* − c₀)⁴ / Var(σ*)² for z ~ N(0, 1), exact: (σ* − c₀)⁴ is a
+    /// polynomial of degree 4p, which the (2p + 1)-point Gauss–Hermite rule integrates exactly.
+    /// The variance check's tolerance needs it: for h₅ it is E h₅⁴ = 4653, far above any
+    /// rule of thumb in the degree.
+    var kurtosis: Double {
+        let (nodes, weights) = Hermite.quadrature(points: 2 * degree + 1)
+        let values = Hermite.evaluate(coefficients: coefficients, at: Tensor(nodes)).scalars
+        let fourth = zip(values, weights).reduce(0.0) { sum, vw in let c = vw.0 - coefficients[0]; return sum + vw.1 * c * c * c * c }
+        let variance = moments.variance
+        return variance > 0 ? fourth / (variance * variance) : 1
+    }
     var informationExponent: Int { Hermite.informationExponent(coefficients) ?? 0 }
     var degree: Int { coefficients.lastIndex { $0 != 0 } ?? 0 }
     var summary: String { coefficients.map(formatNumber).joined(separator: ",") }

@@ -67,7 +67,7 @@ public struct SingleIndexClass: RegisteredFunctionClass {
         link.check(&r)
         orthonormalityCheck(&r, t.projection)
         projectionInvarianceCheck(&r, target: t, x: x, y: y, projection: t.projection, rng: &rng)
-        momentChecks(&r, labels: y, documented: documentedMoments, kurtosis: 15 * Double(link.degree))
+        momentChecks(&r, labels: y, documented: documentedMoments, kurtosis: link.kurtosis)
         return r
     }
 }
@@ -235,7 +235,7 @@ public struct SpikedCovarianceClass: RegisteredFunctionClass {
         r.near("μᵀΣ̂μ / (1 + θ)", spikeRatio, 1, tolerance: 5 * (2 / Double(count)).squareRoot())
         r.atMost("max standardised |Σ̂_ij − Σ_ij|", maxZ, 6)
         link.check(&r)
-        momentChecks(&r, labels: y, documented: documentedMoments, kurtosis: 15 * Double(link.degree))
+        momentChecks(&r, labels: y, documented: documentedMoments, kurtosis: link.kurtosis)
         return r
     }
 
