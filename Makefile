@@ -2,8 +2,9 @@
 SWIFT ?= swift
 DEB_PACKAGES := libopenblas-dev liblapack-dev libsqlite3-dev gnuplot-nox
 # The report test opens an HTML report in headless Chromium; the Slurm integration test starts
-# a one-node Slurm (slurmctld, slurmd, munged) from these packages.
-TEST_PACKAGES := chromium slurm-wlm munge
+# a one-node Slurm (slurmctld, slurmd, munged) from these packages; GNU time measures the CPU
+# time and peak memory of a hostile spec's refusal.
+TEST_PACKAGES := chromium slurm-wlm munge time
 SYMLAB := .build/release/symlab
 
 .PHONY: deps build test demo bench fuzz clean

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SymLabExperiments
+import SymLabReport
 import SymLabTraining
 
 /// `symlab fuzz` (hidden; `make fuzz`): feeds ``SpecFuzzer`` inputs to the spec and override
@@ -11,7 +12,12 @@ struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fuzz",
         abstract: "Fuzz the experiment-spec and override parsers with seeded hostile inputs.",
-        discussion: "Every input must end in a clear error (a spec error naming the file or the override) or a valid spec, within the time limit. Exit status 1 if one does not.",
+        discussion: """
+            Every input must end in a clear error (a spec error naming the file or the override) or a valid spec, within the time limit. \
+            At most once per 100 inputs, a valid spec whose sweep has string values is also rendered: made-up results of its runs \
+            go through the figure and report code (gnuplot and the HTML page), and no text injected into it may run as a command \
+            or reach the page as markup. Exit status 1 if an input fails either check.
+            """,
         shouldDisplay: false)
 
     @Option(help: "Number of inputs.") var count = 100_000
@@ -32,13 +38,19 @@ struct FuzzCommand: ParsableCommand {
             let input = SpecFuzzer.input(seed: seed, index: n)
             print(input)
             print("--- outcome ---")
-            print(SpecFuzzer.check(input))
+            let verdict = SpecFuzzer.check(input)
+            print(verdict)
+            if case .valid = verdict, let spec = try? ExperimentSpec.parse(yaml: input.yaml, file: SpecFuzzer.file, overrides: input.overrides),
+               InjectionCheck.sweepsText(spec) {
+                print("rendered: " + (InjectionCheck.render(spec) ?? "no injected text escaped"))
+            }
             return
         }
         FuzzWatch.installCrashReport()
         let watchdog = Thread { FuzzWatch.watch(limit: timeLimit) }
         watchdog.start()
         var valid = 0, errors = 0, unclear: [(Int, String)] = []
+        var rendered = 0, injected: [(Int, String)] = [], lastRender = -100
         var slowest = (index: -1, seconds: 0.0)
         var messages: [String: Int] = [:]
         let t0 = Date()
@@ -51,7 +63,17 @@ struct FuzzCommand: ParsableCommand {
             FuzzWatch.end()
             if took > slowest.seconds { slowest = (i, took) }
             switch verdict {
-            case .valid: valid += 1
+            case .valid:
+                valid += 1
+                if i - lastRender >= 100, let spec = try? ExperimentSpec.parse(yaml: input.yaml, file: SpecFuzzer.file, overrides: input.overrides),
+                   InjectionCheck.sweepsText(spec) {
+                    lastRender = i
+                    rendered += 1
+                    if let problem = InjectionCheck.render(spec) {
+                        injected.append((i, problem))
+                        writeToStandardError("INJECTED input \(i): \(UntrustedText.forTerminal(problem))\n  reproduce: symlab fuzz --seed \(seed) --only \(i)\n")
+                    }
+                }
             case .error(let m):
                 errors += 1
                 // Group messages by their shape (digits and quoted values blurred) for the examples.
@@ -72,8 +94,10 @@ struct FuzzCommand: ParsableCommand {
               clear errors:  \(errors) (\(messages.count) distinct kinds)
               unclear:       \(unclear.count)
               crashes, hangs: 0 (time limit \(timeLimit) s per input; slowest input \(slowest.index) took \(String(format: "%.3f", slowest.seconds)) s)
+              rendered:      \(rendered) valid specs with string sweep values, through gnuplot and the HTML report
+              injected:      \(injected.count) (commands run or markup reaching the page)
             """)
-        if !unclear.isEmpty { throw ExitCode(1) }
+        if !unclear.isEmpty || !injected.isEmpty { throw ExitCode(1) }
     }
 }
 
@@ -125,5 +149,62 @@ enum FuzzWatch {
                 exit(3)
             }
         }
+    }
+}
+
+/// The fuzzer's end-to-end check of the escaping: a valid spec whose sweep carries hostile text
+/// (``SpecFuzzer/injections``) is given made-up results — curves and metrics for a few of its
+/// runs, the run message and a metric name hostile too — in a scratch database, and the HTML
+/// report is written from it, drawing every figure with gnuplot in that directory.
+enum InjectionCheck {
+    /// True when some sweep axis of the spec has string values (they become legend entries).
+    static func sweepsText(_ spec: ExperimentSpec) -> Bool {
+        guard spec.points.count > 1 else { return false }
+        let first = spec.points[0].tree
+        return spec.points.dropFirst().contains { point in
+            guard case .map(let a) = first, case .map(let b) = point.tree else { return false }
+            return a.keys.contains { k in
+                if case .string(let x)? = a[k], case .string(let y)? = b[k] { return x != y }
+                return false
+            }
+        }
+    }
+
+    /// nil when nothing escaped, else what did: the marker file an injected command creates
+    /// (gnuplot runs in the figures' directory), or injected markup found raw in the page.
+    static func render(_ spec: ExperimentSpec) -> String? {
+        let dir = NSTemporaryDirectory() + "/symlab-fuzz-render-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var page: String?
+        do {
+            let store = try ResultsStore(path: dir + "/results.sqlite")
+            let seed = spec.seeds[0]
+            try store.enqueue(Array(spec.runs.filter { $0.seed == seed }.prefix(6)))
+            let env = RunEnvironment.current(blasThreads: 1)
+            let hostile = SpecFuzzer.injections
+            while let run = try store.claimNext(environment: env) {
+                let h = hostile[run.pointIndex % hostile.count]
+                let curve = [0, 5, 10].flatMap { step in
+                    ["train", "test"].map { CurvePoint(step: step, split: $0, metric: "mse", value: 1 / Double(step + 1 + run.pointIndex)) }
+                } + [CurvePoint(step: 10, split: "test", metric: h, value: 0.5)]
+                try store.appendCurves(runID: run.id, curve, stepsCompleted: 10)
+                try store.finish(runID: run.id, status: run.pointIndex == 1 ? .failed : .done, message: h,
+                                 metrics: ["test_mse": 0.5 / Double(run.pointIndex + 1), "train_mse": 0.1, h: 1], stepsCompleted: 10,
+                                 divergedStep: nil, lastFiniteLoss: nil)
+            }
+            let report = try HTMLReport.write(store: store, to: dir + "/report", title: "fuzz " + hostile[0])
+            page = try? String(contentsOfFile: report.index, encoding: .utf8)
+        } catch {
+            // Not an injection by itself (a figure gnuplot cannot draw is a warning of the report);
+            // whatever ran before the failure is still checked below.
+        }
+        if let marker = FileManager.default.enumerator(atPath: dir)?.compactMap({ $0 as? String })
+            .first(where: { ($0 as NSString).lastPathComponent == SpecFuzzer.injectionMarker }) {
+            return "an injected command ran: \(marker) was created while rendering"
+        }
+        for markup in ["<img src=x", "<script>alert", "<svg onload"] where page?.contains(markup) == true {
+            return "injected markup '\(markup)' reached the report's index.html unescaped"
+        }
+        return nil
     }
 }

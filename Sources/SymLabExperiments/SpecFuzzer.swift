@@ -168,6 +168,21 @@ public enum SpecFuzzer {
         "staircase", "gaussian-gnn", "mlp", "gnn", "cnn", "cnn-minimal", "gnn-minimal", "frame-averaged", "group-averaged",
         "adam", "sgd", "f32", "f64", "f16", "mse", "logistic", "cosine", "symmetric", "dihedral", "cyclic", "relu", "tanh",
         "channels-last", "8,8,8", "1,0,3", "65536,65536,65536", "16,", ",", "[1, 2]", "[]", "{}", "{a: 1}", "[[[]]]",
+    ] + injections.map(jsonQuote)
+
+    /// The file an injected command would create, in the directory a figure is rendered in
+    /// (gnuplot's working directory): `symlab fuzz` checks that it never appears.
+    public static let injectionMarker = "symlab-fuzz-injected"
+
+    /// Text that becomes a command if it reaches a gnuplot script, an HTML page or a terminal
+    /// unescaped: line breaks that end a quoted title, backquotes, macros, markup, escape
+    /// sequences. Used as string values (names, descriptions, sweep values, keys) in every position.
+    public static let injections: [String] = [
+        "a\nsystem(\"touch \(injectionMarker)\")\nb", "a'\nsystem('touch \(injectionMarker)')\n'", "x\r\nsystem(\"touch \(injectionMarker)\") #",
+        "`touch \(injectionMarker)`", "@x `touch \(injectionMarker)`", "t\\\nsystem(\"touch \(injectionMarker)\")",
+        "a\u{2028}system(\"touch \(injectionMarker)\")", "a\u{85}system(\"touch \(injectionMarker)\")",
+        "<img src=x onerror=alert(1)>", "</code><script>alert(1)</script>", "\"><svg onload=alert(1)>",
+        "\u{1B}[2J\u{1B}]0;pwned\u{7}", "\u{1B}[31mred", "nul\u{0}byte", "$(touch \(injectionMarker))", "; touch \(injectionMarker)",
     ]
 
     /// Values that are often valid, so that mutated specs also pass and reach the size checks.
@@ -336,7 +351,7 @@ public enum SpecFuzzer {
         /// One structural change of a spec tree.
         mutating func mutate(_ tree: Node) -> Node {
             let existing = tree.paths()
-            switch int(0...12) {
+            switch int(0...13) {
             case 10, 11, 12:   // a known key set to a plausible value (valid specs must be reached too)
                 let (path, values) = pick(plausible)
                 return tree.setting(path.split(separator: ".").map(String.init)[...], to: .scalar(pick(values)))
@@ -360,6 +375,9 @@ public enum SpecFuzzer {
                 }
                 let block = Node.map([(pick(["product", "zip", "prod"]), .map(axes))])
                 return tree.setting(["sweep"], to: chance(0.3) ? .list([block, block]) : block)
+            case 13:  // a sweep over free text: valid, and its values reach figure legends
+                let values = (0..<int(2...4)).map { k in Node.scalar(jsonQuote(k == 0 ? pick(injections) : unicodeString(int(0...12)) + "\(k)")) }
+                return tree.setting(["sweep"], to: .map([("product", .map([(pick(["description", "name"]), .list(values))]))]))
             case 7:   // seeds
                 return tree.setting(["seeds"], to: chance(0.5) ? .scalar(scalar()) : .list((0..<int(0...6)).map { _ in .scalar(scalar()) }))
             case 8:   // sizes: huge or zero
@@ -398,9 +416,28 @@ public enum SpecFuzzer {
             return String(chars)
         }
 
-        /// Free-form text: deep nesting, anchors and aliases, documents, control characters.
+        /// Free-form text: deep nesting, anchors and aliases (alias bombs among them), documents,
+        /// control characters, text over the size caps.
         mutating func garbage() -> String {
             let depth = pick([10, 100, 1_000, 10_000, 100_000])
+            switch int(0...13) {
+            case 9:   // "billion laughs": nine levels of nine aliases, as a value or a mapping key
+                var lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x]"]
+                for k in 1...9 { lines.append("l\(k): &l\(k) [" + Array(repeating: "*l\(k - 1)", count: 9).joined(separator: ", ") + "]") }
+                lines.append(chance(0.5) ? "description: *l9" : "? *l9\n: x")
+                return (chance(0.5) ? "name: bomb\n" : "") + lines.joined(separator: "\n")
+            case 10:  // a harmless alias inside an otherwise valid spec
+                return pick(templates).replacingOccurrences(of: "name: ", with: "name: &n ") + "\ndescription: *n"
+            case 11:  // a key path of thousands of components
+                return "name: deep\n" + Array(repeating: "a", count: int(65...40_000)).joined(separator: ".") + ": 1"
+            case 12:  // over the file-size cap, or one string over the string cap
+                return chance(0.5)
+                    ? "name: big\ndescription: " + String(repeating: "x", count: SpecLimits.maxFileBytes + int(1...1000))
+                    : pick(templates) + "\ndescription: " + String(repeating: pick(["x", "é"]), count: SpecLimits.maxStringLength + int(1...5000))
+            case 13:  // hostile text in every string position of a valid spec
+                return pick(templates).replacingOccurrences(of: "name: fuzz-", with: "name: " + jsonQuote(pick(injections)) + "\nx-")
+            default: break
+            }
             switch int(0...8) {
             case 0: return String(repeating: "[", count: depth) + String(repeating: "]", count: chance(0.5) ? depth : 0)
             case 1: return String(repeating: "{a: ", count: depth) + "1" + String(repeating: "}", count: depth)
@@ -421,6 +458,8 @@ public enum SpecFuzzer {
             case ..<0.7: return "\(pick(keyPaths))=\(value().flow)"
             case ..<0.8: return pick(["", "=", "=1", "noequals", "a.=1", ".a=1", "a..b=1", "seeds", "seeds==1", " = ", "a=b=c",
                                       "model.options.width=", "\u{0}=\u{0}", "é.ß=日本"])
+            case ..<0.83: return Array(repeating: pick(["a", "data", "é"]), count: int(60...40_000)).joined(separator: ".") + "=1"
+            case ..<0.86: return "\(pick(["name", "description", "data.class", "model.options.activation"]))=\(jsonQuote(pick(injections)))"
             default: return "\(key())=\(scalar())"
             }
         }
