@@ -81,7 +81,8 @@ let package = Package(
         .executableTarget(name: "symlab", dependencies: ["SymLabCLI", "SymLabNumerics"]),
 
         // MARK: - Tests (one target per module)
-        .target(name: "SymLabTestSupport", dependencies: ["SymLabNumerics", "SymLabAutodiff"], path: "Tests/SymLabTestSupport"),
+        .target(name: "SymLabTestSupport", dependencies: ["SymLabNumerics", "SymLabAutodiff", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Tests/SymLabTestSupport"),
         .testTarget(
             name: "SymLabNumericsTests",
             dependencies: ["SymLabNumerics", "SymLabTestSupport", .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))]),
@@ -95,6 +96,7 @@ let package = Package(
         .testTarget(name: "SymLabExperimentsTests", dependencies: ["SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabReportTests", dependencies: ["SymLabReport", "SymLabExperiments", "SymLabTraining"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabFunctionClasses", "SymLabTestSupport"]),
-        .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", "SymLabExperiments", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", "SymLabExperiments", "SymLabTestSupport",
+                                                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

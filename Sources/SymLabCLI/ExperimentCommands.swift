@@ -135,7 +135,7 @@ extension SymLab.Sweep {
         }
         func run() throws {
             if let dir { return try SlurmSweepCommands.printStatus(dir: dir) }
-            let store = try ResultsStore(path: db!)
+            let store = try ResultsStore(path: db!, readOnly: true)
             let counts = try store.statusCounts(experiment: experiment)
             for s in RunStatus.allCases { print("\(s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(counts[s] ?? 0)") }
         }
@@ -195,7 +195,7 @@ extension SymLab.Runs {
         @Option(help: "Only this experiment.") var experiment: String?
         @Option(help: "Only this status.") var status: RunStatus?
         func run() throws {
-            let store = try ResultsStore(path: db)
+            let store = try ResultsStore(path: db, readOnly: true)
             print("id                    experiment                point seed status       steps  test_mse")
             for r in try store.runs(experiment: experiment, status: status) {
                 let m = try store.metrics(runID: r.id)["test_mse"].map { String(format: "%.4g", $0) } ?? "-"
@@ -209,7 +209,7 @@ extension SymLab.Runs {
         @Option(help: "Results database.") var db: String
         @Argument(help: "Run id.") var id: String
         func run() throws {
-            let store = try ResultsStore(path: db)
+            let store = try ResultsStore(path: db, readOnly: true)
             guard let r = try store.run(id: id) else { throw CommandFailure("no run '\(id)' in \(db)") }
             print("""
                 run \(r.id)  experiment \(r.experiment)  point \(r.pointIndex)  seed \(r.seed)
@@ -231,7 +231,7 @@ extension SymLab.Runs {
         @Option(name: .customLong("csv"), help: "Output directory for runs.csv, curves.csv and metrics.csv.") var directory: String
         @Option(help: "Only this experiment.") var experiment: String?
         func run() throws {
-            let store = try ResultsStore(path: db)
+            let store = try ResultsStore(path: db, readOnly: true)
             let files = try CSVExporter.export(store: store, experiment: experiment, to: directory)
             for f in files { print("wrote \(f)") }
         }

@@ -24,14 +24,11 @@ extension SymLab {
         @Flag(help: "Open the written report in headless Chromium and check that it loads with every figure.") var check = false
 
         func run() throws {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: db, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw CommandFailure("no results database at \(db) (give the path of a results.sqlite written by `symlab run`, `sweep run` or `figure`)")
-            }
+            // Read-only: a missing path, a directory or a damaged file is refused by the store,
+            // naming it, before the report directory is made.
+            let store = try ResultsStore(path: db, readOnly: true)
             let dbDir = (db as NSString).deletingLastPathComponent
             let dir = out ?? ((dbDir.isEmpty ? "." : dbDir) + "/report")
-            let store: ResultsStore
-            do { store = try ResultsStore(path: db) } catch { throw CommandFailure("cannot open \(db) as a results database: \(error)") }
             let specs = (dbDir.isEmpty ? "." : dbDir) + "/specs"
             let folder = (((dbDir.isEmpty ? FileManager.default.currentDirectoryPath : dbDir) as NSString).standardizingPath as NSString).lastPathComponent
             let written: (report: HTMLReport.Output, warnings: [String])

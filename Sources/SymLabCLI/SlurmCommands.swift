@@ -75,6 +75,7 @@ extension SymLab.Sweep {
                 let sweep = SlurmSweep(directory: dir ?? SymLab.Sweep.defaultSweepDirectory(s.name))
                 let ids = try sweep.addToPlan(s)
                 let report = try sweep.status(client: .system)
+                SlurmSweepCommands.warn(report.damaged)
                 let todo = ids.filter { [.missing, .interrupted].contains(report.states[$0]!) }
                 guard !todo.isEmpty else {
                     let c = report.counts
@@ -96,8 +97,9 @@ extension SymLab.Sweep {
         func run() throws {
             try slurmCommand {
                 let sweep = SlurmSweep(directory: dir)
-                let counts = try sweep.merge()
-                print("merged: \(counts) — results in \(sweep.databasePath)")
+                let result = try sweep.merge()
+                print("merged: \(result.counts) — results in \(sweep.databasePath)")
+                try SlurmSweepCommands.failIfDamaged(result.skipped, used: result.shardsMerged, verb: "merged")
             }
         }
     }
@@ -114,7 +116,20 @@ enum SlurmSweepCommands {
             for s in SweepRunState.allCases { print("\(s.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(counts[s] ?? 0)") }
             for id in report.ids([.failed]).prefix(20) { print("failed  \(id): \(report.messages[id] ?? "")") }
             if let note = report.note { print("note: \(note)") }
+            try failIfDamaged(report.damaged, used: report.shardsRead, verb: "read")
         }
+    }
+
+    /// Names shards skipped while planning a submission: their runs are submitted again.
+    static func warn(_ damaged: [DamagedShard]) {
+        for d in damaged { writeToStandardError("symlab: skipped a damaged shard, its runs count as missing: \(d)\n") }
+    }
+
+    /// Ends a command that skipped damaged shards with a non-zero exit and one line naming them,
+    /// after it has done its work with the others.
+    static func failIfDamaged(_ damaged: [DamagedShard], used: Int, verb: String) throws {
+        guard !damaged.isEmpty else { return }
+        throw CommandFailure(DamagedShard.summary(damaged, used: used, verb: verb))
     }
 
     static func retry(dir: String, failed: Bool, missing: Bool, resources: SlurmArguments) throws {
@@ -125,9 +140,14 @@ enum SlurmSweepCommands {
             if failed { wanted.insert(.failed) }
             if missing { wanted.formUnion([.missing, .interrupted]) }
             let ids = report.ids(wanted)
-            guard !ids.isEmpty else { print("nothing to retry"); return }
-            let base = try sweep.submissions().last?.options ?? SlurmOptions()
-            try submitToSlurm(sweep, ids: ids, options: try resources.resolved(over: base))
+            if ids.isEmpty {
+                print("nothing to retry")
+            } else {
+                warn(report.damaged)   // before sbatch, which may fail
+                let base = try sweep.submissions().last?.options ?? SlurmOptions()
+                try submitToSlurm(sweep, ids: ids, options: try resources.resolved(over: base))
+            }
+            try failIfDamaged(report.damaged, used: report.shardsRead, verb: "read")
         }
     }
 }

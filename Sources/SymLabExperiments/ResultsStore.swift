@@ -2,29 +2,94 @@ import Foundation
 import GRDB
 import SymLabTraining
 
-/// A failure of the results database's storage, named for the person who must act on it: which
-/// file, what went wrong, and that runs already recorded are intact (every write is one
-/// transaction, so a failed write leaves the file as it was before it).
+/// A results database that cannot be used, named for the person who must act on it: which
+/// file, what is wrong, what was expected, and that runs already recorded are intact (every write
+/// is one transaction, so a failed write leaves the file as it was; a file refused at opening is
+/// not written at all).
 public struct StoreError: Error, CustomStringConvertible {
-    public let path: String
-    public let underlying: DatabaseError
-    public init(path: String, _ underlying: DatabaseError) { self.path = path; self.underlying = underlying }
+    public enum Problem: Sendable {
+        /// SQLite failed while opening, reading or writing the file.
+        case sqlite(DatabaseError)
+        /// `PRAGMA quick_check` found damage (its first lines).
+        case damaged([String])
+        /// Migrations this build does not know: a newer symlab wrote the file.
+        case newerVersion(unknownMigrations: [String])
+        /// Tables or columns this build needs are missing, or the file is some other program's.
+        case schema(String)
+        /// A stored value this build cannot read as the type it needs.
+        case badValue(table: String, column: String, detail: String)
+        /// The path exists but is not a regular file (a directory, a device, a FIFO, …).
+        case notAFile(String)
+        /// A command that only reads was given a path that does not exist.
+        case missing
+        /// The directory for a new database could not be created.
+        case cannotCreateDirectory(String)
+    }
 
-    public var isDiskFull: Bool { underlying.resultCode == .SQLITE_FULL }
+    public let path: String
+    public let problem: Problem
+    public init(path: String, _ problem: Problem) { self.path = path; self.problem = problem }
+    public init(path: String, _ underlying: DatabaseError) { self.init(path: path, .sqlite(underlying)) }
+
+    public var isDiskFull: Bool {
+        if case .sqlite(let e) = problem { return e.resultCode == .SQLITE_FULL }
+        return false
+    }
+
+    static let untouched = "It was not modified: results already saved in it are untouched."
+
+    /// What is wrong and what was expected, without the path (for lists of skipped shards).
+    public var reason: String {
+        switch problem {
+        case .sqlite(let e):
+            let sqlite = "SQLite: \(e.message ?? "error \(e.resultCode.rawValue)")"
+            switch e.resultCode {
+            case .SQLITE_FULL: return "the disk is full (\(sqlite))"
+            case .SQLITE_IOERR: return "a disk I/O error (\(sqlite)); is the disk full or the file system read-only?"
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+                return "cannot open or write the file or its directory (\(sqlite)); check its permissions and free space"
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "not a sound SQLite database (\(sqlite)); expected a results database written by symlab"
+            default: return "\(e)"
+            }
+        case .damaged(let lines):
+            return "the file is damaged: PRAGMA quick_check reports \"\(lines.joined(separator: "; "))\" where a sound database reports \"ok\""
+        case .newerVersion(let unknown):
+            return "written by a newer symlab: migrations \(unknown.joined(separator: ", ")); this build knows \(ResultsStore.migrator.migrations.joined(separator: ", ")) only"
+        case .schema(let what): return what
+        case .badValue(let table, let column, let detail):
+            return "table '\(table)', column '\(column)' holds \(detail)"
+        case .notAFile(let what):
+            return "is \(what); expected a results database file (a regular file, or for a command that creates one a path that does not exist yet)"
+        case .missing:
+            return "does not exist (nothing was created); expected the path of a results database written by `symlab run`, `sweep run` or `figure`: is there a typo?"
+        case .cannotCreateDirectory(let why): return "cannot create its directory (\(why))"
+        }
+    }
 
     public var description: String {
-        let sqlite = "SQLite: \(underlying.message ?? "error \(underlying.resultCode.rawValue)")"
-        switch underlying.resultCode {
-        case .SQLITE_FULL:
-            return "results database \(path): the disk is full (\(sqlite)). Runs already recorded are intact; free some space and run the same command again to resume."
-        case .SQLITE_IOERR:
-            return "results database \(path): a disk I/O error (\(sqlite)); is the disk full or the file system read-only? Runs already recorded are intact; fix the storage and run the same command again to resume."
-        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
-            return "results database \(path): cannot write the file or its directory (\(sqlite)); check its permissions and free space."
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-            return "results database \(path): not a sound SQLite database (\(sqlite)); it was not modified."
-        default:
-            return "results database \(path): \(underlying)"
+        let file = "results database \(path)"
+        switch problem {
+        case .sqlite(let e):
+            switch e.resultCode {
+            case .SQLITE_FULL:
+                return "\(file): \(reason). Runs already recorded are intact; free some space and run the same command again to resume."
+            case .SQLITE_IOERR:
+                return "\(file): \(reason) Runs already recorded are intact; fix the storage and run the same command again to resume."
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                return "\(file): \(reason). \(Self.untouched)"
+            default:
+                return "\(file): \(reason). Runs already recorded are intact."
+            }
+        case .damaged:
+            return "\(file): \(reason). Nothing was written to it. \(Self.untouched) Restore it from a copy, save what is readable with `sqlite3 \(path) .recover`, or give another database."
+        case .newerVersion:
+            return "\(file) was \(reason). Nothing was written to it. \(Self.untouched) Open it with that newer symlab, or give another database."
+        case .schema, .badValue:
+            return "\(file): \(reason). \(Self.untouched)"
+        case .notAFile, .missing:
+            return "\(file) \(reason). Nothing was written."
+        case .cannotCreateDirectory:
+            return "\(file): \(reason). Nothing was written."
         }
     }
 }
@@ -72,24 +137,179 @@ public final class ResultsStore: @unchecked Sendable {
     /// `shard: true` opens the file with SQLite's rollback journal instead of WAL: a Slurm task's
     /// shard has one writer but is read from another host (`sweep status` on the login node), and
     /// WAL's shared-memory index does not work across hosts on a network filesystem.
-    public init(path: String, shard: Bool = false) throws {
+    ///
+    /// Results files are shared between people, so an existing file is checked before anything
+    /// is written into it (see ``inspect(path:quickCheck:requireSchema:_:)``): a damaged file, one
+    /// written by a newer symlab or one that lacks the columns this build uses is refused with a
+    /// ``StoreError`` and left byte for byte as it was, instead of being migrated and written into.
+    ///
+    /// `readOnly: true` is for commands that only read (`runs`, `sweep status`, `report`): the path
+    /// must exist (a typo is not created), and the file is opened read-only, so that reading needs
+    /// no write access. A WAL file opened read-only still needs its `-shm` index: SQLite creates it
+    /// (and an empty `-wal`) beside the file when the directory is writable, and leaves them for the
+    /// next writer to remove; in a read-only directory without them the open fails with a
+    /// ``StoreError`` that says so.
+    public init(path: String, shard: Bool = false, readOnly: Bool = false) throws {
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let exists = try Self.isExistingFile(path)
         var config = Configuration()
         config.busyMode = .timeout(60)
-        do {
-            pool = shard ? try DatabaseQueue(path: path, configuration: config) : try DatabasePool(path: path, configuration: config)
-            try Self.migrator.migrate(pool)
-        } catch let error as DatabaseError {
-            throw StoreError(path: path, error)
+        if readOnly {
+            guard exists else { throw StoreError(path: path, .missing) }
+            config.readonly = true
+            pool = try Self.guarded(path) {
+                let queue = try DatabaseQueue(path: path, configuration: config)
+                try queue.read { try Self.vet($0, path: path, quickCheck: false, requireSchema: true) }
+                return queue
+            }
+            return
         }
+        if exists {
+            try Self.inspect(path: path, quickCheck: true, requireSchema: false) { _ in }
+        } else {
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty {
+                do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                    throw StoreError(path: path, .cannotCreateDirectory(error.localizedDescription))
+                }
+            }
+        }
+        pool = try Self.guarded(path) {
+            let pool: any DatabaseWriter = shard ? try DatabaseQueue(path: path, configuration: config) : try DatabasePool(path: path, configuration: config)
+            try Self.migrator.migrate(pool)
+            return pool
+        }
+    }
+
+    /// Whether `path` is an existing regular file (a symlink to one counts); false when nothing is
+    /// there. Anything else (a directory, `/dev/null`, a FIFO, a dangling symlink) is refused here,
+    /// the one place every command's database path passes: SQLite would otherwise open a device or
+    /// create `/dev/null-journal`.
+    static func isExistingFile(_ path: String) throws -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if errno == ENOENT { return false }
+            throw StoreError(path: path, .notAFile("not accessible (\(String(cString: strerror(errno))))"))
+        }
+        if st.st_mode & S_IFMT == S_IFLNK {
+            guard stat(path, &st) == 0 else {
+                throw StoreError(path: path, .notAFile("a symbolic link to nothing usable (\(String(cString: strerror(errno))))"))
+            }
+        }
+        let what: String
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return true
+        case S_IFDIR: what = "a directory"
+        case S_IFCHR: what = "a character device"
+        case S_IFBLK: what = "a block device"
+        case S_IFIFO: what = "a FIFO (named pipe)"
+        case S_IFSOCK: what = "a socket"
+        default: what = "not a regular file"
+        }
+        throw StoreError(path: path, .notAFile(what))
+    }
+
+    /// Opens an existing file on a connection of its own that changes nothing (no journal mode,
+    /// no migration), checks it with ``vet(_:path:quickCheck:requireSchema:)`` and runs `body`.
+    /// The connection is read-write because a file left by a killed writer may hold a hot
+    /// rollback journal, which only a read-write connection can roll back (read-only ones fail);
+    /// closing it removes any `-wal`/`-shm` it created, so a refused file has nothing left beside it.
+    static func inspect<T>(path: String, quickCheck: Bool, requireSchema: Bool, _ body: (Database) throws -> T) throws -> T {
+        try guarded(path) {
+            var config = Configuration()
+            config.busyMode = .timeout(60)
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            return try queue.read { db in
+                try vet(db, path: path, quickCheck: quickCheck, requireSchema: requireSchema)
+                return try body(db)
+            }
+        }
+    }
+
+    /// The checks that come before any write (and before any read, but for `quickCheck`, which
+    /// reads the whole file): the file is sound (`PRAGMA quick_check`), was not written by a newer
+    /// symlab (migrations this build does not know), and has every table and column this build
+    /// reads and writes. A file with no tables is a new database (refused with `requireSchema`).
+    static func vet(_ db: Database, path: String, quickCheck: Bool, requireSchema: Bool) throws {
+        if quickCheck {
+            // Damage SQLite meets while checking (a bad page header) is an error, not a report line.
+            let report: [String]
+            do { report = try String.fetchAll(db, sql: "PRAGMA quick_check(5)") } catch let e as DatabaseError
+                where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
+                report = [e.message ?? "error \(e.resultCode.rawValue)"]
+            }
+            guard report == ["ok"] else { throw StoreError(path: path, .damaged(report)) }
+        }
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        if tables.isEmpty {
+            guard !requireSchema else { throw StoreError(path: path, .schema("the file holds no tables: it is an empty database, not one written by symlab")) }
+            return
+        }
+        guard tables.contains("grdb_migrations") else {
+            throw StoreError(path: path, .schema("an SQLite database of some other program (tables \(tables.joined(separator: ", "))), not a symlab results database"))
+        }
+        let known = migrator.migrations
+        let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
+        guard unknown.isEmpty else { throw StoreError(path: path, .newerVersion(unknownMigrations: unknown)) }
+        guard let last = try migrator.appliedMigrations(db).last else {
+            guard !requireSchema else { throw StoreError(path: path, .schema("no migration was applied: it holds no results tables yet")) }
+            return
+        }
+        let expected = try expectedColumns(upTo: last)
+        for (table, columns) in expected {
+            guard tables.contains(table) else {
+                throw StoreError(path: path, .schema("the table '\(table)' is missing (expected tables \(expected.map(\.table).joined(separator: ", ")))"))
+            }
+            let present = Set(try db.columns(in: table).map { $0.name.lowercased() })
+            let missing = columns.filter { !present.contains($0.lowercased()) }
+            guard missing.isEmpty else {
+                throw StoreError(path: path, .schema("the table '\(table)' has no column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (expected columns \(columns.joined(separator: ", "))); it was written by another program or version"))
+            }
+        }
+    }
+
+    /// The tables and columns that the migrations up to `migration` create, read from a database
+    /// migrated in memory: the schema is written down once (in ``migrator``), and a file is
+    /// compared with the migrations it has (later ones will be applied to it).
+    static func expectedColumns(upTo migration: String) throws -> [(table: String, columns: [String])] {
+        let memory = try DatabaseQueue()
+        try migrator.migrate(memory, upTo: migration)
+        return try memory.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations' ORDER BY rowid")
+                .map { ($0, try db.columns(in: $0).map(\.name)) }
+        }
+    }
+
+    /// Runs `body`, turning SQLite's errors into a ``StoreError`` that names `path`.
+    static func guarded<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError { throw StoreError(path: path, error) }
     }
 
     /// Every write goes through here, so a storage failure (full disk, I/O error, read-only
     /// file) reaches the user as a ``StoreError`` that names the file and says what is kept.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.write(body) } catch let error as DatabaseError { throw StoreError(path: path, error) }
+        try Self.guarded(path) { try pool.write(body) }
+    }
+
+    /// Every read goes through here, for the same reason: a damaged page or an unreadable file
+    /// is a ``StoreError`` naming the file, not a raw "SQLite error 11".
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.guarded(path) { try pool.read(body) }
+    }
+
+    /// Column `column` of a row of `table`, as `T`, or a ``StoreError`` naming the file, table and
+    /// column: GRDB's `row["column"]` stops the process on a NULL or a value of another type, and
+    /// a shared file may hold either.
+    static func value<T: DatabaseValueConvertible>(_ row: Row, _ column: String, of table: String, in path: String) throws -> T {
+        do { return try row.decode(T.self, forColumn: column) } catch {
+            let found = row[column] as DatabaseValue?
+            let detail = found.map { $0.isNull ? "NULL" : String("\($0)".prefix(80)) } ?? "no such column"
+            throw StoreError(path: path, .badValue(table: table, column: column, detail: "\(detail) where \(T.self) was expected"))
+        }
+    }
+
+    func value<T: DatabaseValueConvertible>(_ row: Row, _ column: String, of table: String) throws -> T {
+        try Self.value(row, column, of: table, in: path)
     }
 
     static var migrator: DatabaseMigrator {
@@ -185,7 +405,7 @@ public final class ResultsStore: @unchecked Sendable {
                 WHERE id = ?
                 """, arguments: [Self.now(), environment.host, environment.pid, environment.gitCommit, environment.gitDirty,
                                  environment.swiftVersion, environment.blas, environment.blasThreads, environment.rng, id])
-            return try Self.fetchRun(db, id: id)
+            return try self.fetchRun(db, id: id)
         }
     }
 
@@ -197,12 +417,12 @@ public final class ResultsStore: @unchecked Sendable {
             let rows = try Row.fetchAll(db, sql: "SELECT id, pid, host, started_at FROM runs WHERE status = 'running'")
             var stale: [String] = []
             for row in rows {
-                let pid: Int? = row["pid"]
-                let host: String? = row["host"]
+                let pid: Int? = try value(row, "pid", of: "runs")
+                let host: String? = try value(row, "host", of: "runs")
                 // Only this machine's processes can be checked; others are left to their host.
-                if host == RunEnvironment.hostName(), let pid, isAlive(pid, row["started_at"]) { continue }
+                if host == RunEnvironment.hostName(), let pid, isAlive(pid, try value(row, "started_at", of: "runs")) { continue }
                 if host != nil && host != RunEnvironment.hostName() { continue }
-                stale.append(row["id"])
+                stale.append(try value(row, "id", of: "runs"))
             }
             for id in stale {
                 try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
@@ -282,47 +502,49 @@ public final class ResultsStore: @unchecked Sendable {
 
     // MARK: - Reading
 
-    static func fetchRun(_ db: Database, id: String) throws -> RunRecord? {
+    func fetchRun(_ db: Database, id: String) throws -> RunRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(record)
     }
 
-    static func record(_ row: Row) -> RunRecord {
-        RunRecord(
-            id: row["id"], experiment: row["experiment"], pointID: row["point_id"], pointIndex: row["point_index"],
-            seed: row["seed"], configJSON: row["config"], status: RunStatus(rawValue: row["status"]) ?? .failed,
-            message: row["message"], createdAt: row["created_at"], startedAt: row["started_at"], endedAt: row["ended_at"],
-            host: row["host"], pid: row["pid"], gitCommit: row["git_commit"], gitDirty: row["git_dirty"],
-            swiftVersion: row["swift_version"], blas: row["blas"], blasThreads: row["blas_threads"],
-            precision: row["precision"], rng: row["rng"], stepsCompleted: row["steps_completed"],
-            divergedStep: row["diverged_step"], lastFiniteLoss: row["last_finite_loss"], attempts: row["attempts"])
+    func record(_ row: Row) throws -> RunRecord {
+        func v<T: DatabaseValueConvertible>(_ column: String) throws -> T { try value(row, column, of: "runs") }
+        return RunRecord(
+            id: try v("id"), experiment: try v("experiment"), pointID: try v("point_id"), pointIndex: try v("point_index"),
+            seed: try v("seed"), configJSON: try v("config"), status: RunStatus(rawValue: try v("status")) ?? .failed,
+            message: try v("message"), createdAt: try v("created_at"), startedAt: try v("started_at"), endedAt: try v("ended_at"),
+            host: try v("host"), pid: try v("pid"), gitCommit: try v("git_commit"), gitDirty: try v("git_dirty"),
+            swiftVersion: try v("swift_version"), blas: try v("blas"), blasThreads: try v("blas_threads"),
+            precision: try v("precision"), rng: try v("rng"), stepsCompleted: try v("steps_completed"),
+            divergedStep: try v("diverged_step"), lastFiniteLoss: try v("last_finite_loss"), attempts: try v("attempts"))
     }
 
-    public func run(id: String) throws -> RunRecord? { try pool.read { try Self.fetchRun($0, id: id) } }
+    public func run(id: String) throws -> RunRecord? { try read { try self.fetchRun($0, id: id) } }
 
     public func runs(experiment: String? = nil, status: RunStatus? = nil) throws -> [RunRecord] {
-        try pool.read { db in
+        try read { db in
             var clauses: [String] = [], args: [DatabaseValueConvertible] = []
             if let experiment { clauses.append("experiment = ?"); args.append(experiment) }
             if let status { clauses.append("status = ?"); args.append(status.rawValue) }
             let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
             return try Row.fetchAll(db, sql: "SELECT * FROM runs\(whereSQL) ORDER BY experiment, point_index, seed",
-                                    arguments: StatementArguments(args)).map(Self.record)
+                                    arguments: StatementArguments(args)).map(record)
         }
     }
 
     public func curves(runID: String) throws -> [CurvePoint] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT step, split, metric, value FROM curves WHERE run_id = ? ORDER BY rowid", arguments: [runID]).map {
-                CurvePoint(step: $0["step"], split: $0["split"], metric: $0["metric"], value: ($0["value"] as Double?) ?? .nan)
+                CurvePoint(step: try value($0, "step", of: "curves"), split: try value($0, "split", of: "curves"),
+                           metric: try value($0, "metric", of: "curves"), value: (try value($0, "value", of: "curves") as Double?) ?? .nan)
             }
         }
     }
 
     public func metrics(runID: String) throws -> [String: Double] {
-        try pool.read { db in
+        try read { db in
             var out: [String: Double] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, value FROM metrics WHERE run_id = ?", arguments: [runID]) {
-                out[row["name"]] = (row["value"] as Double?) ?? .nan
+                out[try value(row, "name", of: "metrics")] = (try value(row, "value", of: "metrics") as Double?) ?? .nan
             }
             return out
         }
@@ -337,7 +559,7 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// `PRAGMA integrity_check` → "ok" when the file is sound.
     public func integrityCheck() throws -> String {
-        try pool.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+        try read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
     }
 }
 
@@ -382,22 +604,28 @@ extension ResultsStore {
     /// through a conversion). A run is copied only when this database lacks it or holds it in a
     /// lower state (failed or unfinished), so merging is idempotent and a run finished in two
     /// shards is kept once: the first merged. One transaction per shard.
+    ///
+    /// The shard is first checked on its own (``inspect(path:quickCheck:requireSchema:_:)``:
+    /// sound, not from a newer symlab, the expected columns); a shard that fails is refused with a
+    /// ``StoreError`` whose `path` is the shard's, before anything is copied, so that a caller can
+    /// tell a bad shard (skip it) from a failure of this database (stop).
     public func merge(shard shardPath: String) throws -> MergeCounts {
-        guard FileManager.default.fileExists(atPath: shardPath) else { return MergeCounts() }
-        return try pool.writeWithoutTransaction { db in
+        guard try Self.isExistingFile(shardPath) else { return MergeCounts() }
+        let hasRuns = try Self.inspect(path: shardPath, quickCheck: true, requireSchema: false) { try $0.tableExists("runs") }
+        guard hasRuns else { return MergeCounts() }
+        return try Self.guarded(path) { try pool.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS shard", arguments: [shardPath])
             defer { try? db.execute(sql: "DETACH DATABASE shard") }
-            let hasRuns = try Bool.fetchOne(db, sql: "SELECT COUNT(*) > 0 FROM shard.sqlite_master WHERE type = 'table' AND name = 'runs'") ?? false
-            guard hasRuns else { return MergeCounts() }
             // Columns both files have (a shard written by an older build may lack newer ones).
-            let mainColumns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(runs)").map { $0["name"] as String }
-            let shardColumns = Set(try Row.fetchAll(db, sql: "PRAGMA shard.table_info(runs)").map { $0["name"] as String })
+            let mainColumns = try db.columns(in: "runs", in: "main").map(\.name)
+            let shardColumns = Set(try db.columns(in: "runs", in: "shard").map(\.name))
             let columns = mainColumns.filter(shardColumns.contains).map { "\"\($0)\"" }.joined(separator: ", ")
             var counts = MergeCounts()
             try db.inTransaction {
                 let rows = try Row.fetchAll(db, sql: "SELECT id, status FROM shard.runs WHERE status IN ('done', 'diverged', 'failed') ORDER BY rowid")
                 for row in rows {
-                    let id: String = row["id"], status: String = row["status"]
+                    let id: String = try Self.value(row, "id", of: "runs", in: shardPath)
+                    let status: String = try Self.value(row, "status", of: "runs", in: shardPath)
                     let existing = try String.fetchOne(db, sql: "SELECT status FROM main.runs WHERE id = ?", arguments: [id])
                     if let existing {
                         guard Self.mergeRank(existing) < Self.mergeRank(status) else { counts.unchanged += 1; continue }
@@ -419,21 +647,21 @@ extension ResultsStore {
                 return .commit
             }
             return counts
-        }
+        } }
     }
 
     /// The runs of a shard (or any results file) with their status, read without creating or
     /// migrating anything: `sweep status` reads shards that their tasks may be writing. A file
-    /// that does not exist, or whose task has not yet created its tables, has no rows.
+    /// that does not exist, or whose task has not yet created its tables, has no rows. The file is
+    /// checked first as for merging; a bad one is a ``StoreError`` naming it.
     public static func shardRows(path: String) throws -> [ShardRow] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        var config = Configuration()
-        config.busyMode = .timeout(60)
-        let queue = try DatabaseQueue(path: path, configuration: config)
-        return try queue.read { db in
+        guard try isExistingFile(path) else { return [] }
+        return try inspect(path: path, quickCheck: true, requireSchema: false) { db in
             guard try db.tableExists("runs") else { return [] }
             return try Row.fetchAll(db, sql: "SELECT id, status, message FROM runs ORDER BY rowid").map {
-                ShardRow(id: $0["id"], status: RunStatus(rawValue: $0["status"]) ?? .failed, message: $0["message"])
+                ShardRow(id: try value($0, "id", of: "runs", in: path),
+                         status: RunStatus(rawValue: try value($0, "status", of: "runs", in: path)) ?? .failed,
+                         message: try value($0, "message", of: "runs", in: path))
             }
         }
     }

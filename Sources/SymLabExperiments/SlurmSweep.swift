@@ -94,6 +94,30 @@ public enum SweepRunState: String, Sendable, CaseIterable {
     case missing
 }
 
+/// A shard (or the merged database) that `sweep status`, `merge` or `retry` could not use: it is
+/// named and skipped, and the rest of the sweep is reported or merged without it.
+public struct DamagedShard: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    /// What is wrong with it (``StoreError/reason``).
+    public var reason: String
+    public init(path: String, reason: String) { self.path = path; self.reason = reason }
+    public var description: String { "\(path) (\(reason))" }
+
+    /// The one line that ends a command which skipped `damaged`: how many files were used, which
+    /// were not and why, and what to do.
+    public static func summary(_ damaged: [DamagedShard], used: Int, verb: String) -> String {
+        "\(verb) \(used) shard(s); skipped \(damaged.count) damaged: \(damaged.map(\.description).joined(separator: "; ")). "
+            + "Skipped files were not modified and nothing was read from them; their runs count as missing (`symlab sweep retry --dir DIR --missing` runs them again)."
+    }
+}
+
+/// What `sweep merge` did: the runs merged, the shard files read, and the ones skipped.
+public struct SweepMergeResult: Sendable, Equatable {
+    public var counts: MergeCounts
+    public var shardsMerged: Int
+    public var skipped: [DamagedShard]
+}
+
 public struct SweepStatusReport: Sendable {
     public var name: String
     public var order: [String]
@@ -104,6 +128,10 @@ public struct SweepStatusReport: Sendable {
     public var activeTasks: Int
     /// Set when `squeue` could not be asked: running/queued/missing are then guesses.
     public var note: String?
+    /// Files that could not be read (damaged, from a newer symlab, …): their runs are not counted.
+    public var damaged: [DamagedShard] = []
+    /// Shards that were read (those that exist and are sound).
+    public var shardsRead = 0
 
     public var counts: [SweepRunState: Int] {
         var c: [SweepRunState: Int] = [:]
@@ -340,8 +368,16 @@ public final class SlurmSweep: @unchecked Sendable {
         var runningNow = Set<String>(), interrupted = Set<String>()
         var sources: [(path: String, task: [Int]?)] = [(databasePath, nil)]
         for s in subs { for t in s.tasks.indices { sources.append((shardPath(submission: s.index, task: t), [s.index, t])) } }
+        var damaged: [DamagedShard] = [], shardsRead = 0
         for (path, task) in sources {
-            for row in try ResultsStore.shardRows(path: path) {
+            // Each file on its own: a bad one is named and skipped, the others still count.
+            let rows: [ShardRow]
+            do { rows = try ResultsStore.shardRows(path: path) } catch let e as StoreError {
+                damaged.append(DamagedShard(path: e.path, reason: e.reason))
+                continue
+            }
+            if task != nil && FileManager.default.fileExists(atPath: path) { shardsRead += 1 }
+            for row in rows {
                 if row.status.isFinished {
                     if ResultsStore.mergeRank(best[row.id]?.status.rawValue) < ResultsStore.mergeRank(row.status.rawValue) { best[row.id] = row }
                 } else if row.status == .running {
@@ -370,19 +406,29 @@ public final class SlurmSweep: @unchecked Sendable {
             if let m = best[id]?.message { messages[id] = m }
         }
         return SweepStatusReport(name: plan.name, order: plan.runs.map(\.id), states: states, messages: messages,
-                                 submissions: subs.count, activeTasks: activeTasks.count, note: note)
+                                 submissions: subs.count, activeTasks: activeTasks.count, note: note, damaged: damaged, shardsRead: shardsRead)
     }
 
     /// Merges every shard into `results.sqlite` (see ``ResultsStore/merge(shard:)``): idempotent,
-    /// each run kept once. Shards are taken in submission and task order.
-    public func merge() throws -> MergeCounts {
+    /// each run kept once. Shards are taken in submission and task order. A shard that cannot be
+    /// used (damaged, truncated, from a newer symlab) is skipped and listed, and the shards after it
+    /// are still merged; a failure of `results.sqlite` itself (a full disk) stops the merge.
+    public func merge() throws -> SweepMergeResult {
         _ = try loadPlan()
         let store = try ResultsStore(path: databasePath)
-        var total = MergeCounts()
+        var result = SweepMergeResult(counts: MergeCounts(), shardsMerged: 0, skipped: [])
         for s in try submissions() {
-            for t in s.tasks.indices { total = total + (try store.merge(shard: shardPath(submission: s.index, task: t))) }
+            for t in s.tasks.indices {
+                let path = shardPath(submission: s.index, task: t)
+                do {
+                    result.counts = result.counts + (try store.merge(shard: path))
+                    if FileManager.default.fileExists(atPath: path) { result.shardsMerged += 1 }
+                } catch let e as StoreError where e.path == path {
+                    result.skipped.append(DamagedShard(path: path, reason: e.reason))
+                }
+            }
         }
-        return total
+        return result
     }
 
     // MARK: - Files

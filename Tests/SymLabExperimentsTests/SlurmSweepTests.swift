@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabTestSupport
 import SymLabTraining
 import Testing
 
@@ -193,13 +194,49 @@ import Testing
         let after = try sweep.status(client: slurm.client)
         #expect(after.states[ids[1]] == .done && after.states[ids[2]] == .missing && after.states[ids[6]] == .missing)
         // Shards in submission and task order: run 1 failed first, then replaced by its retry.
-        #expect(try sweep.merge() == MergeCounts(added: 3, replaced: 1))
-        #expect(try sweep.merge() == MergeCounts(unchanged: 4))
+        let first = try sweep.merge()
+        #expect(first.counts == MergeCounts(added: 3, replaced: 1) && first.shardsMerged == 7 && first.skipped.isEmpty)
+        #expect(try sweep.merge().counts == MergeCounts(unchanged: 4))
         // Results merged into results.sqlite count as done even without their shards.
         try FileManager.default.removeItem(atPath: sweep.shardPath(submission: 0, task: 0))
         #expect(try sweep.status(client: slurm.client).states[ids[0]] == .done)
         // Without squeue, running rows are taken at their word.
         let blind = try sweep.status(client: nil)
         #expect(blind.note != nil && blind.states[ids[2]] == .running)
+    }
+
+    /// Row 9 of issue 24: one truncated shard among good ones. Merge and status check each shard
+    /// on its own: the bad one is named with its reason and skipped, the shards after it are still
+    /// merged and counted, and the skipped shard is left as it was.
+    @Test func aTruncatedShardIsNamedAndSkippedAndTheOthersAreMerged() throws {
+        let sweep = SlurmSweep(directory: Self.tempDir())
+        let ids = try sweep.addToPlan(try Self.spec(seeds: "0..2"))
+        let plan = try sweep.loadPlan().runs.map { try $0.plannedRun() }
+        let slurm = FakeSlurm()
+        _ = try sweep.submit(runIDs: ids, options: SlurmOptions(), client: slurm.client, executable: "/opt/symlab")
+        for t in 0..<3 {
+            // Enough curve points that the shard spans many pages, so that cutting it loses some.
+            let shard = try ResultsStore(path: sweep.shardPath(submission: 0, task: t), shard: true)
+            try shard.enqueue([plan[t]])
+            let run = try #require(try shard.claimNext(environment: RunEnvironment.current(blasThreads: 1)))
+            try shard.appendCurves(runID: run.id, (0..<3000).map { CurvePoint(step: $0, split: "train", metric: "mse", value: Double($0)) }, stepsCompleted: 3000)
+            try shard.finish(runID: run.id, status: .done, message: nil, metrics: ["test_mse": 1], stepsCompleted: 3000, divergedStep: nil, lastFiniteLoss: 1)
+        }
+        let bad = sweep.shardPath(submission: 0, task: 1)
+        try StoreTampering.truncate(bad, to: 0.5)
+        let badBytes = try Data(contentsOf: URL(fileURLWithPath: bad))
+
+        let status = try sweep.status(client: slurm.client)
+        #expect(status.damaged.map(\.path) == [bad] && status.shardsRead == 2)
+        #expect(status.states[ids[0]] == .done && status.states[ids[2]] == .done && status.states[ids[1]] == .missing)
+
+        let merged = try sweep.merge()
+        #expect(merged.counts == MergeCounts(added: 2) && merged.shardsMerged == 2)
+        #expect(merged.skipped.map(\.path) == [bad])
+        #expect(merged.skipped.first.map { !$0.reason.isEmpty && !$0.reason.contains(bad) } == true)
+        let summary = DamagedShard.summary(merged.skipped, used: merged.shardsMerged, verb: "merged")
+        #expect(summary.contains("merged 2 shard(s); skipped 1 damaged: \(bad) ("), "\(summary)")
+        #expect(try ResultsStore(path: sweep.databasePath, readOnly: true).runs().map(\.id).sorted() == [ids[0], ids[2]].sorted())
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bad)) == badBytes)
     }
 }
