@@ -239,6 +239,12 @@ public final class SlurmSweep: @unchecked Sendable {
     public func submit(runIDs: [String], options: SlurmOptions, client: SlurmClient, executable: String) throws -> Submission {
         try options.validate()
         guard !runIDs.isEmpty else { throw SlurmError("nothing to submit") }
+        // The paths go into the batch script's `#SBATCH` and comment lines: a line break there
+        // would end the line and run the rest as a shell command.
+        for (what, path) in [("the sweep directory", directory), ("the symlab executable", executable)]
+        where path.unicodeScalars.contains(where: UntrustedText.isControl) {
+            throw SlurmError("\(what) '\(UntrustedText.forTerminal(path))' holds control characters or line breaks; a Slurm batch script cannot name it safely")
+        }
         let plan = try loadPlan()
         let known = Set(plan.runs.map(\.id))
         if let unknown = runIDs.first(where: { !known.contains($0) }) { throw SlurmError("run \(unknown) is not in the plan \(planPath)") }

@@ -91,6 +91,11 @@ import Testing
             #expect(throws: SlurmError.self) { try bad.validate() }
         }
         #expect(throws: SlurmError.self) { try SlurmSweep(directory: Self.tempDir()).loadPlan() }
+        // A path with a line break cannot go into the batch script's comment and #SBATCH lines.
+        let broken = SlurmSweep(directory: Self.tempDir() + "/x\ntouch pwned #")
+        let brokenIDs = try broken.addToPlan(try Self.spec())
+        #expect(throws: SlurmError.self) { try broken.submit(runIDs: brokenIDs, options: SlurmOptions(), client: FakeSlurm().client, executable: "/opt/symlab") }
+        #expect(throws: SlurmError.self) { try sweep.submit(runIDs: ids, options: SlurmOptions(), client: FakeSlurm().client, executable: "/opt/sym\rlab") }
         // The plan belongs to one sweep.
         let other = try ExperimentSpec.parse(yaml: SpecTests.base, file: "demo.yaml", overrides: ["name=other"])
         #expect(throws: SlurmError.self) { try sweep.addToPlan(other) }
