@@ -153,6 +153,8 @@ extension SymLab.Sweep {
         @Option(help: "The Slurm submission.") var submission: Int?
         @Option(help: "The array task (within the submission).") var task: Int?
         @Option(help: "BLAS threads (default 1).") var threads = 1
+        @Option(help: ArgumentHelp("A local sweep: the pid of the `sweep run` that started this worker; it stops at once if that is not its parent.",
+                                   visibility: .hidden)) var parent: Int32?
 
         func validate() throws {
             guard (1...4096).contains(threads) else { throw ValidationError("--threads must be in 1…4096, got \(threads)") }
@@ -160,6 +162,9 @@ extension SymLab.Sweep {
                 guard submission != nil, task != nil, db == nil else { throw ValidationError("a Slurm task needs --dir, --submission and --task (and no --db)") }
             } else if db == nil {
                 throw ValidationError("give --db (a local sweep) or --dir --submission --task (a Slurm array task)")
+            } else if parent == nil {
+                // Without it a worker cannot tell its parent from the process that adopted it.
+                throw ValidationError("a local worker needs --parent PID, the `sweep run` process that started it")
             }
         }
 
@@ -172,18 +177,20 @@ extension SymLab.Sweep {
                 }
                 // Stopped by SIGTERM/SIGUSR1: its run is recorded `interrupted`; a non-zero exit
                 // shows Slurm (and sacct) that the task did not complete.
-                if stopped { log("stopped on request; the running run is recorded interrupted"); throw ExitCode(75) }
+                if stopped { log("stopped on request; the running run is recorded interrupted"); throw ExitCode(SweepRunner.stoppedExitStatus) }
                 return
             }
-            // A parent `sweep run` killed outright (SIGKILL) cannot forward a stop: notice it and
-            // stop as on SIGTERM, instead of running on as an orphan beside the resumed sweep.
-            let parent = getppid()
-            Thread.detachNewThread {
-                while getppid() == parent { usleep(200_000) }
-                StopRequest.requested = 1
+            // A parent `sweep run` killed outright (SIGKILL) cannot forward a stop. One already
+            // gone: stop before opening the store or claiming anything. One that dies later:
+            // stop as on SIGTERM. Either way no orphan runs on beside the resumed sweep.
+            guard ParentProcess.tie(to: parent!) else {
+                log("symlab sweep worker: its sweep (pid \(parent!)) is gone before it started; stopping without claiming a run")
+                throw ExitCode(SweepRunner.stoppedExitStatus)
             }
             let store = try ResultsStore(path: db!)
-            try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: threads, showProgress: false, log: log)
+            let stopped = try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: threads,
+                                                   showProgress: false, log: log)
+            if stopped { throw ExitCode(SweepRunner.stoppedExitStatus) }
         }
     }
 }
