@@ -50,7 +50,10 @@ final class StoreObserver: TrainingObserver {
     func record(_ points: [CurvePoint]) {
         guard writeError == nil else { return }
         stepsCompleted = points.map(\.step).max() ?? stepsCompleted
-        do { try store.appendCurves(runID: runID, points, stepsCompleted: stepsCompleted) } catch { writeError = error }
+        do {
+            try store.appendCurves(runID: runID, points, stepsCompleted: stepsCompleted)
+            FaultPoint.afterCurves.reached()
+        } catch { writeError = error }
     }
 
     var shouldStop: Bool { StopRequest.requested != 0 || writeError != nil }
@@ -93,6 +96,7 @@ public enum RunExecutor {
         } catch {
             outcome = (.failed, "\(error)", [:], nil, nil, nil)
         }
+        FaultPoint.beforeFinish.reached()
         do {
             try store.finish(runID: run.id, status: outcome.0, message: outcome.1, metrics: outcome.2,
                              stepsCompleted: outcome.3, divergedStep: outcome.4, lastFiniteLoss: outcome.5)

@@ -70,10 +70,12 @@ public enum SweepRunner {
         while StopRequest.requested == 0 {
             let env = RunEnvironment.current(blasThreads: threads ?? 1)
             guard let run = try store.claimNext(among: ids, experiments: experiments, environment: env) else { break }
+            FaultPoint.afterClaim.reached()
             let t0 = Date()
             let status: RunStatus
             if failOnPurpose.contains(run.id) || failOnPurpose.contains(run.pointID) {
                 status = .failed
+                FaultPoint.beforeFinish.reached()
                 try store.finish(runID: run.id, status: .failed,
                                  message: "failed on purpose: \(failRunsVariable) names this run (fault injection for testing retries)",
                                  metrics: [:], stepsCompleted: 0, divergedStep: nil, lastFiniteLoss: nil)
