@@ -10,6 +10,8 @@ public enum SweepRunner {
     public struct Summary: Sendable, CustomStringConvertible {
         public var counts: [RunStatus: Int]
         public var recovered: [String]
+        /// The signal (SIGINT, SIGTERM, SIGUSR1) that stopped the sweep before its end, if one did.
+        public var stoppedBySignal: Int32?
         public var description: String {
             RunStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
         }
@@ -48,7 +50,7 @@ public enum SweepRunner {
         try finishRunsHeldElsewhere(store: store, experiments: names, threads: workers <= 1 || pending <= 1 ? nil : 1, log: log)
         var counts: [RunStatus: Int] = [:]
         for name in names { counts.merge(try store.statusCounts(experiment: name), uniquingKeysWith: +) }
-        return Summary(counts: counts, recovered: recovered)
+        return Summary(counts: counts, recovered: recovered, stoppedBySignal: StopRequest.requested != 0 ? StopRequest.requested : nil)
     }
 
     /// The worker loop behind every way of running a sweep: in process (`sweep run --workers 1`),
