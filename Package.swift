@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        /// prctl(PR_SET_PDEATHSIG) for `sweep worker` processes (variadic in C, so not callable from Swift).
+        .target(name: "CProcessControl"),
 
         // MARK: - Public API, bottom to top
         /// Dense tensors, BLAS/LAPACK, seeded random streams.
@@ -74,7 +76,7 @@ let package = Package(
         .target(
             name: "SymLabCLI",
             dependencies: [
-                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabKernels", "SymLabFeatureLearning", "SymLabTheory", "SymLabTraining", "SymLabExperiments", "SymLabReport",
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabKernels", "SymLabFeatureLearning", "SymLabTheory", "SymLabTraining", "SymLabExperiments", "SymLabReport", "CProcessControl",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

@@ -13,12 +13,51 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
+/// The exit status of the commands that run a local sweep (`run`, `sweep run`, `sweep retry`
+/// without `--dir`/`--slurm`), so that scripts and schedulers can tell these cases apart:
+/// - 0: every run of the spec has ended `done` or `diverged` (a diverged run is a result of the
+///   experiment — that learning rate blows up — not a failure of the tool; rerunning it with the
+///   same seed diverges again);
+/// - 3: the sweep ran to its end, but at least one run is `failed` (an error while running it,
+///   e.g. a bad option or a full disk); `sweep retry --failed` runs those again;
+/// - 75 (EX_TEMPFAIL, as a Slurm task stopped on request): stopped by SIGINT, SIGTERM or SIGUSR1
+///   before the end; the running runs are recorded `interrupted` and the same command resumes;
+/// - 1: symlab could not do its job (bad spec, unreadable database, …), as every command.
+enum SweepExitStatus {
+    static let runsFailed: Int32 = 3
+    static let stoppedOnRequest: Int32 = SweepRunner.stoppedExitStatus
+
+    /// For the commands' help.
+    static let help = """
+        Exit status: 0 when every run ended done or diverged (a diverged run is a result); \
+        3 when the sweep ran to its end but some run failed (`symlab sweep retry SPEC --failed` reruns them); \
+        75 when stopped by SIGINT/SIGTERM/SIGUSR1 (running runs are recorded interrupted; the same command resumes); \
+        1 on any other error.
+        """
+
+    /// Prints the sweep's counts on stdout and, when the exit status is not 0, one line on stderr
+    /// that says why; then exits with the status above.
+    static func finish(_ name: String, _ summary: SweepRunner.Summary, db: String) throws {
+        print("\(name): \(summary) — results in \(db)")
+        // A signal that came once every run had ended stopped nothing.
+        let left = (summary.counts[.interrupted] ?? 0) + (summary.counts[.queued] ?? 0) + (summary.counts[.running] ?? 0)
+        if let signal = summary.stoppedBySignal, left > 0 {
+            writeToStandardError("symlab: stopped by \(StopRequest.name(of: signal)) before the end: \(left) run(s) left to do; the same command resumes (exit status \(stoppedOnRequest))\n")
+            throw ExitCode(stoppedOnRequest)
+        }
+        if let failed = summary.counts[.failed], failed > 0 {
+            writeToStandardError("symlab: \(failed) run(s) of \(name) failed: `symlab runs list --db \(db) --status failed` shows why, `symlab sweep retry SPEC --failed` reruns them (exit status \(runsFailed))\n")
+            throw ExitCode(runsFailed)
+        }
+    }
+}
+
 extension SymLab {
     /// `symlab run SPEC [key=value ...]`
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run an experiment spec (every sweep point × every seed) and record it in the results database.",
-            discussion: "Overrides: key.path=value, e.g. `symlab run spec.yaml model.options.width=512 seeds=0..4`. Runs already done in the database are skipped.")
+            discussion: "Overrides: key.path=value, e.g. `symlab run spec.yaml model.options.width=512 seeds=0..4`. Runs already done in the database are skipped.\n\n" + SweepExitStatus.help)
 
         @Argument(help: "The experiment spec (YAML).") var spec: String
         @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
@@ -33,7 +72,7 @@ extension SymLab {
             let s = try loadSpec(spec, overrides)
             let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
             let summary = try SweepRunner.run(s, store: store, workers: workers, showProgress: workers == 1)
-            print("\(s.name): \(summary) — results in \(store.path)")
+            try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }
 
@@ -62,7 +101,8 @@ extension SymLab.Sweep {
     struct SweepRun: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Run a spec's sweep with N worker processes; resumable after any kill.")
+            abstract: "Run a spec's sweep with N worker processes; resumable after any kill.",
+            discussion: "Each worker is a `symlab sweep worker` process; they stop with this command, even when it is killed with SIGKILL. Running the same command again resumes the sweep: runs already ended are kept, interrupted ones run again.\n\n" + SweepExitStatus.help)
         @Argument(help: "The experiment spec (YAML).") var spec: String
         @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
         @Option(help: "Results database (default: results/<name>/results.sqlite).") var db: String?
@@ -76,7 +116,7 @@ extension SymLab.Sweep {
             let s = try loadSpec(spec, overrides)
             let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
             let summary = try SweepRunner.run(s, store: store, workers: workers)
-            print("\(s.name): \(summary) — results in \(store.path)")
+            try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }
 
@@ -84,7 +124,7 @@ extension SymLab.Sweep {
         static let configuration = CommandConfiguration(
             commandName: "retry",
             abstract: "Run failed (and/or diverged, interrupted) runs of a spec again, with the same seeds.",
-            discussion: "A Slurm sweep (--dir SWEEPDIR, or --slurm with the spec): resubmits only its failed (--failed) and/or missing or interrupted (--missing) runs.")
+            discussion: "A Slurm sweep (--dir SWEEPDIR, or --slurm with the spec): resubmits only its failed (--failed) and/or missing or interrupted (--missing) runs.\n\nA local sweep: " + SweepExitStatus.help)
         @Argument(help: "The experiment spec (YAML); optional with --dir.") var spec: String?
         @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
         @Option(help: "Results database (default: results/<name>/results.sqlite).") var db: String?
@@ -120,7 +160,7 @@ extension SymLab.Sweep {
             let n = try store.requeue(statuses: statuses, experiment: s.name)
             print("requeued \(n) run(s)")
             let summary = try SweepRunner.run(s, store: store, workers: workers)
-            print("\(s.name): \(summary)")
+            try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }
 
@@ -153,6 +193,8 @@ extension SymLab.Sweep {
         @Option(help: "The Slurm submission.") var submission: Int?
         @Option(help: "The array task (within the submission).") var task: Int?
         @Option(help: "BLAS threads (default 1).") var threads = 1
+        @Option(help: ArgumentHelp("A local sweep: the pid of the `sweep run` that started this worker; it stops at once if that is not its parent.",
+                                   visibility: .hidden)) var parent: Int32?
 
         func validate() throws {
             guard (1...4096).contains(threads) else { throw ValidationError("--threads must be in 1…4096, got \(threads)") }
@@ -160,6 +202,9 @@ extension SymLab.Sweep {
                 guard submission != nil, task != nil, db == nil else { throw ValidationError("a Slurm task needs --dir, --submission and --task (and no --db)") }
             } else if db == nil {
                 throw ValidationError("give --db (a local sweep) or --dir --submission --task (a Slurm array task)")
+            } else if parent == nil {
+                // Without it a worker cannot tell its parent from the process that adopted it.
+                throw ValidationError("a local worker needs --parent PID, the `sweep run` process that started it")
             }
         }
 
@@ -172,18 +217,20 @@ extension SymLab.Sweep {
                 }
                 // Stopped by SIGTERM/SIGUSR1: its run is recorded `interrupted`; a non-zero exit
                 // shows Slurm (and sacct) that the task did not complete.
-                if stopped { log("stopped on request; the running run is recorded interrupted"); throw ExitCode(75) }
+                if stopped { log("stopped on request; the running run is recorded interrupted"); throw ExitCode(SweepRunner.stoppedExitStatus) }
                 return
             }
-            // A parent `sweep run` killed outright (SIGKILL) cannot forward a stop: notice it and
-            // stop as on SIGTERM, instead of running on as an orphan beside the resumed sweep.
-            let parent = getppid()
-            Thread.detachNewThread {
-                while getppid() == parent { usleep(200_000) }
-                StopRequest.requested = 1
+            // A parent `sweep run` killed outright (SIGKILL) cannot forward a stop. One already
+            // gone: stop before opening the store or claiming anything. One that dies later:
+            // stop as on SIGTERM. Either way no orphan runs on beside the resumed sweep.
+            guard ParentProcess.tie(to: parent!) else {
+                log("symlab sweep worker: its sweep (pid \(parent!)) is gone before it started; stopping without claiming a run")
+                throw ExitCode(SweepRunner.stoppedExitStatus)
             }
             let store = try ResultsStore(path: db!)
-            try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: threads, showProgress: false, log: log)
+            let stopped = try SweepRunner.workLoop(store: store, experiments: experiment.isEmpty ? nil : experiment, threads: threads,
+                                                   showProgress: false, log: log)
+            if stopped { throw ExitCode(SweepRunner.stoppedExitStatus) }
         }
     }
 }

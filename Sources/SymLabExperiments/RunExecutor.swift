@@ -9,11 +9,31 @@ import SymLabTraining
 /// Set by SIGINT, SIGTERM or SIGUSR1 (Slurm's `--signal=USR1@60`): the running trainer stops at
 /// its next step, its run is recorded as `interrupted`, and the process exits cleanly.
 public enum StopRequest {
+    /// 0, or the number of the signal that asked for the stop (so the exit message can name it).
     nonisolated(unsafe) public static var requested: sig_atomic_t = 0
 
+    /// Installs the handlers and unblocks the three signals in the calling thread (call it from
+    /// the main thread). A process inherits the signal mask of the thread that spawned it, and
+    /// some launchers block these signals there (libdispatch's worker threads block all
+    /// asynchronous signals; Swift Testing launches from them): a SIGTERM sent to such a process
+    /// stayed pending and the sweep ran on to its end. Threads started later inherit the mask.
     public static func installHandlers() {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
         for s in [SIGINT, SIGTERM, SIGUSR1] {
-            signal(s) { _ in StopRequest.requested = 1 }
+            signal(s) { StopRequest.requested = $0 }
+            sigaddset(&stopSignals, s)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+    }
+
+    /// "SIGTERM" for SIGTERM, and so on, for messages.
+    public static func name(of signal: Int32) -> String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        case SIGUSR1: "SIGUSR1"
+        default: "signal \(signal)"
         }
     }
 }
@@ -30,7 +50,10 @@ final class StoreObserver: TrainingObserver {
     func record(_ points: [CurvePoint]) {
         guard writeError == nil else { return }
         stepsCompleted = points.map(\.step).max() ?? stepsCompleted
-        do { try store.appendCurves(runID: runID, points, stepsCompleted: stepsCompleted) } catch { writeError = error }
+        do {
+            try store.appendCurves(runID: runID, points, stepsCompleted: stepsCompleted)
+            FaultPoint.afterCurves.reached()
+        } catch { writeError = error }
     }
 
     var shouldStop: Bool { StopRequest.requested != 0 || writeError != nil }
@@ -73,6 +96,7 @@ public enum RunExecutor {
         } catch {
             outcome = (.failed, "\(error)", [:], nil, nil, nil)
         }
+        FaultPoint.beforeFinish.reached()
         do {
             try store.finish(runID: run.id, status: outcome.0, message: outcome.1, metrics: outcome.2,
                              stepsCompleted: outcome.3, divergedStep: outcome.4, lastFiniteLoss: outcome.5)

@@ -10,6 +10,8 @@ public enum SweepRunner {
     public struct Summary: Sendable, CustomStringConvertible {
         public var counts: [RunStatus: Int]
         public var recovered: [String]
+        /// The signal (SIGINT, SIGTERM, SIGUSR1) that stopped the sweep before its end, if one did.
+        public var stoppedBySignal: Int32?
         public var description: String {
             RunStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
         }
@@ -48,7 +50,7 @@ public enum SweepRunner {
         try finishRunsHeldElsewhere(store: store, experiments: names, threads: workers <= 1 || pending <= 1 ? nil : 1, log: log)
         var counts: [RunStatus: Int] = [:]
         for name in names { counts.merge(try store.statusCounts(experiment: name), uniquingKeysWith: +) }
-        return Summary(counts: counts, recovered: recovered)
+        return Summary(counts: counts, recovered: recovered, stoppedBySignal: StopRequest.requested != 0 ? StopRequest.requested : nil)
     }
 
     /// The worker loop behind every way of running a sweep: in process (`sweep run --workers 1`),
@@ -70,10 +72,12 @@ public enum SweepRunner {
         while StopRequest.requested == 0 {
             let env = RunEnvironment.current(blasThreads: threads ?? 1)
             guard let run = try store.claimNext(among: ids, experiments: experiments, environment: env) else { break }
+            FaultPoint.afterClaim.reached()
             let t0 = Date()
             let status: RunStatus
             if failOnPurpose.contains(run.id) || failOnPurpose.contains(run.pointID) {
                 status = .failed
+                FaultPoint.beforeFinish.reached()
                 try store.finish(runID: run.id, status: .failed,
                                  message: "failed on purpose: \(failRunsVariable) names this run (fault injection for testing retries)",
                                  metrics: [:], stepsCompleted: 0, divergedStep: nil, lastFiniteLoss: nil)
@@ -113,9 +117,20 @@ public enum SweepRunner {
         }
     }
 
+    /// The exit status of a worker, Slurm task or sweep stopped on request (SIGTERM, SIGINT,
+    /// SIGUSR1) before its end: 75, EX_TEMPFAIL — nothing is wrong, running the same command again
+    /// resumes the work.
+    public static let stoppedExitStatus: Int32 = 75
+
     /// See ``workLoop(store:ids:experiments:threads:showProgress:log:)``.
     public static let failRunsVariable = "SYMLAB_FAIL_RUNS"
 
+    /// Starts `n` `symlab sweep worker` processes and waits for them. Each is given this process's
+    /// pid (`--parent`): a worker whose parent is already gone when it starts (this process
+    /// SIGKILLed right after spawning it) stops before claiming anything, and on Linux the kernel
+    /// sends it SIGTERM when this process dies later — so no worker runs on as an orphan. Call
+    /// it from a thread that outlives the workers (Linux sends that signal when the spawning
+    /// *thread* ends): `sweep run` calls it from its main thread.
     static func spawnWorkers(_ n: Int, store: ResultsStore, experiments: [String], executable: String, log: (String) -> Void) throws {
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = "1"
@@ -123,7 +138,7 @@ public enum SweepRunner {
         for _ in 0..<n {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ["sweep", "worker", "--db", store.path] + experiments.flatMap { ["--experiment", $0] }
+            p.arguments = ["sweep", "worker", "--db", store.path, "--parent", String(getpid())] + experiments.flatMap { ["--experiment", $0] }
             p.environment = env
             try p.run()
             children.append(p)
@@ -137,7 +152,8 @@ public enum SweepRunner {
             }
             usleep(100_000)
         }
-        for c in children where c.terminationStatus != 0 {
+        // A worker stopped on request exits with `stoppedExitStatus`: expected once a stop was forwarded.
+        for c in children where c.terminationStatus != 0 && !(forwarded && c.terminationStatus == stoppedExitStatus) {
             log("worker \(c.processIdentifier) exited with status \(c.terminationStatus)")
         }
     }

@@ -5,8 +5,15 @@ import Testing
 
 /// A one-node Slurm cluster on this machine, for the integration test: munged, slurmctld and
 /// slurmd started without systemd (the recipe of machine-probe.md §1), with every file they use
-/// — config, state, spool, logs, pid files, the munge socket — under one temporary directory,
-/// on ports of their own, so nothing system-wide changes beyond the installed packages.
+/// — config, state, spool, logs, pid files, the munge socket — under one short directory of its
+/// own in /tmp, on ports of their own, so nothing system-wide changes beyond the installed packages.
+///
+/// Why /tmp and not TMPDIR: slurmd's step daemons listen on Unix sockets named
+/// `<SlurmdSpoolDir>/<host>_<jobid>.<stepid>`, and a socket path holds at most 107 bytes
+/// (sun_path is 108 with its NUL). Under a TMPDIR a few characters longer (`make test` nests its
+/// own) or with a longer host name, the path did not fit, jobs never started, and the test hung
+/// without naming the cause. So the directory is `mkdtemp("/tmp/slm.XXXXXX")`, whatever TMPDIR is,
+/// the longest socket path is checked before anything starts, and it is removed by ``stop()``.
 final class LocalSlurmCluster {
     let dir: String
     let environment: [String: String]
@@ -31,65 +38,105 @@ final class LocalSlurmCluster {
         init(_ d: String) { description = d }
     }
 
-    init(dir: String, maxArraySize: Int) throws {
-        self.dir = dir
-        let fm = FileManager.default
-        for d in ["state", "spool", "log", "run", "munge"] { try fm.createDirectory(atPath: dir + "/" + d, withIntermediateDirectories: true) }
-        let host = String(RunEnvironment.hostName().split(separator: ".").first ?? "localhost")
-        let (ctldPort, slurmdPort) = (Self.freePort(), Self.freePort())
-        let conf = """
-            ClusterName=symlabtest
-            SlurmctldHost=\(host)(127.0.0.1)
-            SlurmctldPort=\(ctldPort)
-            SlurmdPort=\(slurmdPort)
-            SlurmUser=root
-            AuthType=auth/munge
-            AuthInfo=socket=\(dir)/munge/munge.sock
-            CredType=cred/munge
-            MpiDefault=none
-            ProctrackType=proctrack/linuxproc
-            TaskPlugin=task/none
-            ReturnToService=2
-            SchedulerType=sched/backfill
-            SchedulerParameters=batch_sched_delay=0
-            SelectType=select/cons_tres
-            SelectTypeParameters=CR_Core
-            AccountingStorageType=accounting_storage/none
-            JobAcctGatherType=jobacct_gather/none
-            JobCompType=jobcomp/filetxt
-            JobCompLoc=\(dir)/log/jobcomp.txt
-            MailProg=/bin/true
-            MaxArraySize=\(maxArraySize)
-            StateSaveLocation=\(dir)/state
-            SlurmdSpoolDir=\(dir)/spool
-            SlurmctldPidFile=\(dir)/run/slurmctld.pid
-            SlurmdPidFile=\(dir)/run/slurmd.pid
-            SlurmctldLogFile=\(dir)/log/slurmctld.log
-            SlurmdLogFile=\(dir)/log/slurmd.log
-            NodeName=\(host) NodeAddr=127.0.0.1 CPUs=\(ProcessInfo.processInfo.activeProcessorCount) RealMemory=1024 State=UNKNOWN
-            PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+    /// The most a Unix socket path can hold: sun_path's 108 bytes less the terminating NUL.
+    static let maxSocketPathBytes = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
-            """
-        try conf.write(toFile: dir + "/slurm.conf", atomically: true, encoding: .utf8)
+    /// A fresh directory for the cluster's files: `/tmp/slm.XXXXXX`, short and independent of
+    /// TMPDIR; 0755, because munged runs as user `munge` and must reach its socket directory.
+    static func makeStateDirectory() throws -> String {
+        var template = Array("/tmp/slm.XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw ClusterError("mkdtemp /tmp/slm.XXXXXX failed: \(String(cString: strerror(errno)))") }
+        let dir = String(cString: made)
+        chmod(dir, 0o755)
+        return dir
+    }
+
+    /// The files of a cluster in `dir`: one place, so that the configuration and the socket-path
+    /// check cannot disagree.
+    struct Layout {
+        let dir: String
+        var spool: String { dir + "/sd" }
+        var mungeSocket: String { dir + "/munge/munge.sock" }
+        /// slurmd's step sockets, `<spool>/<host>_<jobid>.<stepid>`, at their longest: a job id and
+        /// a step id of 10 digits each (a batch step is 4294967291).
+        func stepSocket(host: String) -> String { "\(spool)/\(host)_\(UInt32.max).\(UInt32.max)" }
+        /// Every Unix socket the daemons create (munged also creates `<socket>.lock`).
+        func unixSockets(host: String) -> [String] { [stepSocket(host: host), mungeSocket, mungeSocket + ".lock"] }
+    }
+
+    /// Fails, naming the path, when a Unix socket path is longer than a socket address can hold.
+    static func checkSocketPaths(_ paths: [String]) throws {
+        for path in paths where path.utf8.count > maxSocketPathBytes {
+            throw ClusterError("the Unix socket path \(path) is \(path.utf8.count) bytes; a socket address holds at most \(maxSocketPathBytes) (sun_path, 108 with its NUL): use a shorter state directory or host name")
+        }
+    }
+
+    /// The host name Slurm's node is configured with: the first label of this machine's name.
+    static var nodeName: String { String(RunEnvironment.hostName().split(separator: ".").first ?? "localhost") }
+
+    init(maxArraySize: Int) throws {
+        dir = try Self.makeStateDirectory()
+        let layout = Layout(dir: dir)
+        let fm = FileManager.default
+        let host = Self.nodeName
         var env = ProcessInfo.processInfo.environment
         env["SLURM_CONF"] = dir + "/slurm.conf"
         environment = env
         do {
+            try Self.checkSocketPaths(layout.unixSockets(host: host))
+            for d in ["state", "sd", "log", "run", "munge"] { try fm.createDirectory(atPath: dir + "/" + d, withIntermediateDirectories: true) }
+            let (ctldPort, slurmdPort) = (Self.freePort(), Self.freePort())
+            let conf = """
+                ClusterName=symlabtest
+                SlurmctldHost=\(host)(127.0.0.1)
+                SlurmctldPort=\(ctldPort)
+                SlurmdPort=\(slurmdPort)
+                SlurmUser=root
+                AuthType=auth/munge
+                AuthInfo=socket=\(layout.mungeSocket)
+                CredType=cred/munge
+                MpiDefault=none
+                ProctrackType=proctrack/linuxproc
+                TaskPlugin=task/none
+                ReturnToService=2
+                SchedulerType=sched/backfill
+                SchedulerParameters=batch_sched_delay=0
+                SelectType=select/cons_tres
+                SelectTypeParameters=CR_Core
+                AccountingStorageType=accounting_storage/none
+                JobAcctGatherType=jobacct_gather/none
+                JobCompType=jobcomp/filetxt
+                JobCompLoc=\(dir)/log/jobcomp.txt
+                MailProg=/bin/true
+                MaxArraySize=\(maxArraySize)
+                StateSaveLocation=\(dir)/state
+                SlurmdSpoolDir=\(layout.spool)
+                SlurmctldPidFile=\(dir)/run/slurmctld.pid
+                SlurmdPidFile=\(dir)/run/slurmd.pid
+                SlurmctldLogFile=\(dir)/log/slurmctld.log
+                SlurmdLogFile=\(dir)/log/slurmd.log
+                NodeName=\(host) NodeAddr=127.0.0.1 CPUs=\(ProcessInfo.processInfo.activeProcessorCount) RealMemory=1024 State=UNKNOWN
+                PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+
+                """
+            try conf.write(toFile: dir + "/slurm.conf", atomically: true, encoding: .utf8)
             // munged must run as `munge` and own its socket directory.
             _ = try Shell.checked(["chown", "munge:munge", dir + "/munge"], environment: env)
-            _ = try Shell.checked(["runuser", "-u", "munge", "--", "/usr/sbin/munged", "--socket=\(dir)/munge/munge.sock",
+            _ = try Shell.checked(["runuser", "-u", "munge", "--", "/usr/sbin/munged", "--socket=\(layout.mungeSocket)",
                                    "--pid-file=\(dir)/munge/munged.pid", "--log-file=\(dir)/munge/munged.log",
                                    "--seed-file=\(dir)/munge/munged.seed"], environment: env)
-            try record("munged", pidFile: dir + "/munge/munged.pid")
+            try record("munged", pidFile: dir + "/munge/munged.pid", log: dir + "/munge/munged.log")
             _ = try Shell.checked(["/usr/sbin/slurmctld"], environment: env)
-            try record("slurmctld", pidFile: dir + "/run/slurmctld.pid")
+            try record("slurmctld", pidFile: dir + "/run/slurmctld.pid", log: dir + "/log/slurmctld.log")
             _ = try Shell.checked(["/usr/sbin/slurmd"], environment: env)
-            try record("slurmd", pidFile: dir + "/run/slurmd.pid")
+            try record("slurmd", pidFile: dir + "/run/slurmd.pid", log: dir + "/log/slurmd.log")
             let deadline = Date().addingTimeInterval(30)
             while true {
                 let r = try Shell.run(["sinfo", "-h", "-o", "%t"], environment: env)
                 if r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "idle" { break }
-                guard Date() < deadline else { throw ClusterError("the node did not become idle in 30 s: sinfo says '\(r.stdout)\(r.stderr)'; see \(dir)/log") }
+                guard Date() < deadline else {
+                    throw ClusterError("the node did not become idle in 30 s: sinfo says '\(r.stdout)\(r.stderr)'\n\(daemonLogs())")
+                }
                 usleep(100_000)
             }
         } catch {
@@ -98,22 +145,46 @@ final class LocalSlurmCluster {
         }
     }
 
-    /// The daemons fork; their pid files say who they became. Waits for the file to appear.
-    private func record(_ name: String, pidFile: String) throws {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
+    /// The last lines of a log file, indented, for error messages.
+    static func tail(of path: String, lines: Int = 15) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "    (no log at \(path))" }
+        return text.split(separator: "\n").suffix(lines).map { "    " + $0 }.joined(separator: "\n")
+    }
+
+    /// The tails of slurmctld's and slurmd's logs: what to read when jobs do not start. Read now,
+    /// before ``stop()`` removes the directory.
+    func daemonLogs() -> String {
+        ["slurmctld", "slurmd"].map { "\($0).log (\(dir)/log/\($0).log), last lines:\n" + Self.tail(of: "\(dir)/log/\($0).log") }
+            .joined(separator: "\n")
+    }
+
+    /// Fails naming the daemon, with the end of its log, when it did not come up.
+    static func daemonDidNotStart(_ name: String, _ what: String, log: String) -> ClusterError {
+        ClusterError("\(name) did not come up: \(what). The end of its log (\(log)):\n" + tail(of: log))
+    }
+
+    /// The daemons fork; their pid files say who they became. Waits for the file to appear (10 s
+    /// at most: a failure guard, the daemons write it within milliseconds) and for that process to
+    /// be alive.
+    private func record(_ name: String, pidFile: String, log: String, timeout: TimeInterval = 10) throws {
+        pids.append(try Self.awaitDaemon(name, pidFile: pidFile, log: log, timeout: timeout))
+    }
+
+    static func awaitDaemon(_ name: String, pidFile: String, log: String, timeout: TimeInterval) throws -> (name: String, pid: pid_t) {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
                let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                pids.append((name, pid))
-                return
+                guard kill(pid, 0) == 0 else { throw daemonDidNotStart(name, "its pid file \(pidFile) names \(pid), which has exited", log: log) }
+                return (name, pid)
             }
             usleep(20_000)
-        }
-        throw ClusterError("\(name) wrote no pid file (\(pidFile)); see \(dir)/log")
+        } while Date() < deadline
+        throw daemonDidNotStart(name, "it wrote no pid file (\(pidFile)) in \(Int(timeout)) s", log: log)
     }
 
     /// Stops the daemons this cluster started, by their pids, newest first: SIGTERM, then
-    /// SIGKILL if one is still there after 20 s.
+    /// SIGKILL if one is still there after 20 s; then removes the cluster's directory.
     func stop() {
         for (_, pid) in pids.reversed() {
             kill(pid, SIGTERM)
@@ -122,6 +193,7 @@ final class LocalSlurmCluster {
             if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
         }
         pids = []
+        try? FileManager.default.removeItem(atPath: dir)
     }
 
     /// A TCP port nobody listens on now (bound to port 0, the kernel picks).
@@ -239,13 +311,16 @@ enum Shell {
         return (counts, active)
     }
 
-    /// Polls `sweep status` until Slurm holds none of the sweep's tasks.
-    static func waitUntilIdle(_ dir: String, _ env: [String: String], timeout: TimeInterval = 150) throws -> [String: Int] {
+    /// Polls `sweep status` until Slurm holds none of the sweep's tasks. The timeout is a failure
+    /// guard; its error carries the daemons' logs, which say why jobs did not run.
+    static func waitUntilIdle(_ dir: String, _ cluster: LocalSlurmCluster, _ env: [String: String], timeout: TimeInterval = 150) throws -> [String: Int] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let s = try status(dir, env)
             if s.active == 0 { return s.counts }
-            guard Date() < deadline else { throw LocalSlurmCluster.ClusterError("sweep in \(dir) still has \(s.active) task(s) after \(Int(timeout)) s") }
+            guard Date() < deadline else {
+                throw LocalSlurmCluster.ClusterError("sweep in \(dir) still has \(s.active) task(s) after \(Int(timeout)) s\n\(cluster.daemonLogs())")
+            }
             usleep(300_000)
         }
     }
@@ -259,7 +334,8 @@ enum Shell {
     func sweepAsJobArraysOnARealSlurm() throws {
         try LocalSlurmCluster.ensurePackages()
         let root = NSTemporaryDirectory() + "symlab-slurm-it-\(UUID().uuidString)"
-        let cluster = try LocalSlurmCluster(dir: root + "/cluster", maxArraySize: 3)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let cluster = try LocalSlurmCluster(maxArraySize: 3)
         defer { cluster.stop() }
         var env = cluster.environment
         env["OPENBLAS_NUM_THREADS"] = "1"
@@ -282,7 +358,7 @@ enum Shell {
                                          "--array-parallelism", "2", "--cpus-per-task", "1"], failEnv)
         #expect(submitted.contains("12 run(s) as 4 array task(s) in 2 job(s)"), "\(submitted)")
         #expect(FileManager.default.fileExists(atPath: sweepDir + "/slurm/submission-0.sbatch"))
-        var counts = try Self.waitUntilIdle(sweepDir, env)
+        var counts = try Self.waitUntilIdle(sweepDir, cluster, env)
         #expect(counts["done"] == 11 && counts["failed"] == 1 && counts["missing"] == 0, "\(counts)")
         #expect(try Self.symlab(["sweep", "status", "--dir", sweepDir], env).contains("failed  \(failing): failed on purpose"))
         // Submitting again finds nothing to do (nothing missing; the failure waits for retry --failed).
@@ -298,7 +374,7 @@ enum Shell {
         // The retry runs only the failed run, with its seed, without the fault-injection variable.
         let retried = try Self.symlab(["sweep", "retry", "--dir", sweepDir, "--failed"], env)
         #expect(retried.contains("submitted 1 run(s) as 1 array task(s)"), "\(retried)")
-        counts = try Self.waitUntilIdle(sweepDir, env)
+        counts = try Self.waitUntilIdle(sweepDir, cluster, env)
         #expect(counts["done"] == 12 && counts["failed"] == 0, "\(counts)")
         // The retry's shard replaces the failure; the 11 done runs and the old failed row are unchanged.
         #expect(try Self.symlab(["sweep", "merge", "--dir", sweepDir], env).contains("0 added, 1 replaced, 12 unchanged"))
@@ -317,13 +393,13 @@ enum Shell {
         #expect(try merged.run(id: failing)?.attempts == 1)
         #expect(try merged.integrityCheck() == "ok")
 
-        try killedAndPreemptedTasksAreCompletedByRetryMissing(root: root, env: env)
+        try killedAndPreemptedTasksAreCompletedByRetryMissing(root: root, cluster: cluster, env: env)
     }
 
     /// Two tasks of two runs each: once each has finished one run and is inside the next, task 0
     /// is killed with SIGKILL and task 1 gets SIGUSR1 (what `--signal=B:USR1@60` sends before a
     /// time limit).
-    func killedAndPreemptedTasksAreCompletedByRetryMissing(root: String, env: [String: String]) throws {
+    func killedAndPreemptedTasksAreCompletedByRetryMissing(root: String, cluster: LocalSlurmCluster, env: [String: String]) throws {
         let specPath = root + "/slow.yaml", sweepDir = root + "/slow"
         try Self.slowSpec.write(toFile: specPath, atomically: true, encoding: .utf8)
         let out = try Self.symlab(["sweep", "submit", specPath, "--slurm", "--dir", sweepDir, "--points-per-task", "2"], env)
@@ -351,7 +427,7 @@ enum Shell {
             usleep(20_000)
         }
         #expect(hit.count == 2, "both tasks should have been caught inside their second run")
-        var counts = try Self.waitUntilIdle(sweepDir, env)
+        var counts = try Self.waitUntilIdle(sweepDir, cluster, env)
         #expect(counts["done"] == 2 && counts["missing"] == 1 && counts["interrupted"] == 1, "\(counts)")
         // The killed task's shard is readable: its run is left `running` (no process to finish it).
         let killedShard = try ResultsStore(path: sweep.shardPath(submission: 0, task: 0), shard: true)
@@ -363,7 +439,7 @@ enum Shell {
 
         let retried = try Self.symlab(["sweep", "retry", "--dir", sweepDir, "--missing"], env)
         #expect(retried.contains("submitted 2 run(s)"), "\(retried)")
-        counts = try Self.waitUntilIdle(sweepDir, env)
+        counts = try Self.waitUntilIdle(sweepDir, cluster, env)
         #expect(counts["done"] == 4, "\(counts)")
         _ = try Self.symlab(["sweep", "merge", "--dir", sweepDir], env)
         let merged = try ResultsStore(path: sweepDir + "/results.sqlite")
@@ -377,6 +453,63 @@ enum Shell {
             let curve = try merged.curves(runID: r.id)
             #expect(!curve.isEmpty && Set(curve.map { "\($0.step) \($0.split) \($0.metric)" }).count == curve.count)
             #expect(r.stepsCompleted == 30000)
+        }
+    }
+}
+
+/// The Slurm test's set-up fails early and says why (issue 24, row 6): its socket paths fit
+/// whatever TMPDIR and host name are, a path that cannot fit is named before any daemon starts,
+/// and a daemon that does not come up is named with the end of its log. No daemons needed.
+@Suite struct SlurmClusterSetUpTests {
+    /// The cluster's directory is in /tmp whatever TMPDIR is, and every socket path in it fits
+    /// even for a host name of HOST_NAME_MAX (64) characters and 10-digit job and step ids.
+    @Test func socketPathsFitWhateverTMPDIRAndHostName() throws {
+        let dir = try LocalSlurmCluster.makeStateDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(dir.hasPrefix("/tmp/slm.") && dir.utf8.count == "/tmp/slm.XXXXXX".utf8.count, "\(dir)")
+        let longestHost = String(repeating: "h", count: 64)
+        try LocalSlurmCluster.checkSocketPaths(LocalSlurmCluster.Layout(dir: dir).unixSockets(host: longestHost))
+        // The same files under a long TMPDIR (as before the fix) do not fit: the check names the path.
+        let underLongTMPDIR = LocalSlurmCluster.Layout(dir: "/tmp/" + String(repeating: "t", count: 40) + "/symlab-slurm-it-\(UUID().uuidString)/cluster")
+        let stepSocket = underLongTMPDIR.stepSocket(host: "node")
+        let error = #expect(throws: LocalSlurmCluster.ClusterError.self) {
+            try LocalSlurmCluster.checkSocketPaths(underLongTMPDIR.unixSockets(host: "node"))
+        }
+        #expect(error?.description.contains(stepSocket) == true && error?.description.contains("107") == true, "\(String(describing: error))")
+    }
+
+    /// sun_path holds 108 bytes with the NUL: 107 fit, 108 do not.
+    @Test func socketPathCheckAllows107BytesAndNoMore() throws {
+        #expect(LocalSlurmCluster.maxSocketPathBytes == 107)
+        let fits = "/" + String(repeating: "a", count: 106), tooLong = "/" + String(repeating: "a", count: 107)
+        try LocalSlurmCluster.checkSocketPaths([fits])
+        #expect(throws: LocalSlurmCluster.ClusterError.self) { try LocalSlurmCluster.checkSocketPaths([fits, tooLong]) }
+    }
+
+    /// No pid file (the daemon died before writing it), or one naming a process that has exited:
+    /// the error names the daemon and the pid file and ends with the last lines of its log.
+    @Test func aDaemonThatDoesNotComeUpIsNamedWithTheEndOfItsLog() throws {
+        let dir = SweepResumeTests.tempDir()
+        let log = dir + "/slurmd.log", pidFile = dir + "/slurmd.pid"
+        try (1...40).map { "log line \($0)" }.joined(separator: "\n").appending("\n").write(toFile: log, atomically: true, encoding: .utf8)
+        do {
+            _ = try LocalSlurmCluster.awaitDaemon("slurmd", pidFile: pidFile, log: log, timeout: 0)
+            Issue.record("no error without a pid file")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("slurmd did not come up") && text.contains(pidFile) && text.contains(log), "\(text)")
+            #expect(text.contains("log line 40") && text.contains("log line 26") && !text.contains("log line 25\n"), "\(text)")
+        }
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        try "\(exited.processIdentifier)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
+        do {
+            _ = try LocalSlurmCluster.awaitDaemon("slurmd", pidFile: pidFile, log: log, timeout: 0)
+            Issue.record("no error for a pid file naming an exited process")
+        } catch {
+            #expect("\(error)".contains("slurmd did not come up") && "\(error)".contains("has exited") && "\(error)".contains("log line 40"), "\(error)")
         }
     }
 }

@@ -34,13 +34,21 @@ import Testing
         seeds: 0..7
         """
 
+    /// Starts `symlab args` with `environment` added to this process's; its standard error goes to
+    /// the file `stderr` when given (a file, not a pipe: nobody reads it while it runs).
     @discardableResult
-    static func symlab(_ args: [String], wait: Bool = true) throws -> Process {
+    static func symlab(_ args: [String], wait: Bool = true, environment: [String: String] = [:], stderr: String? = nil) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        if let stderr {
+            _ = FileManager.default.createFile(atPath: stderr, contents: nil)
+            p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
+        } else {
+            p.standardError = FileHandle.nullDevice
+        }
         try p.run()
         if wait { p.waitUntilExit() }
         return p
