@@ -66,9 +66,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        /// Figures (gnuplot), summaries, CSV exports and the paper-figure definitions.
-        .target(name: "SymLabReport", dependencies: ["SymLabExperiments"]),
-        /// Exact orbit counts, (C)SQ quantities and bounds.
+        /// Figures (gnuplot), summaries, CSV exports, the paper-figure definitions and the theory plots.
+        .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory"]),
+        /// Exact orbit counts, (C)SQ quantities and bounds, and the studies `symlab theory` runs.
         .target(
             name: "SymLabTheory",
             dependencies: ["SymLabNumerics", "SymLabFunctionClasses", .product(name: "BigInt", package: "BigInt")]),

@@ -7,11 +7,6 @@ import SymLabTraining
 /// Where results go unless `--db` says otherwise.
 func defaultDatabase(for experiment: String) -> String { "results/\(experiment)/results.sqlite" }
 
-/// Turns library errors into one clear line and a failing exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}
 
 /// The exit status of the commands that run a local sweep (`run`, `sweep run`, `sweep retry`
 /// without `--dir`/`--slurm`), so that scripts and schedulers can tell these cases apart:

@@ -16,11 +16,7 @@ public struct KernelCommand: ParsableCommand {
 }
 
 extension KernelCommand {
-    public enum KernelChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case rbf, laplace
-        case reluNNGP = "relu-nngp", reluNTK = "relu-ntk"
-        case randomFeatures = "random-features"
-    }
+    public typealias KernelChoice = KernelBaseline
 
     /// `symlab kernel fit CLASS --kernel K …`: validation-tuned KRR (or random-features ridge) on a seeded sample.
     public struct Fit: ParsableCommand {
@@ -88,35 +84,16 @@ extension KernelCommand {
             let val = nVal ?? Swift.max(10, nTrain / 4)
             do {   // refused before any data are drawn
                 try Preflight.requireKernelFit(cls, nTrain: nTrain, nValidation: val, nTest: nTest, features: kernel == .randomFeatures ? features : nil)
-            } catch let e as KernelError { throw KernelCommandError(message: e.description) }
+            } catch let e as KernelError { throw CommandFailure(e.description) }
             let splits: DatasetSplits<Double> = cls.splits(nTrain: nTrain, nVal: val, nTest: nTest, seed: seed)
-            let train = splits.train
-            let isGraph: Bool = { if case .graphs = train.inputs { return true } else { return false } }()
             let t0 = Clock.seconds()
             let report: RegressionReport
             do {
-                switch kernel {
-                case .rbf, .laplace:
-                    let profile: RadialKernel.Profile = kernel == .rbf ? .rbf : .laplace
-                    let k = try bandwidth.map { try RadialKernel(profile, bandwidth: $0) } ?? RadialKernel(profile, medianHeuristicOn: train.inputs)
-                    report = try KernelRegression.fit(k, train: train, validation: splits.validation, test: splits.test)
-                case .reluNNGP, .reluNTK:
-                    let kind: NetworkKernelKind = kernel == .reluNNGP ? .nngp : .ntk
-                    let k: any Kernel = isGraph
-                        ? try GraphNetworkKernel(kind, depth: depth, biasVariance: biasVariance ?? 1)
-                        : try ReLUNetworkKernel(kind, depth: depth, biasVariance: biasVariance ?? 0)
-                    report = try KernelRegression.fit(k, train: train, validation: splits.validation, test: splits.test)
-                case .randomFeatures:
-                    guard case .dense(let x) = train.inputs else {
-                        throw KernelError.unsupportedInputs(kernel: "random-features", reason: "takes dense inputs; use relu-nngp or relu-ntk (the graph kernels) for graph classes")
-                    }
-                    let d = x.count / Swift.max(x.shape[0], 1)
-                    let rf = try RandomFeatures(activation: try activationOp(), count: features, inputDimension: d,
-                                                biasVariance: biasVariance ?? 0, seed: seed)
-                    report = try RandomFeaturesRegression.fit(rf, train: train, validation: splits.validation, test: splits.test)
-                }
+                report = try kernel.fit(train: splits.train, validation: splits.validation, test: splits.test,
+                                        settings: .init(depth: depth, biasVariance: biasVariance, bandwidth: bandwidth, features: features,
+                                                        activation: try activationOp(), featureSeed: seed))
             } catch let e as KernelError {
-                throw KernelCommandError(message: e.description)   // a run-time refusal, not a usage error
+                throw CommandFailure(e.description)   // a run-time refusal, not a usage error
             }
             let f = { (v: Double) in String(format: "%.6g", v) }
             print("class: \(cls.name)  seed: \(seed)  n-train: \(nTrain)  n-val: \(val)  n-test: \(nTest)")
@@ -131,9 +108,4 @@ extension KernelCommand {
     }
 }
 
-/// A failure of `symlab kernel` after its arguments were accepted (e.g. a kernel matrix too big
-/// for memory): printed as `Error: …` without the usage text.
-struct KernelCommandError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
+extension KernelBaseline: ExpressibleByArgument {}

@@ -14,6 +14,13 @@ public struct RunEnvironment: Sendable {
     public var blasThreads: Int
     public var rng: String
 
+    /// The path of the running `symlab` (what sweep workers and Slurm batch scripts start):
+    /// /proc/self/exe where there is one, else argv[0] made absolute.
+    public static func currentExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
     public static func current(blasThreads: Int) -> RunEnvironment {
         let (commit, dirty) = sourceState
         return RunEnvironment(host: hostName(), pid: Int(getpid()), gitCommit: commit, gitDirty: dirty,

@@ -43,7 +43,7 @@ public enum SweepRunner {
             try workLoop(store: store, experiments: names, threads: nil, showProgress: showProgress, log: log)
         } else {
             log("\(min(workers, pending)) worker process(es), BLAS at 1 thread each")
-            try spawnWorkers(min(workers, pending), store: store, experiments: names, executable: executable ?? currentExecutable(), log: log)
+            try spawnWorkers(min(workers, pending), store: store, experiments: names, executable: executable ?? RunEnvironment.currentExecutable(), log: log)
         }
         // A worker that died (killed, crashed) leaves its run `running`, and workers of an
         // earlier, killed sweep may still hold runs: finish them here.
@@ -156,9 +156,5 @@ public enum SweepRunner {
         for c in children where c.terminationStatus != 0 && !(forwarded && c.terminationStatus == stoppedExitStatus) {
             log("worker \(c.processIdentifier) exited with status \(c.terminationStatus)")
         }
-    }
-
-    static func currentExecutable() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }

@@ -18,7 +18,7 @@ public struct KernelBaselineScheme: TrainingScheme {
 
     public init(options: [String: String]) throws {
         var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
-        kernel = try o.choice("kernel", default: "rbf", among: ["rbf", "laplace", "relu-nngp", "relu-ntk", "random-features"])
+        kernel = try o.choice("kernel", default: "rbf", among: KernelBaseline.allCases.map(\.rawValue))
         depth = try o.int("depth", default: 2, range: 2...3)
         features = try o.int("features", default: 1000, range: 1...1_000_000)
         biasVariance = try o.double("bias_variance", default: 0, in: .nonNegative)
@@ -26,20 +26,14 @@ public struct KernelBaselineScheme: TrainingScheme {
     }
 
     public func run(_ c: SchemeContext) throws -> SchemeResult {
-        let report: RegressionReport
-        switch kernel {
-        case "rbf", "laplace":
-            let k = try RadialKernel(kernel == "rbf" ? .rbf : .laplace, medianHeuristicOn: c.train.inputs)
-            report = try KernelRegression.fit(k, train: c.train, validation: c.validation, test: c.test)
-        case "relu-nngp", "relu-ntk":
-            let k = try ReLUNetworkKernel(kernel == "relu-ntk" ? .ntk : .nngp, depth: depth, biasVariance: biasVariance)
-            report = try KernelRegression.fit(k, train: c.train, validation: c.validation, test: c.test)
-        default:
-            let x = try c.matrix(c.train, scheme: Self.schemeName)
+        let baseline = KernelBaseline(rawValue: kernel)!
+        var settings = KernelBaseline.Settings(depth: depth, biasVariance: biasVariance, features: features)
+        if baseline == .randomFeatures {
+            _ = try c.matrix(c.train, scheme: Self.schemeName)   // vector inputs only, said in the scheme's words
             var seedRNG = c.rng.substream(1)
-            let rf = try RandomFeatures(count: features, inputDimension: x.shape[1], biasVariance: biasVariance, seed: seedRNG.next())
-            report = try RandomFeaturesRegression.fit(rf, train: c.train, validation: c.validation, test: c.test)
+            settings.featureSeed = seedRNG.next()
         }
+        let report = try baseline.fit(train: c.train, validation: c.validation, test: c.test, settings: settings)
         return SchemeResult(metrics: [
             SchemeMetric.testLossNormalized: report.normalizedTestMSE,
             SchemeMetric.testMSE: report.testMSE,

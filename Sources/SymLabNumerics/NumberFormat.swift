@@ -1,0 +1,53 @@
+import Foundation
+
+/// How SymmetryLab writes numbers for people: tables, summaries, option values, benchmark lines.
+/// One place, so that a figure's summary, a theory table and `symlab data` spell the same number
+/// the same way; each style says where it is used.
+public enum NumberFormat {
+    /// The shortest text that reads back as the same Double, without ".0" for whole numbers:
+    /// option values and parameters (`d=64`, `lr=0.001`).
+    public static func shortest(_ x: Double) -> String {
+        if x.isFinite, x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
+    }
+
+    /// `digits` significant digits (printf `%g`), with "-0" written "0": summaries and reports.
+    public static func significant(_ x: Double, _ digits: Int) -> String {
+        guard x.isFinite else { return "\(x)" }
+        var s = String(format: "%.\(digits)g", x)
+        if s.hasPrefix("-0"), Double(s) == 0 { s = "0" }
+        return s
+    }
+
+    /// `digits` digits after the point (printf `%f`): tables with aligned columns.
+    public static func fixed(_ x: Double, _ digits: Int) -> String {
+        guard x.isFinite else { return "\(x)" }
+        return String(format: "%.\(digits)f", x)
+    }
+
+    /// Fixed notation between 10⁻³ and 10⁶ (4 decimals, or 1 from 100 on), else `d.ddde±k`:
+    /// quantities that span many decades (correlations, query bounds, probabilities).
+    public static func scientific(_ x: Double) -> String {
+        if x == 0 || (Swift.abs(x) >= 1e-3 && Swift.abs(x) < 1e6) { return fixed(x, Swift.abs(x) >= 100 ? 1 : 4) }
+        return String(format: "%.3e", x)
+    }
+
+    /// All digits up to 22, else `d.dddde+k`: exact integers (group orders, orbit counts) that may
+    /// have hundreds of digits, kept to a column's width.
+    public static func abbreviated(_ x: some CustomStringConvertible) -> String {
+        let digits = x.description
+        guard digits.count > 22 else { return digits }
+        let d = Array(digits)
+        return "\(d[0]).\(String(d[1...4]))e+\(d.count - 1)"
+    }
+
+    /// Right-aligned cells of the given widths, each followed by a space (width 0: as is).
+    public static func cells(_ values: [String], _ widths: [Int]) -> String {
+        zip(values, widths).map { $1 == 0 ? $0 : cell($0, $1) }.joined()
+    }
+
+    /// `s` right-aligned in `width` characters and a space (longer text is kept whole).
+    public static func cell(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : String(repeating: " ", count: width - s.count) + s + " "
+    }
+}
