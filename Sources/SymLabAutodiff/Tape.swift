@@ -50,6 +50,18 @@ public final class Tape<S: TensorScalar> {
 
     public var nodeCount: Int { values.count }
 
+    /// Scalars held by the values of recorded operations, leaves (parameters, constants,
+    /// variables) excluded: what a forward pass keeps until its backward pass. Views (reshapes)
+    /// count as values of their own, so this errs high. The models' activation estimates are
+    /// tested against it (`Tests/SymLabModelsTests/ModelSizeTests.swift`).
+    public var recordedElements: Int {
+        var total = 0
+        for i in 0..<values.count where ops[i] != "constant" && ops[i] != "variable" && ops[i] != "parameter" {
+            total += values[i].count
+        }
+        return total
+    }
+
     // MARK: - Leaves
 
     /// A value that is not differentiated (data, labels).

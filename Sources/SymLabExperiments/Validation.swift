@@ -10,8 +10,8 @@ import SymLabNumerics
 /// swapping the machine to a halt).
 ///
 /// Sizes are estimates, not measurements: the data set's size is exact (one sample is drawn and
-/// measured); the model's parameters and activations are estimated from its options with upper
-/// bounds (see ``ModelSizeEstimate``), so a refusal errs towards "would not fit".
+/// measured), and so is the model's parameter count; its activations are estimated by the model
+/// itself (``RegisteredModel/size``, tested against what a forward pass records).
 public enum Preflight {
     /// What one point is expected to need.
     public struct Estimate: Sendable, Equatable, CustomStringConvertible {
@@ -66,11 +66,11 @@ public enum Preflight {
         var estimate = Estimate(dataBytes: dataBytes, modelBytes: 0, activationBytes: 0)
         guard !config.modelName.isEmpty else { return estimate }   // a `scheme:` point sizes its own networks
         let input = InputDescription(one)
-        // The options, checked by the registry on a narrow copy of the model (every valid width
-        // set to 2), so that a bad depth or name is named as such and nothing large is built.
+        // The options, read and checked by the model for these inputs (a bad depth or name is
+        // named as such), and its size: nothing is built.
+        let size: ModelSize
         do {
-            var initRNG = RandomStream(seed: 0)
-            _ = try ModelRegistry.make(config.modelName, options: narrowed(config.modelOptions), input: input, rng: &initRNG, as: Double.self)
+            size = try ModelRegistry.architecture(config.modelName, options: config.modelOptions, input: input).size
         } catch let e as ModelError {
             let key: String
             switch e {
@@ -81,7 +81,6 @@ public enum Preflight {
         } catch let e as FunctionClassError {
             throw SpecError(file: file, keyPath: "model.options", message: e.description)
         }
-        let size = ModelSizeEstimate(model: config.modelName, options: config.modelOptions, input: input)
         // Values, gradients, up to two optimizer moments, the early-stopping snapshot, and one
         // gradient buffer per extra data-parallel shard (one per thread beyond the first).
         let copies = (config.training.earlyStoppingPatience == nil ? 4 : 5) + max(config.threads - 1, 0)
@@ -141,22 +140,6 @@ public enum Preflight {
         }
     }
 
-    /// Model options with every width that is a valid one (an integer in 1…65536) set to 2.
-    static func narrowed(_ options: [String: String]) -> [String: String] {
-        let widthKeys: Set = ["width", "hidden", "channels"]
-        func valid(_ s: Substring) -> Bool { Int(s.trimmingCharacters(in: .whitespaces)).map { (1...65_536).contains($0) } ?? false }
-        var out = options
-        for (k, v) in options {
-            let base = k.hasPrefix("backbone.") ? String(k.dropFirst("backbone.".count)) : k
-            if widthKeys.contains(base), valid(Substring(v)) { out[k] = "2" }
-            if base == "widths" {
-                let parts = v.split(separator: ",", omittingEmptySubsequences: false)
-                if !parts.isEmpty, parts.allSatisfy(valid) { out[k] = parts.map { _ in "2" }.joined(separator: ",") }
-            }
-        }
-        return out
-    }
-
     static func isUnknownOption(_ e: FunctionClassError) -> Bool {
         if case .unknownOption = e { return true }
         return false
@@ -169,73 +152,6 @@ extension MemoryBudget {
         do { try require(bytes, for: what) } catch let e as KernelError {
             throw SpecError(file: file, keyPath: key, message: e.description)
         }
-    }
-}
-
-/// Upper bounds on a model's parameter count and on the numbers each sample's forward pass
-/// keeps per layer, read off its registry options (defaults as in ``ModelRegistry``) without
-/// building it. Unreadable options fall back to defaults: the registry rejects them afterwards.
-///
-/// Bounds, not exact counts (biases of every layer and both halves of symmetric pairs are
-/// counted): `Tests/SymLabExperimentsTests/ValidationTests.swift` checks actual ≤ estimate ≤
-/// 2·actual + 64 against built models.
-public struct ModelSizeEstimate: Sendable, Equatable {
-    public var parameters: Int
-    public var activationsPerSample: Int
-
-    public init(model: String, options: [String: String], input: InputDescription) {
-        // Clamped: depths beyond 16 and widths beyond 2²⁰ are refused by the registry anyway.
-        func int(_ k: String, _ d: Int) -> Int {
-            let limit = k == "depth" ? 16 : 1 << 20
-            return options[k].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { min(max($0, 1), limit) } ?? d
-        }
-        func dense(_ sizes: [Int]) -> Int {   // a chain of dense layers with biases
-            saturatingSum(zip(sizes, sizes.dropFirst()).map { saturatingProduct([$0 + 1, $1]) })
-        }
-        var p = 0, a = 0
-        switch (model, input) {
-        case ("mlp", .dense(let shape)):
-            let d = saturatingProduct(shape)
-            var widths = options["widths"].map { $0.split(separator: ",").prefix(16).compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { min(max($0, 1), 1 << 20) } } ?? []
-            if widths.isEmpty { widths = [Int](repeating: int("width", 256), count: max(int("depth", 2), 2) - 1) }
-            p = dense([d] + widths + [1]); a = saturatingSum(widths + [1])
-        case ("gnn", .graphs(let n, let f)), ("gnn-minimal", .graphs(let n, let f)):
-            let minimal = model == "gnn-minimal"
-            let depth = minimal ? 1 : int("depth", 3)
-            let w = int("width", minimal ? n : 256), hidden = int("hidden", minimal ? 2 * n : 256)
-            let convs = [f] + [Int](repeating: w, count: depth)
-            // Neighbour and root weights per convolution, then the head.
-            p = saturatingSum([saturatingProduct([dense(convs), 2]), dense([w, hidden, 1])])
-            a = saturatingSum([saturatingProduct([n, w, depth, 2]), hidden, 1])
-        case ("cnn", .dense(let shape)), ("cnn-minimal", .dense(let shape)):
-            let minimal = model == "cnn-minimal"
-            let channelsLast = options["layout"] == "channels-last"
-            let n = shape.count == 1 ? shape[0] : (channelsLast ? shape[0] : shape[max(shape.count - 1, 0)])
-            let c0 = shape.count == 1 ? 1 : (channelsLast ? shape[max(shape.count - 1, 0)] : shape[0])
-            let depth = minimal ? 1 : int("depth", 3)
-            let k = min(int("kernel", min(3, n)), max(n, 1))
-            let ch = int("channels", minimal ? 1 << min(k, 10) : 128), hidden = int("hidden", minimal ? 2 * n : 128)
-            let convs = [c0] + [Int](repeating: ch, count: depth)
-            p = saturatingSum(zip(convs, convs.dropFirst()).map { saturatingProduct([saturatingSum([saturatingProduct([$0, k]), 1]), $1]) })
-                + dense([ch, hidden, 1])
-            a = saturatingSum([saturatingProduct([n, ch, depth, 2]), saturatingProduct([c0, n]), hidden, 1])
-        case ("gaussian-gnn", .graphs(let n, let f)):
-            let w = int("width", 8)
-            p = saturatingSum([saturatingProduct([f + 1, w, 2]), w + 1]); a = saturatingSum([saturatingProduct([n, w, 2]), w, 1])
-        case ("frame-averaged", .dense(let shape)), ("group-averaged", .dense(let shape)):
-            var inner: [String: String] = [:]
-            for (k, v) in options where !k.hasPrefix("backbone.") { inner[k] = v }
-            for (k, v) in options where k.hasPrefix("backbone.") { inner[String(k.dropFirst("backbone.".count))] = v }
-            let backbone = ModelSizeEstimate(model: options["backbone"] ?? "mlp", options: inner, input: input)
-            // Group averaging evaluates the backbone once per group element, all in one batch.
-            let n = shape.first ?? 1
-            let elements = model == "frame-averaged" ? 1 : (options["group"] == "symmetric" ? 40_320 : 2 * n)
-            p = backbone.parameters
-            a = saturatingProduct([backbone.activationsPerSample, elements])
-        default:
-            break   // an unknown model or mismatched inputs: the registry names the problem
-        }
-        parameters = p; activationsPerSample = a
     }
 }
 

@@ -6,15 +6,12 @@ import SymLabTraining
 /// kernel baseline, online SGD, …): options in, a data set of one target in, named scalar
 /// metrics and optional curves out. Schemes run in Double (the kernel baselines are Double-only).
 ///
-/// Register a scheme by adding its type to ``SchemeRegistry/types`` (one line). The options are
+/// Register a scheme by adding its type to ``SchemeRegistry`` (one line in `SchemeList.swift`). The options are
 /// the same `key=value` strings as the function classes', read with ``OptionReader`` (class name
 /// `"scheme NAME"`), so an unknown or out-of-range option is an error naming the scheme and key.
-public protocol TrainingScheme: Sendable {
+public protocol TrainingScheme: Sendable, RegistryMember {
     /// The registry name used in specs (`scheme: {name: ...}`).
     static var schemeName: String { get }
-    /// One line: what the scheme does and which paper it follows.
-    static var summary: String { get }
-    static var optionDocs: [OptionDoc] { get }
     /// Validates every option; must be cheap (specs are checked by building their schemes).
     init(options: [String: String]) throws
     func run(_ context: SchemeContext) throws -> SchemeResult
@@ -142,16 +139,15 @@ public struct SchemeResult: Sendable {
 
 /// Name → scheme, for specs (`scheme: {name: …, options: {…}}`) and the command line.
 public enum SchemeRegistry {
-    /// Every scheme. Add a new one here (one line).
-    public static let types: [any TrainingScheme.Type] = builtInSchemes + additionalSchemes
+    /// Every scheme. Add a new one to ``builtInSchemes`` or ``additionalSchemes`` (one line).
+    public static let registry = TypeRegistry<any TrainingScheme.Type>(
+        builtInSchemes + additionalSchemes, describe: { $0 }, unknown: { SchemeError.unknownScheme(name: $0, known: $1) })
 
-    public static var names: [String] { types.map { $0.schemeName } }
+    public static var types: [any TrainingScheme.Type] { registry.members }
+    public static var names: [String] { registry.names }
 
     public static func type(named name: String) throws -> any TrainingScheme.Type {
-        guard let t = types.first(where: { $0.schemeName == name }) else {
-            throw SchemeError.unknownScheme(name: name, known: names)
-        }
-        return t
+        try registry.member(named: name)
     }
 
     /// Builds scheme `name` from its options (validated; unknown keys are errors).
@@ -160,10 +156,9 @@ public enum SchemeRegistry {
     }
 
     /// Every scheme with its summary and options, for `--help`.
-    public static var helpText: String {
-        types.map { t in
-            let opts = t.optionDocs.map { "      \($0.key)=\($0.defaultValue)  \($0.help)" }.joined(separator: "\n")
-            return "  \(t.schemeName): \(t.summary)\n\(opts)"
-        }.joined(separator: "\n")
-    }
+    public static var helpText: String { registry.helpText }
+}
+
+extension TrainingScheme {
+    public static var registryName: String { schemeName }
 }

@@ -154,6 +154,71 @@ public struct OptionReader {
     }
 }
 
+/// One option declared once: its key, help and default, which both the help text (``doc``) and
+/// the reading (``read(_:)``) use, so the documented default cannot drift from the one applied.
+/// A default computed from the inputs (a width of n) is documented as text ("n") and passed to
+/// ``read(_:default:)`` where it is known.
+public struct DeclaredOption<Value: Sendable>: Sendable {
+    public let key: String
+    public let help: String
+    /// The default as help shows it.
+    public let defaultText: String
+    let defaultValue: Value?
+    let parse: @Sendable (inout OptionReader, _ key: String, _ default: Value) throws -> Value
+
+    public init(_ key: String, default value: Value?, shownAs text: String, help: String,
+                parse: @escaping @Sendable (inout OptionReader, _ key: String, _ default: Value) throws -> Value) {
+        self.key = key; self.help = help; self.defaultText = text; self.defaultValue = value; self.parse = parse
+    }
+
+    public var doc: OptionDoc { OptionDoc(key, defaultText, help) }
+
+    /// The given value, or the declared default.
+    public func read(_ o: inout OptionReader) throws -> Value {
+        guard let d = defaultValue else { preconditionFailure("option \(key): its default is computed; pass it to read(_:default:)") }
+        return try parse(&o, key, d)
+    }
+
+    /// The given value, or `value` (a default computed from the inputs).
+    public func read(_ o: inout OptionReader, default value: Value) throws -> Value { try parse(&o, key, value) }
+}
+
+extension DeclaredOption where Value == Int {
+    /// An integer in `range`; `default` nil when it is computed (documented as `shownAs`).
+    public static func int(_ key: String, _ value: Int?, shownAs text: String? = nil, in range: ClosedRange<Int>, _ help: String) -> Self {
+        Self(key, default: value, shownAs: text ?? value.map { "\($0)" } ?? "", help: help) { o, k, d in try o.int(k, default: d, range: range) }
+    }
+}
+
+extension DeclaredOption where Value == Double {
+    public static func number(_ key: String, _ value: Double, in interval: Interval, _ help: String) -> Self {
+        Self(key, default: value, shownAs: formatNumber(value), help: help) { o, k, d in try o.double(k, default: d, in: interval) }
+    }
+}
+
+extension DeclaredOption where Value == Bool {
+    public static func flag(_ key: String, _ value: Bool, _ help: String) -> Self {
+        Self(key, default: value, shownAs: "\(value)", help: help) { o, k, d in try o.bool(k, default: d) }
+    }
+}
+
+extension DeclaredOption where Value == String {
+    /// One of `choices` (the error lists them).
+    public static func choice(_ key: String, _ value: String, among choices: [String], _ help: String) -> Self {
+        Self(key, default: value, shownAs: value, help: help) { o, k, d in try o.choice(k, default: d, among: choices) }
+    }
+}
+
+extension DeclaredOption {
+    /// A case of a string enum, by raw value (the error lists every case).
+    public static func choice(_ key: String, _ value: Value, _ help: String) -> Self
+    where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
+        Self(key, default: value, shownAs: value.rawValue, help: help) { o, k, d in
+            Value(rawValue: try o.choice(k, default: d.rawValue, among: Value.allCases.map(\.rawValue)))!
+        }
+    }
+}
+
 /// Shortest round-tripping decimal, without a trailing ".0" for integers.
 func formatNumber(_ v: Double) -> String {
     if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }

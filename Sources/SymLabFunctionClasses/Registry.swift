@@ -11,17 +11,15 @@ public struct OptionDoc: Sendable {
 }
 
 /// A function class the registry can build from `key=value` options.
-public protocol RegisteredFunctionClass: FunctionClass {
+public protocol RegisteredFunctionClass: FunctionClass, RegistryMember {
     static var className: String { get }
-    /// One line: what the class is and where it comes from.
-    static var summary: String { get }
-    static var optionDocs: [OptionDoc] { get }
     /// Validates every option; a bad one throws ``FunctionClassError/invalidParameter(className:parameter:allowed:got:)``.
     init(options: [String: String]) throws
 }
 
 extension RegisteredFunctionClass {
     public var name: String { Self.className }
+    public static var registryName: String { className }
 }
 
 /// The label-noise option every class takes.
@@ -30,21 +28,20 @@ let noiseDoc = OptionDoc("noise", "0", "standard deviation of Gaussian label noi
 /// Name → class, for the command line and for experiment specs.
 public enum FunctionClassRegistry {
     /// Every class, hard classes first (Kiani et al.), then the benign feature-learning classes.
-    public static let types: [any RegisteredFunctionClass.Type] = [
+    /// Add a new class here (one line).
+    public static let registry = TypeRegistry<any RegisteredFunctionClass.Type>([
         ERParityClass.self, CyclicPatternParityClass.self, CyclicFrameParityClass.self,
         GaussianGNNClass.self, GroupAveragedCNNClass.self, SymmetricBooleanClass.self,
         InvariantPolynomialClass.self, SparseParityClass.self, ReLUTeacherClass.self,
         SingleIndexClass.self, MultiIndexClass.self, HierarchicalClass.self,
         SpikedCovarianceClass.self, StaircaseClass.self, ERDegreeMomentClass.self, CyclicAutocorrelationClass.self,
-    ]
+    ], describe: { $0 }, unknown: { FunctionClassError.unknownClass(name: $0, known: $1) })
 
-    public static var names: [String] { types.map { $0.className } }
+    public static var types: [any RegisteredFunctionClass.Type] { registry.members }
+    public static var names: [String] { registry.names }
 
     public static func type(named name: String) throws -> any RegisteredFunctionClass.Type {
-        guard let t = types.first(where: { $0.className == name }) else {
-            throw FunctionClassError.unknownClass(name: name, known: names)
-        }
-        return t
+        try registry.member(named: name)
     }
 
     /// Builds class `name` from its options (validated; unknown keys are errors).
@@ -53,10 +50,5 @@ public enum FunctionClassRegistry {
     }
 
     /// Every class with its summary and options, for `--help`.
-    public static var helpText: String {
-        types.map { t in
-            let opts = t.optionDocs.map { "      \($0.key)=\($0.defaultValue)  \($0.help)" }.joined(separator: "\n")
-            return "  \(t.className): \(t.summary)\n\(opts)"
-        }.joined(separator: "\n")
-    }
+    public static var helpText: String { registry.helpText }
 }
