@@ -66,8 +66,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        /// Figures (gnuplot), summaries, CSV exports and the paper-figure definitions.
-        .target(name: "SymLabReport", dependencies: ["SymLabExperiments"]),
+        /// Figures (gnuplot), summaries, CSV exports and the paper figures: each a folder of YAML
+        /// specs (resources, in a bundle beside the executable) and a Swift file with its builder.
+        .target(name: "SymLabReport", dependencies: ["SymLabExperiments"], resources: [.copy("PaperFigures/specs")]),
         /// Exact orbit counts, (C)SQ quantities and bounds.
         .target(
             name: "SymLabTheory",
