@@ -66,8 +66,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        /// Figures (gnuplot), summaries, CSV exports, the paper-figure definitions and the theory plots.
-        .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory"]),
+        /// Figures (gnuplot), summaries, CSV exports, the theory plots and the paper figures: each a
+        /// folder of YAML specs (resources, in a bundle beside the executable) and a Swift file with its builder.
+        .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory"], resources: [.copy("PaperFigures/specs")]),
         /// Exact orbit counts, (C)SQ quantities and bounds, and the studies `symlab theory` runs.
         .target(
             name: "SymLabTheory",

@@ -10,7 +10,7 @@ import Testing
     static let figure = PaperFigure.named("hierarchical-k2")!
 
     @Test func specsHoldTheDefaultSizesTheSummaryStates() throws {
-        let specs = try Self.figure.specs.enumerated().map { try ExperimentSpec.parse(yaml: $1, file: "spec \($0)") }
+        let specs = try Self.figure.specs().enumerated().map { try ExperimentSpec.parse(yaml: $1.yaml, file: "spec \($0)") }
         let net = try #require(specs.first { $0.name == "hier-layerwise" }), krr = try #require(specs.first { $0.name == "hier-krr" })
         var grid: [Int: [Int]] = [:]
         for p in net.points { grid[Int(p.dataOptions["d"]!)!, default: []].append(p.nTrain) }

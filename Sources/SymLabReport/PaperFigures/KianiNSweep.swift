@@ -1,0 +1,43 @@
+import Foundation
+import SymLabExperiments
+
+extension PaperFigure {
+    /// Where learning stops as n grows, at a fixed sample budget.
+    static let kianiNSweep = PaperFigure(
+        name: "kiani-n-sweep",
+        title: "Final train and test MSE vs graph size / input length n at a fixed budget of 500 samples",
+        about: "mean ± std over 3 seeds, normalised by the test label variance; learning stops where test MSE/Var(y) reaches ≈ 1",
+        build: { store in try nSweep(store) })
+}
+
+/// Final normalised train/test MSE vs n for the GNN and the CNN.
+func nSweep(_ store: ResultsStore) throws -> (Figure, String) {
+    var panels: [Panel] = []
+    var summary = ["Where learning stops as n grows (500 training samples, final MSE / test label variance, mean ± std over seeds)", ""]
+    for (exp, label, xLabel) in [("nsweep-gnn", "GNN on H_ER,n", "nodes per graph n"), ("nsweep-cnn", "CNN on C^B_F", "input length n")] {
+        let r = try ExperimentResults(store: store, experiment: exp)
+        let points = Array(Set(r.runs.map(\.pointIndex))).sorted()
+        var xs: [Double] = [], train: [(Double, Double)] = [], test: [(Double, Double)] = []
+        summary.append("\(label):")
+        var lastLearnable: Int? = nil, firstHard: Int? = nil
+        for p in points {
+            guard let run = r.runs.first(where: { $0.pointIndex == p }),
+                  let config = try? RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "db"),
+                  let n = Double(config.dataOptions["n"] ?? "") else { continue }
+            let v = r.final("label_variance", points: [p]).mean
+            let tr = r.final("train_mse", points: [p]), te = r.final("test_mse_normalized", points: [p])
+            xs.append(n); train.append((tr.mean / v, tr.std / v)); test.append((te.mean, te.std))
+            summary.append("  n = \(Int(n)): train MSE/Var \(fmt(tr.mean / v)) ± \(fmt(tr.std / v)), test MSE/Var \(fmt(te.mean)) ± \(fmt(te.std)) (\(te.count) seeds)")
+            if te.mean < 0.5 { lastLearnable = Int(n) } else if firstHard == nil { firstHard = Int(n) }
+        }
+        summary.append("  → learnable (test MSE/Var < 0.5) up to n = \(lastLearnable.map(String.init) ?? "none of the sizes tried"); "
+                       + "first size past it: n = \(firstHard.map(String.init) ?? "none")")
+        summary += r.problemLines
+        summary.append("")
+        panels.append(Panel(title: label, xLabel: xLabel, yLabel: "final MSE / Var(y)", series: [
+            Series(title: "train", x: xs, y: train.map(\.0), lower: train.map { $0.0 - $0.1 }, upper: train.map { $0.0 + $0.1 }, dashed: true, colour: 0, withPoints: true),
+            Series(title: "test", x: xs, y: test.map(\.0), lower: test.map { $0.0 - $0.1 }, upper: test.map { $0.0 + $0.1 }, colour: 1, withPoints: true),
+        ], references: [ReferenceLine(title: "predicting the mean", y: 1)]))
+    }
+    return (Figure(name: "kiani-n-sweep", title: "Final MSE vs n at a fixed sample budget", panels: panels), summary.joined(separator: "\n"))
+}

@@ -1,0 +1,60 @@
+import Foundation
+import SymLabExperiments
+import Testing
+
+/// `symlab figure` end to end, run from a directory that is not the package's: the spec files are
+/// found in the resource bundle, a printed spec runs as is with `symlab run`, and a targeted
+/// override reaches only its spec.
+@Suite(.serialized) struct FigureCommandTests {
+    /// Runs the built `symlab` in `directory`; returns its exit status and standard output.
+    static func symlab(_ args: [String], in directory: String) throws -> (status: Int32, stdout: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: SweepResumeTests.executable).standardizedFileURL
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = directory + "/stdout-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return (p.terminationStatus, try String(contentsOfFile: out, encoding: .utf8))
+    }
+
+    static let tiny = ["seeds=0", "training.steps=2", "training.eval_every=1", "data.n_train=20", "data.n_val=10", "data.n_test=20"]
+
+    @Test func aPrintedSpecRunsAsIsFromAnotherDirectory() throws {
+        let dir = SweepResumeTests.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let printed = try Self.symlab(["figure", "kiani-fig1", "--print-spec", "fig1-gnn-control"], in: dir)
+        #expect(printed.status == 0 && printed.stdout.hasPrefix("# ") && printed.stdout.contains("name: fig1-gnn-control\n"))
+        try printed.stdout.write(toFile: dir + "/spec.yaml", atomically: true, encoding: .utf8)
+        let run = try Self.symlab(["run", "spec.yaml", "--db", "db.sqlite"] + Self.tiny, in: dir)
+        #expect(run.status == 0)
+        let store = try ResultsStore(path: dir + "/db.sqlite", readOnly: true)
+        #expect(try store.statusCounts(experiment: "fig1-gnn-control") == [.done: 1])
+        // All specs: one `# ==> figure/spec.yaml <==` line before each file.
+        let all = try Self.symlab(["figure", "kiani-fig1", "--print-specs"], in: dir)
+        #expect(all.stdout.components(separatedBy: "# ==> kiani-fig1/").count - 1 == 4)
+        #expect(all.stdout.contains("# ==> kiani-fig1/fig1-gnn-control.yaml <==\n" + printed.stdout))
+    }
+
+    @Test func aTargetedOverrideReachesOnlyItsSpec() throws {
+        let dir = SweepResumeTests.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Self.symlab(["figure", "kiani-fig1", "--out", "fig", "--workers", "1", "fig1-cnn-hard:training.steps=3"] + Self.tiny, in: dir)
+        #expect(r.status == 0)
+        let summary = try String(contentsOfFile: dir + "/fig/summary.txt", encoding: .utf8)
+        #expect(summary.hasPrefix("Kiani et al. Fig. 1") && summary.contains("overrides: fig1-cnn-hard:training.steps=3 seeds=0"))
+        #expect(summary.contains("Sizes: graphs of n = 16 nodes"))
+        let store = try ResultsStore(path: dir + "/fig/results.sqlite", readOnly: true)
+        for run in try store.runs() {
+            let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "db")
+            #expect(config.training.steps == (run.experiment == "fig1-cnn-hard" ? 3 : 2), "\(run.experiment)")
+        }
+        #expect(Set(try store.runs().map(\.experiment)).count == 4)
+        // A target the figure does not have stops before any work.
+        let bad = try Self.symlab(["figure", "kiani-fig1", "--out", "bad", "fig1-cnn-hrad:training.steps=3"], in: dir)
+        #expect(bad.status != 0 && !FileManager.default.fileExists(atPath: dir + "/bad"))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import SymLabExperiments
+import SymLabKernels
+import SymLabReport
+import Testing
+
+/// The paper figures' specs are plain YAML files shipped with the package: every one is found,
+/// parses, passes the preflight and runs alone; overrides can target one spec by its name.
+@Suite struct PaperFigureSpecTests {
+    /// A fixed budget, so that the preflight does not depend on this machine's free memory.
+    static let budget = MemoryBudget(availableBytes: 16 << 30, source: "the test's 16 GiB")
+
+    @Test func everyFigureShipsSpecFilesThatParsePassThePreflightAndAreNamedAfterTheirFile() throws {
+        var experiments: [String] = []
+        for figure in PaperFigure.all {
+            let files = try figure.specs()
+            #expect(!files.isEmpty, "\(figure.name)")
+            for file in files {
+                // As `symlab run FILE` reads it: from the file, with no override.
+                let spec = try ExperimentSpec.load(path: file.path)
+                #expect(spec.name == file.name, "\(figure.name)/\(file.name).yaml runs experiment \(spec.name)")
+                #expect(!spec.runs.isEmpty)
+                try Preflight.check(spec, budget: Self.budget)
+                experiments.append(spec.name)
+            }
+        }
+        // A report finds a figure by its experiments: no two specs may run the same one.
+        #expect(Set(experiments).count == experiments.count, "\(experiments)")
+        #expect(Set(PaperFigure.all.map(\.name)).count == PaperFigure.all.count)
+    }
+
+    @Test func theSummariesStateTheSizesTheSpecFilesHold() throws {
+        func points(_ figure: String, _ spec: String) throws -> [RunConfig] {
+            let file = try #require(try PaperFigure.named(figure)!.specs().first { $0.name == spec })
+            return try ExperimentSpec.parse(yaml: file.yaml, file: file.path).points
+        }
+        func ints(_ p: [RunConfig], _ key: String) -> Set<Int> { Set(p.compactMap { Int($0.dataOptions[key] ?? "") }) }
+        for spec in ["spiked-krr", "spiked-net"] {
+            let p = try points("spiked-covariance", spec)
+            #expect(ints(p, "d") == [PaperFigure.spikedD] && Set(p.map(\.nTrain)) == [4 * PaperFigure.spikedD])
+            #expect(Set(p.compactMap { $0.dataOptions["beta"] }) == Set((0...9).map { $0 == 0 ? "0" : "0.\($0)" }))
+        }
+        #expect(ints(try points("information-exponent", "infoexp-sgd"), "d") == Set(PaperFigure.infoExpDs))
+        #expect(ints(try points("staircase", "staircase-sgd"), "d") == Set(PaperFigure.staircaseDs))
+    }
+
+    @Test func aTargetedOverrideChangesOnlyTheSpecItNames() throws {
+        let figure = PaperFigure.named("kiani-fig1")!
+        // The targeted override wins over a plain one of the same key, in any order.
+        let planned = try figure.plan(overrides: ["fig1-gnn-hard:training.steps=7", "seeds=0", "training.steps=5"])
+        #expect(planned.map { $0.spec.name }.sorted() == ["fig1-cnn-control", "fig1-cnn-hard", "fig1-gnn-control", "fig1-gnn-hard"])
+        for (file, spec) in planned {
+            #expect(spec.seeds == [0], "\(file.name)")
+            #expect(spec.points.allSatisfy { $0.training.steps == (file.name == "fig1-gnn-hard" ? 7 : 5) }, "\(file.name)")
+        }
+        // A target the figure does not have is refused, naming the figure's specs.
+        do {
+            _ = try figure.plan(overrides: ["fig1-gnn-hrad:training.steps=7"])
+            Issue.record("a misspelt target was accepted")
+        } catch let e as SpecError {
+            #expect("\(e)".contains("fig1-gnn-hrad") && "\(e)".contains("its specs are fig1-cnn-control, fig1-cnn-hard, fig1-gnn-control, fig1-gnn-hard"))
+        }
+        // A ':' in the value is not a target.
+        let described = try figure.plan(overrides: ["description=a:b"])
+        #expect(described.allSatisfy { $0.spec.points[0].tree[path: "description"] == .string("a:b") })
+    }
+
+    @Test func printedSpecsAreTheFilesVerbatim() throws {
+        let figure = PaperFigure.named("kiani-fig1")!
+        let files = try figure.specs()
+        #expect(try figure.printedSpecs(only: "fig1-cnn-hard") == files.first { $0.name == "fig1-cnn-hard" }!.yaml)
+        let all = try figure.printedSpecs()
+        #expect(all == files.map { "# ==> kiani-fig1/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n"))
+        // A figure of one spec prints its file alone.
+        let one = PaperFigure.named("staircase")!
+        #expect(try one.printedSpecs() == one.specs()[0].yaml)
+        #expect(throws: SpecError.self) { try figure.printedSpecs(only: "nope") }
+    }
+}
