@@ -30,11 +30,10 @@ let package = Package(
             name: "COpenBLAS",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         /// SymmetryLab's C kernels (register-blocked small products, fused ReLU epilogues, the direct
-        /// circular convolution, Adam): compiled C, so the build tracks them. -O3 in release, where
-        /// SwiftPM's default for C is -O2: the kernels' speed is measured (`symlab bench steps`) at -O3.
-        .target(
-            name: "CSymLabKernels",
-            cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+        /// circular convolution, Adam): compiled C, so the build tracks them. SwiftPM's release -O2,
+        /// deliberately: at -O3 the cyclic CNN's training step (`symlab bench steps`, cnn-hard f32) ran
+        /// 24 % slower.
+        .target(name: "CSymLabKernels"),
         /// prctl(PR_SET_PDEATHSIG) for `sweep worker` processes (variadic in C, so not callable from
         /// Swift) and mallopt (its header is not in Swift's Glibc module).
         .target(name: "CProcessControl"),
