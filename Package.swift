@@ -30,10 +30,13 @@ let package = Package(
             name: "COpenBLAS",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         /// SymmetryLab's C kernels (register-blocked small products, fused ReLU epilogues, the direct
-        /// circular convolution, Adam): compiled C, so the build tracks them. SwiftPM's release -O2,
-        /// deliberately: at -O3 the cyclic CNN's training step (`symlab bench steps`, cnn-hard f32) ran
-        /// 24 % slower.
-        .target(name: "CSymLabKernels"),
+        /// circular convolution, Adam): compiled C, so the build tracks them. -Os in release, measured
+        /// (`symlab bench steps`, interleaved with the kernels inlined into Swift from a header, as
+        /// before): -O3 made the cyclic CNN's step 24 % slower (f32), SwiftPM's default -O2 the GNN's
+        /// 5–8 % (f64); -Os kept every line within about 3 %.
+        .target(
+            name: "CSymLabKernels",
+            cSettings: [.unsafeFlags(["-Os"], .when(configuration: .release))]),
         /// prctl(PR_SET_PDEATHSIG) for `sweep worker` processes (variadic in C, so not callable from
         /// Swift) and mallopt (its header is not in Swift's Glibc module).
         .target(name: "CProcessControl"),
