@@ -3,6 +3,7 @@ import Accelerate
 #else
 import COpenBLAS
 #endif
+import CProcessControl
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -81,14 +82,14 @@ enum GemmAsLevel2: Equatable {
     }
 }
 
-/// A gemm small enough for the register-blocked kernel of `shim.h` (the one behind the batched
-/// products and the direct convolution): OpenBLAS packs both operands and, above 2¹⁸ multiply-adds,
-/// wakes its threads, which for a network head's [256, 32]·[32, 64] costs more than the
-/// arithmetic. Measured in C, one thread, f32: [256, 32]·[32, 64] 19.0 µs in OpenBLAS vs 11.0 here,
-/// [256, 64]·[64, 32] 17.0 vs 11.6. Only for C = α·A·op(B) (+ C) with A not transposed, B at most
-/// 4,096 elements (it stays in L1 while every pair of A's rows streams past) or cut into panels
-/// (``maxPanelDepth``), and a bounded number of multiply-adds (below). A transposed A (a weight gradient, reducing over the batch)
-/// has its own k-blocked kernel (``appliesToReduction``).
+/// A gemm small enough for the register-blocked kernel of `CSymLabKernels/SmallGemm.c` (the one
+/// behind the batched products and the direct convolution): OpenBLAS packs both operands and, above
+/// 2¹⁸ multiply-adds, wakes its threads, which for a network head's [256, 32]·[32, 64] costs more
+/// than the arithmetic. Measured in C, one thread, f32: [256, 32]·[32, 64] 19.0 µs in OpenBLAS vs
+/// 11.0 here, [256, 64]·[64, 32] 17.0 vs 11.6. Only for C = α·A·op(B) (+ C) with A not transposed,
+/// B at most 4,096 elements (it stays in L1 while every pair of A's rows streams past) or cut into
+/// panels (``maxPanelDepth``), and a bounded number of multiply-adds (below). A transposed A (a
+/// weight gradient, reducing over the batch) has its own k-blocked kernel (``appliesToReduction``).
 enum SmallProduct {
     static let maxRightOperand = 4096
     /// A wider B is cut into L1-sized panels of 256 bytes of columns when k is at most this
@@ -110,7 +111,7 @@ enum SmallProduct {
     }
 
     /// C = α·Aᵀ·B (+ C) with A [k, m] narrow — a layer's weight gradient, reducing over the batch —
-    /// runs the k-blocked kernel of `shim.h` (``symlab_gemm_tn``) instead of OpenBLAS, which packs
+    /// runs the k-blocked kernel of `SmallGemm.c` (``symlab_gemm_tn``) instead of OpenBLAS, which packs
     /// both operands. Measured in C, one thread: f32 [2560, 64]ᵀ·[2560, 64] 248 → 231 µs, [8000,
     /// 32]ᵀ·[8000, 32] 235 → 186, f64 [256, 64]ᵀ·[256, 512] 410 → 385; from m = 128 (f64) or 256
     /// (f32) columns OpenBLAS is as fast or faster, hence the bound of 512 bytes per row of A.

@@ -10,9 +10,10 @@
 /// adjoints: about eight passes over [B·L, Cout] per step, which on the papers' CNNs (L = 16) cost
 /// more than the products. Here each sample's input is copied into a ring-padded tile and the
 /// windows are read from it in place by a register-blocked kernel that applies bias and ReLU before
-/// its stores (`shim.h`); backward builds σ′ ⊙ g per sample in a tile and forms the kernel, bias and
-/// input gradients from it. The gradients are summed over fixed blocks of samples and then over the
-/// blocks in order, so the result is the same for every thread count.
+/// its stores (`CSymLabKernels/CircularConvolution.c`); backward builds σ′ ⊙ g per sample in a tile
+/// and forms the kernel, bias and input gradients from it. The gradients are summed over fixed
+/// blocks of samples and then over the blocks in order, so the result is the same for every thread
+/// count.
 extension CircularConv1D {
     public enum Pooling: Sendable, Equatable { case sum, mean }
 

@@ -3,6 +3,7 @@ import RealModule
 import Accelerate
 #else
 import COpenBLAS
+import CSymLabKernels
 #endif
 
 extension Double: TensorScalar {

@@ -16,14 +16,14 @@ where Self.RawSignificand: FixedWidthInteger {
     static var precisionName: String { get }
 
     /// Lane-wise IEEE square roots (bit-identical to `squareRoot()` per lane) as vector
-    /// instructions: for vectorized loops such as the optimizers' (see `shim.h` for why
+    /// instructions: for vectorized loops such as the optimizers' (see `CSymLabKernels.h` for why
     /// `SIMD4.squareRoot()` does not vectorize on Linux).
     static func squareRoots(_ v: SIMD4<Self>) -> SIMD4<Self>
-    /// y[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0), branch-free and vectorized also in
-    /// place (x == y, as the fused dense layer applies its activation); see `shim.h`.
+    /// y[i] = x[i] > 0 ? x[i] : 0 (NaN and −0 give +0), branch-free and vectorized also in place (x
+    /// == y, as the fused dense layer applies its activation); see `CSymLabKernels/Pointwise.c`.
     static func reluKernel(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
     /// y[r, j] = σ(y[r, j] + b[j]) in place on a row-major [rows, cols] block, σ = ReLU (`relu`, with
-    /// `reluKernel`'s semantics) or the identity, vectorized over each row (see `shim.h`).
+    /// `reluKernel`'s semantics) or the identity, vectorized over each row (see `Pointwise.c`).
     static func biasActivationKernel(_ y: UnsafeMutablePointer<Self>, _ b: UnsafePointer<Self>, rows: Int, cols: Int, relu: Bool)
     /// dx[i] = x[i] > 0 ? dy[i] : 0 (a select: a non-finite dy of an inactive unit gives 0), also in
     /// place (dx == dy); x may be the pre-activation or the ReLU's output (same sign pattern).
@@ -37,20 +37,20 @@ where Self.RawSignificand: FixedWidthInteger {
     // MARK: BLAS (row-major, as cblas_?gemm etc. with CblasRowMajor)
 
     /// C_i = op(A_i)·B_i for i < batch, row-major and contiguous: A_i [m, k] (or [k, m] with
-    /// `transA`), B_i [k, n], C_i [m, n], consecutive matrices `strideA`/`strideB`/`strideC` elements
-    /// apart. For many small products (message passing over small graphs), where one gemm call per
-    /// matrix costs more than its arithmetic; a register-blocked kernel (`shim.h`) on Linux — OpenBLAS
-    /// 0.3.21 has no batched gemm — split over `threads` (``Parallel``), and one gemm per matrix
-    /// with Accelerate.
+    /// `transA`), B_i [k, n], C_i [m, n], consecutive matrices `strideA`/`strideB`/`strideC`
+    /// elements apart. For many small products (message passing over small graphs), where one gemm
+    /// call per matrix costs more than its arithmetic; a register-blocked kernel
+    /// (`CSymLabKernels/SmallGemm.c`) on Linux — OpenBLAS 0.3.21 has no batched gemm — split over
+    /// `threads` (``Parallel``), and one gemm per matrix with Accelerate.
     static func batchedSmallGemm(
         transA: Bool, batch: Int, m: Int, n: Int, k: Int,
         a: UnsafePointer<Self>, strideA: Int, b: UnsafePointer<Self>, strideB: Int,
         c: UnsafeMutablePointer<Self>, strideC: Int, threads: Int)
 
-    /// The direct circular convolution's forward and backward passes over samples
-    /// `a.samples` (see ``CircularConv1D/directForward(_:kernel:bias:scale:relu:pooling:threads:)``):
-    /// the register-blocked kernels of `shim.h` on Linux, ``CircularConv1D``'s reference loops with
-    /// Accelerate.
+    /// The direct circular convolution's forward and backward passes over samples `a.samples` (see
+    /// ``CircularConv1D/directForward(_:kernel:bias:scale:relu:pooling:threads:)``): the
+    /// register-blocked kernels of `CSymLabKernels/CircularConvolution.c` on Linux,
+    /// ``CircularConv1D``'s reference loops with Accelerate.
     static func circularConvolutionForwardKernel(_ a: DirectConvolutionForward<Self>)
     static func circularConvolutionBackwardKernel(_ a: DirectConvolutionBackward<Self>)
 
@@ -60,7 +60,7 @@ where Self.RawSignificand: FixedWidthInteger {
         alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     /// C ← σ(α·A·B (+ C) + bias), A [m, k], B [k, n], C [m, n] contiguous, σ = ReLU or the identity,
-    /// in one pass of the register-blocked kernel of `shim.h` when the shape suits it (B in L1 or in
+    /// in one pass of the register-blocked kernel of `SmallGemm.c` when the shape suits it (B in L1 or in
     /// L1-sized column panels; see `SmallProduct`): a layer's forward product with its bias and
     /// activation applied as C is stored. Returns false, having done nothing, when it does not
     /// apply (and always with Accelerate); the caller then uses ``blasGemm`` and its own passes.

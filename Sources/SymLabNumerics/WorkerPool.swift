@@ -1,5 +1,5 @@
-#if canImport(COpenBLAS)
-import COpenBLAS
+#if canImport(CSymLabKernels)
+import CSymLabKernels
 #endif
 #if canImport(Glibc)
 import Glibc
@@ -129,7 +129,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     @inline(__always) private func relax() {
-        #if canImport(COpenBLAS)
+        #if canImport(CSymLabKernels)
         symlab_cpu_relax()
         #endif
     }

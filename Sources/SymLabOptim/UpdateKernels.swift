@@ -1,5 +1,5 @@
-#if canImport(COpenBLAS)
-import COpenBLAS
+#if canImport(CSymLabKernels)
+import CSymLabKernels
 #endif
 import SymLabNumerics
 
@@ -46,8 +46,9 @@ extension UpdateKernels where Self: TensorScalar {
         let eta = Self(lr), wd = Self(weightDecay)
         let shrink = decoupled ? 1 - eta * wd : 1
         let l2 = decoupled ? 0 : wd
-        #if canImport(COpenBLAS)
-        // The same update in C at the CPU's vector width (shim.h), bit for bit this loop's result.
+        #if canImport(CSymLabKernels)
+        // The same update in C at the CPU's vector width (`CSymLabKernels/Adam.c`), bit for bit
+        // this loop's result.
         if Self.self == Double.self {
             func d(_ x: Self) -> Double { x as! Double }
             symlab_adam_double(pr.assumingMemoryBound(to: Double.self), gr.assumingMemoryBound(to: Double.self),

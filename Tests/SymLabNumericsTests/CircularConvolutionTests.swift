@@ -1,12 +1,13 @@
-#if canImport(COpenBLAS)
-import COpenBLAS
+#if canImport(CSymLabKernels)
+import CSymLabKernels
 #endif
 import SymLabNumerics
 import SymLabTestSupport
 import Testing
 
-/// The direct circular convolution (CircularConvolution+Direct.swift and its kernels in shim.h)
-/// against its reference loops and against the windows definition.
+/// The direct circular convolution (CircularConvolution+Direct.swift and its kernels in
+/// `CSymLabKernels/CircularConvolution.c`) against its reference loops and against the windows
+/// definition.
 @Suite struct CircularConvolutionTests {
     /// (B, L, Cin, K, Cout): the papers' CNN layer shapes and odd sizes that exercise every block and tail.
     static let shapes: [(Int, Int, Int, Int, Int)] = [(3, 16, 1, 16, 32), (5, 16, 16, 3, 16), (4, 7, 3, 5, 13), (2, 5, 2, 1, 9),
@@ -113,7 +114,7 @@ import Testing
         }
     }
 
-    #if canImport(COpenBLAS)
+    #if canImport(CSymLabKernels)
     /// Both instruction-set builds of the kernels (the dispatcher picks only one on a given CPU).
     @Test(arguments: shapes) func bothKernelBuildsMatchTheReferenceLoops(_ shape: (Int, Int, Int, Int, Int)) {
         let (b, l, cin, k, cout) = shape

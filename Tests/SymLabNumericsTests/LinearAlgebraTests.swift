@@ -1,5 +1,5 @@
-#if canImport(COpenBLAS)
-import COpenBLAS
+#if canImport(CSymLabKernels)
+import CSymLabKernels
 #endif
 import SymLabNumerics
 import SymLabTestSupport
@@ -115,10 +115,11 @@ import Testing
         } } }
     }
 
-    #if canImport(COpenBLAS)
-    /// Both instruction-set variants of the small-product kernel (shim.h) against the naive loop:
-    /// the baseline one (plain multiply and add), which this CPU's runtime dispatch would not pick
-    /// if it has AVX2, and the AVX2+FMA one where the CPU has it; every row/column block and tail, Aᵀ.
+    #if canImport(CSymLabKernels)
+    /// Both instruction-set variants of the small-product kernel (`CSymLabKernels/SmallGemm.c`)
+    /// against the naive loop: the baseline one (plain multiply and add), which this CPU's runtime
+    /// dispatch would not pick if it has AVX2, and the AVX2+FMA one where the CPU has it; every
+    /// row/column block and tail, Aᵀ.
     @Test(arguments: [(1, 16, 16, 32), (3, 10, 10, 64), (2, 7, 5, 37), (2, 1, 3, 1)])
     func smallProductKernelVariantsMatchTheNaiveLoop(_ batch: Int, _ m: Int, _ k: Int, _ n: Int) {
         let a = gaussian([batch, m, k], seed: 45), at = gaussian([batch, k, m], seed: 46), b = gaussian([batch, k, n], seed: 47)
@@ -144,8 +145,8 @@ import Testing
     }
     #endif
 
-    #if canImport(COpenBLAS)
-    /// The k-blocked reduction C = α·Aᵀ·B (+ C) of shim.h (a layer's weight gradient), both
+    #if canImport(CSymLabKernels)
+    /// The k-blocked reduction C = α·Aᵀ·B (+ C) of `SmallGemm.c` (a layer's weight gradient), both
     /// instruction-set variants, against the naive loop: several column panels and k chunks, a
     /// partial last panel and chunk, padded rows (packed B panels), α ≠ 1 and accumulation; and
     /// `blasGemm` routes such a product to it with the same bits.

@@ -1,5 +1,5 @@
-#if canImport(COpenBLAS)
-import COpenBLAS
+#if canImport(CSymLabKernels)
+import CSymLabKernels
 #endif
 import SymLabNumerics
 import SymLabTestSupport
@@ -95,8 +95,9 @@ import Testing
         #expect(Tensor<Double>([1e3]).map(.softplus).scalar == 1e3)   // no overflow
     }
 
-    /// The vectorized ReLU kernel (shim.h) against its scalar definition, bit for bit: NaN and −0
-    /// give +0, infinities pass or vanish, every length around the vector width, in place too.
+    /// The vectorized ReLU kernel (`CSymLabKernels/Pointwise.c`) against its scalar definition, bit
+    /// for bit: NaN and −0 give +0, infinities pass or vanish, every length around the vector
+    /// width, in place too.
     @Test func reluKernelMatchesScalarDefinitionBitForBit() {
         func bits<S: TensorScalar>(_ v: [S]) -> [[UInt64]] {
             v.map { [$0.sign == .minus ? 1 : 0, UInt64($0.exponentBitPattern), UInt64($0.significandBitPattern)] }
@@ -194,8 +195,8 @@ import Testing
         check(Float.self)
     }
 
-    #if canImport(COpenBLAS)
-    /// The baseline and AVX2 builds of the pointwise kernels (shim.h) give the same bits — the
+    #if canImport(CSymLabKernels)
+    /// The baseline and AVX2 builds of the pointwise kernels (`Pointwise.c`) give the same bits — the
     /// runtime check picks only one of them on a given CPU, so both are called here directly
     /// (the AVX2 one where the CPU has it), with NaN, ±0 and infinities among the inputs.
     @Test func pointwiseKernelVariantsGiveTheSameBits() {

@@ -69,7 +69,8 @@ import Testing
 
     /// Adam and AdamW over a buffer of 1,003 elements (vector blocks and a scalar tail) for three
     /// steps, bit for bit against the scalar definition written out here in the same order of
-    /// operations — the update runs as a vectorized kernel (shim.h), which must not change a bit.
+    /// operations — the update runs as a vectorized kernel (`CSymLabKernels/Adam.c`), which must
+    /// not change a bit.
     @Test func adamKernelMatchesTheScalarDefinitionBitForBit() {
         func check<S: TensorScalar>(_: S.Type, decoupled: Bool) {
             let n = 1003, (lr, wd, beta1, beta2, eps) = (0.01, decoupled ? 0.1 : 0.05, 0.9, 0.999, 1e-8)

@@ -2,6 +2,7 @@
 import Accelerate
 #else
 import COpenBLAS
+import CSymLabKernels
 #endif
 import ArgumentParser
 import Foundation
@@ -313,7 +314,7 @@ struct StepsBenchmark {
         return (TimingSummary(samples), inside / (accounted.reduce(0, +) * Double(shardCount)))
     }
 
-    /// FLOP/s of one core's vector FMA units at full occupancy (shim.h `symlab_fma_peak_*`): the
+    /// FLOP/s of one core's vector FMA units at full occupancy (`CSymLabKernels/FMAPeak.c`): the
     /// ceiling above the GEMM rate, against which a product kernel's own efficiency is judged. The
     /// best of 5 samples of ≈ 3.5 ms each; nil without AVX2+FMA (the probe has no baseline build).
     func fmaPeak() -> (f32: Double, f64: Double)? {
