@@ -21,8 +21,11 @@ test: deps
 	$(SWIFT) build -c release --build-tests
 	@# The tests' scratch directories (databases, sweeps, Slurm daemons' state) go under one
 	@# fresh TMPDIR (0755: the Slurm test's munged runs as user munge), removed afterwards whether the tests pass or not: repeated runs leave no litter.
+	@# One BLAS thread for the whole test process: the count is process-wide and results differ in the
+	@# last bits with it, so tests running side by side must not change it under each other's
+	@# bit-identity checks (BLASThreadTests names this when it is missing).
 	@t=$$(mktemp -d "$${TMPDIR:-/tmp}/symlab-test.XXXXXX") && chmod 755 "$$t" && \
-	  TMPDIR=$$t $(SWIFT) test -c release --skip-build; rc=$$?; rm -rf "$$t"; exit $$rc
+	  TMPDIR=$$t OPENBLAS_NUM_THREADS=1 $(SWIFT) test -c release --skip-build; rc=$$?; rm -rf "$$t"; exit $$rc
 
 ## The main job: Kiani et al. Figure 1 (hard classes vs controls), data + plot + summary.
 demo: build
