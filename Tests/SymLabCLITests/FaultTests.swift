@@ -7,14 +7,7 @@ import Testing
 /// Faults from outside: the `symlab sweep run` process itself killed with SIGKILL again and
 /// again, a disk that fills up under the results database, and sizes that cannot fit.
 @Suite(.serialized) struct FaultTests {
-    static let sweepSpec = """
-        name: fault-test
-        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 50, n_test: 100}
-        model: {name: mlp, options: {width: 64}}
-        optimizer: {name: adam, lr: 0.01}
-        training: {steps: 400, eval_every: 50}
-        seeds: 0..83
-        """
+    static let sweepSpec = sparseParityMLPSpec("fault-test", train: 200, val: 50, test: 100, width: 64, steps: 400, evalEvery: 50, seeds: "0..83")
     /// 9 evaluations per run (steps 0, 50, …, 400). The kills do not depend on how long a run
     /// takes (each is triggered by a worker paused mid-run), so the runs are short.
     static let sweepRuns = 84, sweepSteps = 400, evalEvery = 50

@@ -264,31 +264,15 @@ enum Shell {
 /// shards, report their runs missing and interrupted, and `retry --missing` completes the sweep
 /// with no finished result changed.
 @Suite(.serialized) struct SlurmIntegrationTests {
-    static let spec = """
-        name: slurm-it
-        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 100, n_val: 20, n_test: 50}
-        model: {name: mlp, options: {width: 16}}
-        optimizer: {name: adam, lr: 0.01}
-        training: {steps: 30, eval_every: 10}
-        seeds: 0..3
-        sweep:
-          product: {model.options.width: [8, 16, 32]}
-        """
+    static let spec = sparseParityMLPSpec("slurm-it", train: 100, val: 20, test: 50, width: 16, steps: 30, evalEvery: 10, seeds: "0..3",
+                                          sweepWidths: [8, 16, 32])
 
     /// Runs long enough to be caught mid-run: 30,000 steps, ≈ 1 s each on the 2-core machine (a
     /// task sometimes finished its second run between the poll that saw it running and the scancel
     /// that was to interrupt it: at 1,500 steps once the per-run overheads went, and again at 10,000
     /// once the layer kernels got faster).
-    static let slowSpec = """
-        name: slurm-kill
-        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 20, n_test: 50}
-        model: {name: mlp, options: {width: 64}}
-        optimizer: {name: adam, lr: 0.01}
-        training: {steps: 30000, eval_every: 50}
-        seeds: 0..1
-        sweep:
-          product: {model.options.width: [32, 64]}
-        """
+    static let slowSpec = sparseParityMLPSpec("slurm-kill", train: 200, val: 20, test: 50, width: 64, steps: 30000, evalEvery: 50, seeds: "0..1",
+                                              sweepWidths: [32, 64])
 
     @discardableResult
     static func symlab(_ args: [String], _ env: [String: String]) throws -> String {

@@ -6,14 +6,7 @@ import Testing
 /// ended done or diverged, 3 when some run failed, 75 when stopped by a signal before the end —
 /// each with one line on stderr saying why.
 @Suite(.serialized) struct SweepExitStatusTests {
-    static let spec = """
-        name: exit-test
-        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 100, n_val: 20, n_test: 50}
-        model: {name: mlp, options: {width: 16}}
-        optimizer: {name: adam, lr: 0.01}
-        training: {steps: 200, eval_every: 50}
-        seeds: 0..3
-        """
+    static let spec = sparseParityMLPSpec("exit-test", train: 100, val: 20, test: 50, width: 16, steps: 200, evalEvery: 50, seeds: "0..3")
 
     @Test func aSweepWithAFailedRunExitsWithTheFailedRunsStatus() throws {
         let dir = SweepResumeTests.tempDir()

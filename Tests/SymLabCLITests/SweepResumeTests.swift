@@ -25,14 +25,7 @@ import Testing
 
     /// Runs long enough (4,000 steps, ≈ 0.1 s) that a run seen running with steps done is still
     /// running when the test's SIGKILL arrives; with 400 steps a fast run finished in between.
-    static let spec = """
-        name: resume-test
-        data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 200, n_val: 50, n_test: 100}
-        model: {name: mlp, options: {width: 32}}
-        optimizer: {name: adam, lr: 0.01}
-        training: {steps: 4000, eval_every: 200}
-        seeds: 0..7
-        """
+    static let spec = sparseParityMLPSpec("resume-test", train: 200, val: 50, test: 100, width: 32, steps: 4000, evalEvery: 200, seeds: "0..7")
 
     /// Starts `symlab args` with `environment` added to this process's; its standard error goes to
     /// the file `stderr` when given (a file, not a pipe: nobody reads it while it runs).

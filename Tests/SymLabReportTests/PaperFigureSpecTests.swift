@@ -29,6 +29,19 @@ import Testing
         #expect(Set(PaperFigure.all.map(\.name)).count == PaperFigure.all.count)
     }
 
+    /// Each figure's folder has a README.md whose heading is the title and whose first paragraph
+    /// says what it reproduces (both printed at the head of the summary and the report).
+    @Test func everyFigureHasAReadmeWithATitleAndADescription() throws {
+        for figure in PaperFigure.all {
+            let d = try figure.described()
+            #expect(d.title.count > 10 && d.about.count > 20 && figure.title == d.title, "\(figure.name)")
+        }
+        let d = try FigureDescription(readme: "\n# A title\n\nfirst line\n  second line\n\nlater notes\n", figure: "f", path: "p")
+        #expect(d == FigureDescription(title: "A title", about: "first line second line"))
+        #expect(throws: FigureReadmeInvalid.self) { try FigureDescription(readme: "no heading\n\ntext", figure: "f", path: "p") }
+        #expect(throws: FigureReadmeInvalid.self) { try FigureDescription(readme: "# only a title\n", figure: "f", path: "p") }
+    }
+
     @Test func theSummariesStateTheSizesTheSpecFilesHold() throws {
         func points(_ figure: String, _ spec: String) throws -> [RunConfig] {
             let file = try #require(try PaperFigure.named(figure)!.specs().first { $0.name == spec })

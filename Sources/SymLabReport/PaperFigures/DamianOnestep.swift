@@ -2,15 +2,7 @@ import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
 
-extension PaperFigure {
-    /// Damian et al.: one gradient step vs random features, at the code's setting and as n grows.
-    static let damianOnestep = PaperFigure(
-        name: "damian-onestep",
-        title: "Damian–Lee–Soltanolkotabi: one normalised gradient step + ridge head vs the same network without the step (random features)",
-        about: "normalised excess test loss (MSE against noise-free labels after removing the linear part / their variance); medians over seeds, bands min–max",
-        build: { store in try damianFigure(store) })
-}
-
+/// Damian et al.: one gradient step vs random features, at the code's setting and as n grows.
 func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let (main, mainResults) = try schemeRuns(store, "damian-main")
     let (scaling, scalingResults) = try schemeRuns(store, "damian-scaling")

@@ -2,15 +2,6 @@ import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
 
-extension PaperFigure {
-    /// Layer-wise three-layer training on g(xᵀAx), g = z³ (normalised), against RBF KRR.
-    static let hierarchicalK2 = PaperFigure(
-        name: "hierarchical-k2",
-        title: "Quadratic hierarchical target h = g(xᵀAx), g ∝ z³: layer-wise three-layer network vs RBF kernel ridge regression",
-        about: "feature correlation |corr(φ, p)| and normalised test loss vs n/d² (medians over seeds, bands min–max); n*(d) at τ and its fitted exponent with a bootstrap 95% interval",
-        build: { store in try hierarchicalFigure(store) })
-}
-
 /// The default sizes of `hierarchical-k2`, which the summary's first lines state. The spec files
 /// (`specs/hierarchical-k2/`) hold the same values, written out once from these;
 /// `HierarchicalFigureTests` checks that they agree.
@@ -53,6 +44,7 @@ public enum HierarchicalK2 {
     }
 }
 
+/// Layer-wise three-layer training on g(xᵀAx), g = z³ (normalised), against RBF KRR.
 func hierarchicalFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let (net, netResults) = try schemeRuns(store, "hier-layerwise")
     let (krr, krrResults) = try schemeRuns(store, "hier-krr")

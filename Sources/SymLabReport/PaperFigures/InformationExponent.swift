@@ -3,18 +3,12 @@ import SymLabExperiments
 import SymLabFeatureLearning
 
 extension PaperFigure {
-    /// Ben Arous et al.: online SGD samples to weak recovery vs d for information exponents 1, 2, 3.
-    static let informationExponent = PaperFigure(
-        name: "information-exponent",
-        title: "Information exponent (Ben Arous et al. 2021): online SGD samples to weak recovery vs d, for k = 1, 2, 3",
-        about: "spherical online SGD on the correlation loss −y·h_k(w·x), y = h_k(w*·x); steps (one fresh sample each) until ⟨w, w*⟩ ≥ 0.5; medians over seeds, bands min–max",
-        build: { store in try informationExponentFigure(store) })
-
     /// The dimensions the summary states; the spec file holds the same (`PaperFigureSpecTests`).
     /// d = 512 is left out: at k = 3 one run can need ~10⁶ fresh 512-dimensional samples (minutes).
     public static let infoExpDs = [32, 64, 128, 256]
 }
 
+/// Ben Arous et al.: online SGD samples to weak recovery vs d for information exponents 1, 2, 3.
 func informationExponentFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let (runs, results) = try schemeRuns(store, "infoexp-sgd")
     let ds = PaperFigure.infoExpDs

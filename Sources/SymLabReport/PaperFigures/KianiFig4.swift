@@ -1,16 +1,8 @@
 import Foundation
 import SymLabExperiments
 
-extension PaperFigure {
-    /// Kiani et al. Figure 4: the GNN with five optimizers, each at 10 random learning rates.
-    static let kianiFig4 = PaperFigure(
-        name: "kiani-fig4",
-        title: "Kiani et al. Fig. 4: the GNN on H_ER,n with five optimizers, learning rate = default × log-uniform[0.1, 10]",
-        about: "final train and test MSE of each run (10 per optimizer); dotted: test label variance",
-        build: { store in try optimizerScatter(store) })
-}
-
 /// Final train and test MSE per optimizer, one point per run, against the sampled learning rate.
+/// Kiani et al. Figure 4: the GNN with five optimizers, each at 10 random learning rates.
 func optimizerScatter(_ store: ResultsStore) throws -> (Figure, String) {
     let results = try ExperimentResults(store: store, experiment: "fig4-optimizers")
     let names = ["sgd", "momentum", "adam", "rmsprop", "adagrad"]

@@ -1,16 +1,8 @@
 import Foundation
 import SymLabExperiments
 
-extension PaperFigure {
-    /// Where learning stops as n grows, at a fixed sample budget.
-    static let kianiNSweep = PaperFigure(
-        name: "kiani-n-sweep",
-        title: "Final train and test MSE vs graph size / input length n at a fixed budget of 500 samples",
-        about: "mean ± std over 3 seeds, normalised by the test label variance; learning stops where test MSE/Var(y) reaches ≈ 1",
-        build: { store in try nSweep(store) })
-}
-
 /// Final normalised train/test MSE vs n for the GNN and the CNN.
+/// Where learning stops as n grows, at a fixed sample budget.
 func nSweep(_ store: ResultsStore) throws -> (Figure, String) {
     var panels: [Panel] = []
     var summary = ["Where learning stops as n grows (500 training samples, final MSE / test label variance, mean ± std over seeds)", ""]

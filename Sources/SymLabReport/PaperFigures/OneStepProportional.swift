@@ -2,15 +2,7 @@ import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
 
-extension PaperFigure {
-    /// Ba et al. 2022: one gradient step in the proportional regime, Θ(1) vs Θ(√N) step sizes.
-    static let oneStepProportional = PaperFigure(
-        name: "one-step-proportional",
-        title: "Ba et al. 2022: one gradient step in the proportional regime, step size Θ(1) vs Θ(√N), against the best linear predictor",
-        about: "normalised test loss of ridge on the trained features (fresh samples) vs the step size η; medians over seeds, bands min–max",
-        build: { store in try oneStepFigure(store) })
-}
-
+/// Ba et al. 2022: one gradient step in the proportional regime, Θ(1) vs Θ(√N) step sizes.
 func oneStepFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let (runs, results) = try schemeRuns(store, "onestep-prop")
     let loss = SchemeMetric.testLossNormalized

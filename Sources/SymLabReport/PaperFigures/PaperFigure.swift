@@ -4,30 +4,90 @@ import SymLabExperiments
 /// A figure of a reference paper: the experiment specs it runs and how their results become a
 /// plot and a summary.
 ///
-/// The specs are data, not code: plain YAML files in `PaperFigures/specs/<figure name>/`, shipped
-/// with the package as resources, so that what `symlab figure NAME --print-specs` shows is
-/// exactly what runs, and each file also runs alone with `symlab run FILE`. A figure's Swift file
-/// (`PaperFigures/<Name>.swift`) holds its entry and its builder.
+/// The figure is data, not code: a folder `PaperFigures/specs/<figure name>/` of plain YAML spec
+/// files and a README.md (its title as the heading, what it reproduces as the first paragraph),
+/// shipped with the package as resources, so that what `symlab figure NAME --print-specs` shows
+/// is exactly what runs, and each file also runs alone with `symlab run FILE`. A figure's Swift
+/// file (`PaperFigures/<Name>.swift`) holds its builder.
 ///
-/// Adding a figure: a folder of specs, one Swift file with its `PaperFigure` and builder, one
-/// entry in ``all``. `PaperFigureSpecTests` picks the new specs up (each parses, passes the
-/// preflight and is named after its file).
+/// Adding a figure: the folder, one Swift file with the builder, one entry in ``all``.
+/// `PaperFigureSpecTests` picks the new folder up (each spec parses, passes the preflight and is
+/// named after its file; the README has a title and a description).
 public struct PaperFigure: Sendable {
     public let name: String
-    public let title: String
-    /// What the figure reproduces and how its sizes were chosen.
-    public let about: String
     /// Results → plot and summary text. Reads the figure's experiments (the specs' `name:`)
     /// from the store.
     public let build: @Sendable (ResultsStore) throws -> (Figure, String)
 
+    public init(_ name: String, build: @escaping @Sendable (ResultsStore) throws -> (Figure, String)) {
+        self.name = name; self.build = build
+    }
+
     /// Every paper figure, in the order `symlab figure --help` lists them.
     public static let all: [PaperFigure] = [
-        kianiFig1, kianiFig3, kianiFig4, kianiNSweep,
-        damianOnestep, hierarchicalK2, oneStepProportional, spikedCovariance, informationExponent, staircase,
+        PaperFigure("kiani-fig1", build: kianiFig1Figure),
+        PaperFigure("kiani-fig3", build: kianiFig3Figure),
+        PaperFigure("kiani-fig4", build: optimizerScatter),
+        PaperFigure("kiani-n-sweep", build: nSweep),
+        PaperFigure("damian-onestep", build: damianFigure),
+        PaperFigure("hierarchical-k2", build: hierarchicalFigure),
+        PaperFigure("one-step-proportional", build: oneStepFigure),
+        PaperFigure("spiked-covariance", build: spikedFigure),
+        PaperFigure("information-exponent", build: informationExponentFigure),
+        PaperFigure("staircase", build: staircaseFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
+}
+
+// MARK: - The figure's README
+
+/// A paper figure's title and what it reproduces, from `specs/<figure>/README.md`.
+public struct FigureDescription: Sendable, Equatable {
+    public let title: String
+    /// What the figure shows and how its sizes were chosen: the README's first paragraph.
+    public let about: String
+
+    public init(title: String, about: String) { self.title = title; self.about = about }
+
+    /// The heading (`# …`) and the first paragraph after it, its lines joined by spaces; later
+    /// paragraphs are for people reading the folder.
+    public init(readme text: String, figure: String, path: String) throws {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }[...]
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        guard let heading = lines.first, heading.hasPrefix("# "), heading.count > 2 else {
+            throw FigureReadmeInvalid(figure: figure, path: path, problem: "does not start with a '# title' line")
+        }
+        lines.removeFirst()
+        while lines.first?.isEmpty == true { lines.removeFirst() }
+        let paragraph = lines.prefix { !$0.isEmpty }
+        guard !paragraph.isEmpty else {
+            throw FigureReadmeInvalid(figure: figure, path: path, problem: "has no paragraph after its title")
+        }
+        title = String(heading.dropFirst(2)); about = paragraph.joined(separator: " ")
+    }
+}
+
+/// A figure's README.md is missing or lacks its title or description.
+public struct FigureReadmeInvalid: Error, CustomStringConvertible {
+    public let figure: String
+    public let path: String
+    public let problem: String
+    public var description: String { "figure '\(figure)': \(path) \(problem)" }
+}
+
+extension PaperFigure {
+    /// The figure's title and description, read from its README (on each call, like the specs).
+    public func described() throws -> FigureDescription {
+        let path = Self.specsRoot.appendingPathComponent(name, isDirectory: true).appendingPathComponent("README.md").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw FigureReadmeInvalid(figure: name, path: path, problem: "cannot be read")
+        }
+        return try FigureDescription(readme: text, figure: name, path: path)
+    }
+
+    /// The title, for listings (`symlab figure --help`): the name when the README cannot be read.
+    public var title: String { (try? described().title) ?? name }
 }
 
 // MARK: - The spec files

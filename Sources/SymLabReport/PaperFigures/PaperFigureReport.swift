@@ -47,6 +47,7 @@ extension PaperFigure {
     /// data, and the HTML report with this figure first. Runs already done are skipped.
     public func reproduce(overrides: [String], in directory: String, workers: Int) throws -> Reproduction {
         let planned = try plan(overrides: overrides)
+        let described = try self.described()
         try FileManager.default.createDirectory(atPath: directory + "/specs", withIntermediateDirectories: true)
         let store = try ResultsStore(path: directory + "/results.sqlite")
         let started = Date()
@@ -57,15 +58,15 @@ extension PaperFigure {
         let (plot, text) = try build(store)
         let elapsed = Date().timeIntervalSince(started)
         let summary = """
-            \(title)
-            \(about)
+            \(described.title)
+            \(described.about)
             overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
             specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name) --print-specs`)
             wall time: \(String(format: "%.0f", elapsed)) s with \(workers) worker(s)
 
             """ + text + "\n"
         try summary.write(toFile: directory + "/summary.txt", atomically: true, encoding: .utf8)
-        let written = try Self.write([Built(figure: self, plot: plot, summary: summary)], store: store, to: directory, title: title,
+        let written = try Self.write([Built(figure: self, plot: plot, summary: summary)], store: store, to: directory, title: described.title,
                                      specsDirectory: directory + "/specs")
         return Reproduction(summary: summary, plot: written.drawn.first, drawError: written.notDrawn.first?.error,
                             report: written.report, directory: directory, database: store.path)
@@ -85,7 +86,8 @@ extension PaperFigure {
         for b in built {
             do {
                 drawn.append(try Gnuplot.render(b.plot, in: directory))
-                lead.append(ReportFigure(name: b.plot.name, caption: "\(b.figure.title): \(b.figure.about)."))
+                let described = try b.figure.described()   // its README, shipped beside its specs
+                lead.append(ReportFigure(name: b.plot.name, caption: "\(described.title): \(described.about)."))
             } catch {
                 notDrawn.append((b.figure.name, error))
             }

@@ -3,17 +3,11 @@ import SymLabExperiments
 import SymLabFeatureLearning
 
 extension PaperFigure {
-    /// Ba et al. 2023: test error vs the spike exponent β for KRR and the one-step network.
-    static let spikedCovariance = PaperFigure(
-        name: "spiked-covariance",
-        title: "Spiked covariance (Ba et al. 2023): test error vs spike exponent β, RBF kernel ridge regression vs a one-step network",
-        about: "normalised test loss vs β (θ = d^β) for links (h1 + h3)/√2 (k = 1, p = 3) and (h2 + h4)/√2 (k = 2, p = 4); medians over seeds, bands min–max",
-        build: { store in try spikedFigure(store) })
-
     /// The default sizes the summary states; the spec files hold the same (`PaperFigureSpecTests`).
     public static let spikedD = 256
 }
 
+/// Ba et al. 2023: test error vs the spike exponent β for KRR and the one-step network.
 func spikedFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let (krr, krrResults) = try schemeRuns(store, "spiked-krr")
     let (net, netResults) = try schemeRuns(store, "spiked-net")

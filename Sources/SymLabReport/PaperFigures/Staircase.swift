@@ -3,17 +3,11 @@ import SymLabExperiments
 import SymLabFeatureLearning
 
 extension PaperFigure {
-    /// Abbe et al.: a merged staircase is learned by SGD in stages, a leap-3 parity is not.
-    static let staircase = PaperFigure(
-        name: "staircase",
-        title: "Merged staircase vs leap 3 (Abbe et al. 2022, 2023): online SGD on x1 + x1x2 + x1x2x3 vs x1x2x3",
-        about: "mean-field 2-layer ReLU network (N = 256), online SGD with 16 fresh ±1 samples per step; Fourier coefficient per monomial and test loss vs samples; samples to loss ≤ 0.1 vs d",
-        build: { store in try staircaseFigure(store) })
-
     /// The dimensions the summary states; the spec file holds the same (`PaperFigureSpecTests`).
     public static let staircaseDs = [16, 32, 64, 128]
 }
 
+/// Abbe et al.: a merged staircase is learned by SGD in stages, a leap-3 parity is not.
 func staircaseFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let (runs, results) = try schemeRuns(store, "staircase-sgd")
     func kind(_ r: SchemeRun) -> String { r.config.dataOptions["kind"] ?? "?" }
