@@ -1,44 +1,21 @@
-import ArgumentParser
 import SymLabAutodiff
 import SymLabFunctionClasses
 import SymLabModels
 import SymLabNumerics
 import SymLabOptim
 
-extension SymLab.Bench {
-    /// `symlab bench models`: one training step of each student of the papers.
-    struct Models: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "One training step (forward, MSE, backward, Adam) of the GNNs, CNNs and a 3-layer MLP, Float and Double.",
-            discussion: """
-                (i) gnn-minimal and gnn (registry defaults) on 256 G(16, 1/2) graphs of er-parity; \
-                (ii) cnn-minimal and cnn on 256 ±1 vectors of length 16 of cyclic-pattern-parity; \
-                (iii) an MLP 32 → 256 → 256 → 1 on 512 Gaussian vectors. Median microseconds per step \
-                and steps per second over the timed steps, after warm-up.
-                """)
+/// `symlab bench models`: times training steps of registry models (the papers' students) on
+/// fixed batches drawn from the papers' classes, Float and Double.
+public struct ModelsBenchmark {
+    /// BLAS threads, set for the whole process.
+    public let threads: Int
+    public let steps: Int, warmup: Int
+    /// Only the models whose registry name contains this string.
+    public let only: String?
 
-        @Option(help: "BLAS threads.") var threads = 1
-        @Option(help: "Timed steps per model and precision (after warm-up).") var steps = 50
-        @Option(help: "Untimed warm-up steps.") var warmup = 5
-        @Option(help: "Only the models whose name contains this string.") var only: String?
-
-        func validate() throws {
-            guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
-            guard steps >= 1, warmup >= 0 else { throw ValidationError("--steps must be ≥ 1 and --warmup ≥ 0") }
-        }
-
-        func run() throws {
-            BLAS.setThreads(threads)
-            print("symlab bench models — BLAS threads: \(BLAS.threads); \(BLAS.info)")
-            print("one step = forward, MSE, backward, Adam (lr 1e-3); \(steps) timed steps after \(warmup) warm-up; median")
-            try ModelsBenchmark(steps: steps, warmup: warmup, only: only).run()
-        }
+    public init(threads: Int, steps: Int, warmup: Int, only: String?) {
+        self.threads = threads; self.steps = steps; self.warmup = warmup; self.only = only
     }
-}
-
-/// Times training steps of registry models on fixed batches drawn from the papers' classes.
-struct ModelsBenchmark {
-    let steps: Int, warmup: Int, only: String?
 
     struct Case {
         let label: String, model: String, options: [String: String]
@@ -59,14 +36,18 @@ struct ModelsBenchmark {
         ].filter { c in only.map { c.model.contains($0) } ?? true }
     }
 
-    func run() throws {
-        print("\(padRight("model", 30)) \(pad("params", 9)) | \(pad("f64 µs", 9)) \(pad("steps/s", 8)) | \(pad("f32 µs", 9)) \(pad("steps/s", 8))")
+    /// Measures and hands each line of the table to `output` as soon as it is measured.
+    public func run(output: (String) -> Void) throws {
+        BLAS.setThreads(threads)
+        output("symlab bench models — BLAS threads: \(BLAS.threads); \(BLAS.info)")
+        output("one step = forward, MSE, backward, Adam (lr 1e-3); \(steps) timed steps after \(warmup) warm-up; median")
+        output("\(NumberFormat.leftAligned("model", 30)) \(NumberFormat.rightAligned("params", 9)) | \(NumberFormat.rightAligned("f64 µs", 9)) \(NumberFormat.rightAligned("steps/s", 8)) | \(NumberFormat.rightAligned("f32 µs", 9)) \(NumberFormat.rightAligned("steps/s", 8))")
         for c in try cases() {
             let (params, d) = try measure(c, Double.self)
             let (_, f) = try measure(c, Float.self)
-            print("\(padRight(c.label, 30)) \(pad("\(params)", 9)) | \(pad(fmt(d * 1e6, 0), 9)) \(pad(fmt(1 / d, 0), 8)) | \(pad(fmt(f * 1e6, 0), 9)) \(pad(fmt(1 / f, 0), 8))")
+            output("\(NumberFormat.leftAligned(c.label, 30)) \(NumberFormat.rightAligned("\(params)", 9)) | \(NumberFormat.rounded(d * 1e6, 0, width: 9)) \(NumberFormat.rounded(1 / d, 0, width: 8)) | \(NumberFormat.rounded(f * 1e6, 0, width: 9)) \(NumberFormat.rounded(1 / f, 0, width: 8))")
         }
-        print("model names as in `symlab model describe`; options: registry defaults (see `symlab model --help`)")
+        output("model names as in `symlab model describe`; options: registry defaults (see `symlab model --help`)")
     }
 
     /// (parameter count, median seconds per step).
@@ -83,8 +64,4 @@ struct ModelsBenchmark {
         }
         return (model.parameters.count, TimingSummary(samples).median)
     }
-}
-
-private func padRight(_ s: String, _ width: Int) -> String {
-    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
 }

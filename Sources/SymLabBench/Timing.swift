@@ -1,10 +1,10 @@
 import SymLabNumerics
 
-/// Median and spread of repeated timings.
-struct TimingSummary {
-    let median: Double, p10: Double, p90: Double
+/// Median and spread of repeated timings: what every benchmark line reports.
+public struct TimingSummary: Sendable {
+    public let median: Double, p10: Double, p90: Double
 
-    init(_ samples: [Double]) {
+    public init(_ samples: [Double]) {
         precondition(!samples.isEmpty)
         let s = samples.sorted()
         func q(_ f: Double) -> Double { s[Swift.min(s.count - 1, Int((Double(s.count - 1) * f).rounded()))] }
@@ -20,25 +20,4 @@ func timeEach(warmup: Int, count: Int, _ body: () -> Void) -> [Double] {
         body()
         return Double(Clock.nanoseconds() - t0) * 1e-9
     }
-}
-
-/// Fixed-width number formatting without Foundation.
-func fmt(_ x: Double, _ digits: Int = 2) -> String {
-    guard x.isFinite else { return "\(x)" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let r = (x * scale).rounded() / scale
-    var s = "\(r)"
-    if let dot = s.firstIndex(of: ".") {
-        let decimals = s.distance(from: dot, to: s.endIndex) - 1
-        if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
-        if digits == 0 { s = String(s[..<dot]) }
-    } else if digits > 0 {
-        s += "." + String(repeating: "0", count: digits)
-    }
-    return s
-}
-
-func pad(_ s: String, _ width: Int) -> String {
-    s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
 }
