@@ -84,13 +84,20 @@ let package = Package(
         .target(
             name: "SymLabTheory",
             dependencies: ["SymLabNumerics", "SymLabFunctionClasses", .product(name: "BigInt", package: "BigInt")]),
-        /// The `symlab` command tree.
+        /// The benchmark harness behind `symlab bench`: timing, the core/models/steps/sweep benchmarks,
+        /// the PyTorch and JAX peer processes, result tables.
+        .target(
+            name: "SymLabBench",
+            dependencies: [
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabTraining", "SymLabExperiments",
+                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
+                .target(name: "CSymLabKernels", condition: .when(platforms: [.linux])),
+            ]),
+        /// The `symlab` command tree: each command parses its arguments and calls one library function.
         .target(
             name: "SymLabCLI",
             dependencies: [
-                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabKernels", "SymLabFeatureLearning", "SymLabTheory", "SymLabTraining", "SymLabExperiments", "SymLabReport", "CProcessControl",
-                .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
-                .target(name: "CSymLabKernels", condition: .when(platforms: [.linux])),
+                "SymLabNumerics", "SymLabFunctionClasses", "SymLabModels", "SymLabKernels", "SymLabFeatureLearning", "SymLabTheory", "SymLabTraining", "SymLabExperiments", "SymLabReport", "SymLabBench", "CProcessControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "symlab", dependencies: ["SymLabCLI", "SymLabNumerics"]),
@@ -111,6 +118,7 @@ let package = Package(
         .testTarget(name: "SymLabExperimentsTests", dependencies: ["SymLabExperiments", "SymLabTestSupport"]),
         .testTarget(name: "SymLabReportTests", dependencies: ["SymLabReport", "SymLabExperiments", "SymLabTraining"]),
         .testTarget(name: "SymLabTheoryTests", dependencies: ["SymLabTheory", "SymLabFunctionClasses", "SymLabTestSupport"]),
+        .testTarget(name: "SymLabBenchTests", dependencies: ["SymLabBench", "SymLabModels", "SymLabNumerics"]),
         .testTarget(name: "SymLabCLITests", dependencies: ["SymLabCLI", "SymLabExperiments", "SymLabTestSupport",
                                                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]

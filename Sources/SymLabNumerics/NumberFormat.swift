@@ -25,6 +25,49 @@ public enum NumberFormat {
         return String(format: "%.\(digits)f", x)
     }
 
+    /// `digits` significant digits exactly as printf `%g` writes them, "-0" included: the
+    /// one-line results the CLI prints (`symlab data describe`, `model`, `kernel fit`, `runs list`,
+    /// `theory bounds`), whose text predates ``significant(_:_:)`` and is kept byte for byte.
+    public static func significantAsPrintf(_ x: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)g", x)
+    }
+
+    /// `x` rounded half away from zero to `digits` decimals and written as Swift writes a Double,
+    /// zero-padded to `digits` decimals (no point for 0 digits): benchmark
+    /// tables (`symlab bench`). Unlike ``fixed(_:_:)`` (printf), a tie rounds away from zero
+    /// (0.125 → "0.13"), and very large or small values keep Swift's exponent notation.
+    public static func rounded(_ x: Double, _ digits: Int) -> String {
+        guard x.isFinite else { return "\(x)" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let r = (x * scale).rounded() / scale
+        var s = "\(r)"
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+            if digits == 0 { s = String(s[..<dot]) }
+        } else if digits > 0 {
+            s += "." + String(repeating: "0", count: digits)
+        }
+        return s
+    }
+
+    /// ``rounded(_:_:)`` right-aligned in `width` characters: a benchmark table's cell.
+    public static func rounded(_ x: Double, _ digits: Int, width: Int) -> String {
+        rightAligned(rounded(x, digits), width)
+    }
+
+    /// `s` right-aligned in `width` characters, with no separator (longer text is kept whole):
+    /// tables that put their own separators between columns.
+    public static func rightAligned(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+    }
+
+    /// `s` left-aligned in `width` characters (longer text is kept whole): row labels.
+    public static func leftAligned(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+    }
+
     /// Fixed notation between 10⁻³ and 10⁶ (4 decimals, or 1 from 100 on), else `d.ddde±k`:
     /// quantities that span many decades (correlations, query bounds, probabilities).
     public static func scientific(_ x: Double) -> String {

@@ -1,8 +1,8 @@
 """The benchmark models of `symlab bench steps`, shared by bench_torch.py and bench_jax.py.
 
 Each entry is the same network SymmetryLab times under the same name (see
-Sources/SymLabCLI/Bench/StepsBenchmark.swift, which checks the parameter counts the peers
-report against its own):
+Sources/SymLabBench/Steps/StepModel.swift; `symlab bench steps` checks the parameter counts
+the peers report against its own):
 
   mlp2      MLP 64→512→1, ReLU, batch 256                                     33,793 params
   mlp3      MLP 32→256→256→1, ReLU, batch 512                                 74,497 params

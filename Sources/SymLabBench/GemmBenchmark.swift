@@ -14,9 +14,9 @@ import SymLabNumerics
 enum GemmBenchmark {
     static let pairs = 15
 
-    static func run(sizes: [Int], sampleSeconds: Double) {
-        print("GEMM n×n·n×n, GFLOP/s (medians over \(pairs) adjacent pairs of samples; ratio = median of per-pair tensor API / direct OpenBLAS; target ≥ 0.95 for n ≥ 256)")
-        print("    n | f64 API  f64 BLAS  ratio | f32 API  f32 BLAS  ratio")
+    static func run(sizes: [Int], sampleSeconds: Double, output: (String) -> Void) {
+        output("GEMM n×n·n×n, GFLOP/s (medians over \(pairs) adjacent pairs of samples; ratio = median of per-pair tensor API / direct OpenBLAS; target ≥ 0.95 for n ≥ 256)")
+        output("    n | f64 API  f64 BLAS  ratio | f32 API  f32 BLAS  ratio")
         for n in sizes {
             let (a64, b64, r64) = measure(Double.self, n: n, sampleSeconds: sampleSeconds) { n, a, b, c in
                 cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, c, Int32(n))
@@ -24,7 +24,7 @@ enum GemmBenchmark {
             let (a32, b32, r32) = measure(Float.self, n: n, sampleSeconds: sampleSeconds) { n, a, b, c in
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, c, Int32(n))
             }
-            print("\(pad("\(n)", 5)) | \(pad(fmt(a64, 1), 7)) \(pad(fmt(b64, 1), 9)) \(pad(fmt(r64, 3), 6)) | \(pad(fmt(a32, 1), 7)) \(pad(fmt(b32, 1), 9)) \(pad(fmt(r32, 3), 6))")
+            output("\(NumberFormat.rightAligned("\(n)", 5)) | \(NumberFormat.rounded(a64, 1, width: 7)) \(NumberFormat.rounded(b64, 1, width: 9)) \(NumberFormat.rounded(r64, 3, width: 6)) | \(NumberFormat.rounded(a32, 1, width: 7)) \(NumberFormat.rounded(b32, 1, width: 9)) \(NumberFormat.rounded(r32, 3, width: 6))")
         }
     }
 

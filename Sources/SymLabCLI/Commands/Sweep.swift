@@ -48,39 +48,11 @@ enum SweepExitStatus {
 }
 
 extension SymLab {
-    /// `symlab run SPEC [key=value ...]`
-    struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Run an experiment spec (every sweep point × every seed) and record it in the results database.",
-            discussion: "Overrides: key.path=value, e.g. `symlab run spec.yaml model.options.width=512 seeds=0..4`. Runs already done in the database are skipped.\n\n" + SweepExitStatus.help)
-
-        @Argument(help: "The experiment spec (YAML).") var spec: String
-        @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
-        @Option(help: "Results database (default: results/<name>/results.sqlite).") var db: String?
-        @Option(help: "Worker processes (BLAS at 1 thread each).") var workers = 1
-
-        func validate() throws {
-            guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
-        }
-
-        func run() throws {
-            let s = try loadSpec(spec, overrides)
-            let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
-            let summary = try SweepRunner.run(s, store: store, workers: workers, showProgress: workers == 1)
-            try SweepExitStatus.finish(s.name, summary, db: store.path)
-        }
-    }
-
+    /// `symlab sweep …`: local sweeps (worker processes on this machine) and Slurm job arrays.
     struct Sweep: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run, resume and retry sweeps on this machine or as Slurm job arrays.",
-            subcommands: [SweepRun.self, SweepSubmit.self, SweepStatus.self, SweepMerge.self, SweepRetry.self, SweepWorker.self])
-    }
-
-    struct Runs: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "List, show and export recorded runs.",
-            subcommands: [RunsList.self, RunsShow.self, RunsExport.self])
+            subcommands: [Run.self, Submit.self, Status.self, Merge.self, Retry.self, Worker.self])
     }
 }
 
@@ -93,7 +65,7 @@ func loadSpec(_ path: String, _ overrides: [String]) throws -> ExperimentSpec {
 }
 
 extension SymLab.Sweep {
-    struct SweepRun: ParsableCommand {
+    struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
             abstract: "Run a spec's sweep with N worker processes; resumable after any kill.",
@@ -115,7 +87,7 @@ extension SymLab.Sweep {
         }
     }
 
-    struct SweepRetry: ParsableCommand {
+    struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "retry",
             abstract: "Run failed (and/or diverged, interrupted) runs of a spec again, with the same seeds.",
@@ -159,7 +131,7 @@ extension SymLab.Sweep {
         }
     }
 
-    struct SweepStatus: ParsableCommand {
+    struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "status", abstract: "Counts of runs by status (a Slurm sweep: done/running/failed/missing from its shards and squeue).")
         @Option(help: "Results database.") var db: String?
@@ -179,7 +151,7 @@ extension SymLab.Sweep {
     /// One worker process: of `sweep run` (claims runs from the shared database until none is
     /// left), or one Slurm array task (its chunk of the sweep, into its own shard). Both go
     /// through the same worker loop (`SweepRunner.workLoop`).
-    struct SweepWorker: ParsableCommand {
+    struct Worker: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "worker", abstract: "(internal) one worker of `sweep run`, or one Slurm array task.",
                                                         shouldDisplay: false)
         @Option(help: "Results database (a local sweep).") var db: String?
@@ -229,55 +201,3 @@ extension SymLab.Sweep {
         }
     }
 }
-
-extension SymLab.Runs {
-    struct RunsList: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "One line per run.")
-        @Option(help: "Results database.") var db: String
-        @Option(help: "Only this experiment.") var experiment: String?
-        @Option(help: "Only this status.") var status: RunStatus?
-        func run() throws {
-            let store = try ResultsStore(path: db, readOnly: true)
-            print("id                    experiment                point seed status       steps  test_mse")
-            for r in try store.runs(experiment: experiment, status: status) {
-                let m = try store.metrics(runID: r.id)["test_mse"].map { String(format: "%.4g", $0) } ?? "-"
-                print("\(r.id.padding(toLength: 21, withPad: " ", startingAt: 0)) \(r.experiment.padding(toLength: 25, withPad: " ", startingAt: 0)) \(String(r.pointIndex).padding(toLength: 5, withPad: " ", startingAt: 0)) \(String(r.seed).padding(toLength: 4, withPad: " ", startingAt: 0)) \(r.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(r.stepsCompleted ?? 0).padding(toLength: 6, withPad: " ", startingAt: 0)) \(m)")
-            }
-        }
-    }
-
-    struct RunsShow: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Everything recorded about one run.")
-        @Option(help: "Results database.") var db: String
-        @Argument(help: "Run id.") var id: String
-        func run() throws {
-            let store = try ResultsStore(path: db, readOnly: true)
-            guard let r = try store.run(id: id) else { throw CommandFailure("no run '\(id)' in \(db)") }
-            print("""
-                run \(r.id)  experiment \(r.experiment)  point \(r.pointIndex)  seed \(r.seed)
-                status \(r.status.rawValue)\(r.message.map { " — \($0)" } ?? "")
-                steps \(r.stepsCompleted ?? 0)\(r.divergedStep.map { ", diverged at step \($0)" } ?? "")\(r.lastFiniteLoss.map { ", last finite loss \($0)" } ?? "")
-                started \(r.startedAt ?? "-")  ended \(r.endedAt ?? "-")  attempts \(r.attempts)
-                host \(r.host ?? "-")  git \(r.gitCommit ?? "-")\(r.gitDirty == true ? " (dirty)" : "")  swift \(r.swiftVersion ?? "-")
-                BLAS \(r.blas ?? "-"), \(r.blasThreads.map(String.init) ?? "-") thread(s)  precision \(r.precision ?? "-")  rng \(r.rng ?? "-")
-                config \(r.configJSON)
-                """)
-            let metrics = try store.metrics(runID: id)
-            for k in metrics.keys.sorted() { print("  \(k) = \(metrics[k]!)") }
-        }
-    }
-
-    struct RunsExport: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "export", abstract: "Write runs, curves and metrics as CSV files (for pandas & co).")
-        @Option(help: "Results database.") var db: String
-        @Option(name: .customLong("csv"), help: "Output directory for runs.csv, curves.csv and metrics.csv.") var directory: String
-        @Option(help: "Only this experiment.") var experiment: String?
-        func run() throws {
-            let store = try ResultsStore(path: db, readOnly: true)
-            let files = try CSVExporter.export(store: store, experiment: experiment, to: directory)
-            for f in files { print("wrote \(f)") }
-        }
-    }
-}
-
-extension RunStatus: ExpressibleByArgument {}

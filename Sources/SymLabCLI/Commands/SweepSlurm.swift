@@ -43,7 +43,7 @@ extension SymLab.Sweep {
     static func defaultSweepDirectory(_ name: String) -> String { "results/\(name)" }
 
     /// `symlab sweep submit SPEC --slurm`
-    struct SweepSubmit: ParsableCommand {
+    struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "submit",
             abstract: "Submit a spec's sweep to Slurm as a job array; each task writes its own SQLite shard.",
@@ -83,7 +83,7 @@ extension SymLab.Sweep {
     }
 
     /// `symlab sweep merge --dir SWEEPDIR`
-    struct SweepMerge: ParsableCommand {
+    struct Merge: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "merge",
             abstract: "Merge a Slurm sweep's shards into SWEEPDIR/results.sqlite (idempotent; each run kept once).")

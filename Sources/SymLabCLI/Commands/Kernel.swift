@@ -5,17 +5,19 @@ import SymLabFunctionClasses
 import SymLabKernels
 import SymLabNumerics
 
-/// `symlab kernel …`: the kernel baselines the feature-learning and hardness papers compare against.
-public struct KernelCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "kernel",
-        abstract: "Kernel baselines: kernel ridge regression with RBF, Laplace, ReLU NNGP/NTK (graph NNGP/NTK on graph classes) and random features.",
-        subcommands: [Fit.self])
+extension SymLab {
+    /// `symlab kernel …`: the kernel baselines the feature-learning and hardness papers compare against.
+    public struct Kernel: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "kernel",
+            abstract: "Kernel baselines: kernel ridge regression with RBF, Laplace, ReLU NNGP/NTK (graph NNGP/NTK on graph classes) and random features.",
+            subcommands: [Fit.self])
 
-    public init() {}
+        public init() {}
+    }
 }
 
-extension KernelCommand {
+extension SymLab.Kernel {
     public typealias KernelChoice = KernelBaseline
 
     /// `symlab kernel fit CLASS --kernel K …`: validation-tuned KRR (or random-features ridge) on a seeded sample.
@@ -95,7 +97,7 @@ extension KernelCommand {
             } catch let e as KernelError {
                 throw CommandFailure(e.description)   // a run-time refusal, not a usage error
             }
-            let f = { (v: Double) in String(format: "%.6g", v) }
+            let f = { (v: Double) in NumberFormat.significantAsPrintf(v, 6) }
             print("class: \(cls.name)  seed: \(seed)  n-train: \(nTrain)  n-val: \(val)  n-test: \(nTest)")
             print("kernel: \(report.method)")
             print("ridge: \(f(report.ridge)) (relative to the mean kernel diagonal; grid \(f(report.ridges.first!))…\(f(report.ridges.last!)))")
@@ -103,7 +105,7 @@ extension KernelCommand {
             print("validation MSE: \(f(report.validationMSE))")
             print("test MSE: \(f(report.testMSE))")
             print("normalised test MSE: \(f(report.normalizedTestMSE))")
-            print("time: \(String(format: "%.2f", Clock.seconds() - t0)) s")
+            print("time: \(NumberFormat.fixed(Clock.seconds() - t0, 2)) s")
         }
     }
 }

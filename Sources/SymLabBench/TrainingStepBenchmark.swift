@@ -10,12 +10,12 @@ struct TrainingStepBenchmark {
     /// "f64" and/or "f32", in order.
     var precisions = ["f64", "f32"]
 
-    func run() {
-        print("Training step: MLP \(inputDim) → \(width) → 1, ReLU, batch \(batch), MSE, Adam (lr 1e-3); \(steps) timed steps after 50 warm-up")
-        print("precision | median µs   p10 µs   p90 µs  steps/s | BLAS µs/step  outside BLAS | CPU µs/step  outside BLAS (CPU)")
-        for p in precisions { print(p == "f32" ? measure(Float.self) : measure(Double.self)) }
-        print("(outside BLAS = (step time − time inside gemm/gemv) / step time; target < 25%. The CPU columns repeat the")
-        print(" measurement in this thread's CPU time (1 BLAS thread only), which other processes on the machine do not inflate.)")
+    func run(output: (String) -> Void) {
+        output("Training step: MLP \(inputDim) → \(width) → 1, ReLU, batch \(batch), MSE, Adam (lr 1e-3); \(steps) timed steps after 50 warm-up")
+        output("precision | median µs   p10 µs   p90 µs  steps/s | BLAS µs/step  outside BLAS | CPU µs/step  outside BLAS (CPU)")
+        for p in precisions { output(p == "f32" ? measure(Float.self) : measure(Double.self)) }
+        output("(outside BLAS = (step time − time inside gemm/gemv) / step time; target < 25%. The CPU columns repeat the")
+        output(" measurement in this thread's CPU time (1 BLAS thread only), which other processes on the machine do not inflate.)")
     }
 
     func measure<S: TensorScalar>(_: S.Type) -> String {
@@ -46,14 +46,14 @@ struct TrainingStepBenchmark {
         let total = samples.reduce(0, +)
         let blasPerStep = blasSeconds / Double(steps)
         let outside = 1 - blasSeconds / total
-        var line = "\(pad(S.precisionName, 9)) | \(pad(fmt(t.median * 1e6, 0), 9)) \(pad(fmt(t.p10 * 1e6, 0), 8)) \(pad(fmt(t.p90 * 1e6, 0), 8)) \(pad(fmt(1 / t.median, 0), 8)) | \(pad(fmt(blasPerStep * 1e6, 0), 12)) \(pad(fmt(outside * 100, 1), 12))%"
+        var line = "\(NumberFormat.rightAligned(S.precisionName, 9)) | \(NumberFormat.rounded(t.median * 1e6, 0, width: 9)) \(NumberFormat.rounded(t.p10 * 1e6, 0, width: 8)) \(NumberFormat.rounded(t.p90 * 1e6, 0, width: 8)) \(NumberFormat.rounded(1 / t.median, 0, width: 8)) | \(NumberFormat.rounded(blasPerStep * 1e6, 0, width: 12)) \(NumberFormat.rounded(outside * 100, 1, width: 12))%"
         if BLAS.threads == 1 {
             BLASTimer.start(threadCPUTime: true)
             let c0 = Clock.threadCPUNanoseconds()
             for _ in 0..<steps { step() }
             let cpu = Double(Clock.threadCPUNanoseconds() - c0) * 1e-9
             let (blasCPU, _) = BLASTimer.stop()
-            line += " | \(pad(fmt(cpu / Double(steps) * 1e6, 0), 11)) \(pad(fmt((1 - blasCPU / cpu) * 100, 1), 17))%"
+            line += " | \(NumberFormat.rounded(cpu / Double(steps) * 1e6, 0, width: 11)) \(NumberFormat.rounded((1 - blasCPU / cpu) * 100, 1, width: 17))%"
         }
         return line
     }

@@ -5,18 +5,20 @@ import SymLabFunctionClasses
 import SymLabKernels
 import SymLabNumerics
 
-/// `symlab data …`: draw, describe and export samples of the function classes.
-public struct DataCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "data",
-        abstract: "Describe and export seeded samples of the reference papers' function classes.",
-        discussion: "Classes and their options (pass as --option key=value):\n" + FunctionClassRegistry.helpText,
-        subcommands: [Describe.self, Export.self])
+extension SymLab {
+    /// `symlab data …`: draw, describe and export samples of the function classes.
+    public struct Data: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "data",
+            abstract: "Describe and export seeded samples of the reference papers' function classes.",
+            discussion: "Classes and their options (pass as --option key=value):\n" + FunctionClassRegistry.helpText,
+            subcommands: [Describe.self, Export.self])
 
-    public init() {}
+        public init() {}
+    }
 }
 
-extension DataCommand {
+extension SymLab.Data {
     /// The class and how to draw from it, shared by both subcommands.
     public struct ClassOptions: ParsableArguments {
         @Argument(help: ArgumentHelp("The function class, one of: \(FunctionClassRegistry.names.joined(separator: ", ")).", valueName: "class"))
@@ -66,9 +68,9 @@ extension DataCommand {
             print("parameters:")
             for (k, v) in data.parameters.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(v)") }
             let m = data.labelMoments
-            print("labels: mean \(format(m.mean)), variance \(format(m.variance))")
+            print("labels: mean \(NumberFormat.significantAsPrintf(m.mean, 6)), variance \(NumberFormat.significantAsPrintf(m.variance, 6))")
             if let d = c.documentedNoisyMoments {
-                print("documented: mean \(format(d.mean)), variance \(format(d.variance)) (noise included)")
+                print("documented: mean \(NumberFormat.significantAsPrintf(d.mean, 6)), variance \(NumberFormat.significantAsPrintf(d.variance, 6)) (noise included)")
             } else {
                 print("documented: no exact moments for this class")
             }
@@ -77,8 +79,6 @@ extension DataCommand {
             print(report)
             if !report.passed { throw ExitCode(1) }
         }
-
-        func format(_ v: Double) -> String { String(format: "%.6g", v) }
     }
 
     /// `symlab data export CLASS --out FILE.csv`.

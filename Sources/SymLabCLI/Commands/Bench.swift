@@ -1,16 +1,19 @@
 import ArgumentParser
-import SymLabNumerics
+import SymLabBench
 
 extension SymLab {
-    /// `symlab bench …`: benchmarks print ratios measured side by side in one run.
+    /// `symlab bench …`: benchmarks print ratios measured side by side in one run. Each
+    /// subcommand reads its options and runs one benchmark of SymLabBench, which prints through
+    /// this module's `print`.
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks, measured side by side in one run.",
-            subcommands: [Core.self, Models.self, Steps.self, SweepThroughput.self])
+            subcommands: [Core.self, Models.self, Steps.self, Sweep.self])
     }
 }
 
 extension SymLab.Bench {
+    /// `symlab bench core`: GEMM and one MLP training step with its framework overhead.
     struct Core: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "GEMM through the tensor API vs direct OpenBLAS, and one MLP training step with its framework overhead.",
@@ -52,14 +55,8 @@ extension SymLab.Bench {
         }
 
         func run() throws {
-            BLAS.setThreads(threads)
-            print("symlab bench core — BLAS threads: \(BLAS.threads); \(BLAS.info)")
-            if !skipGemm {
-                print("")
-                GemmBenchmark.run(sizes: parsedSizes!, sampleSeconds: sampleSeconds)
-            }
-            print("")
-            TrainingStepBenchmark(inputDim: inputDim, width: width, batch: batch, steps: steps, precisions: parsedPrecisions).run()
+            CoreBenchmark(threads: threads, gemm: skipGemm ? nil : (parsedSizes!, sampleSeconds), inputDim: inputDim, width: width, batch: batch,
+                          steps: steps, precisions: parsedPrecisions).run { print($0) }
         }
     }
 }

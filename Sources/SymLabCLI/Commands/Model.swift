@@ -4,18 +4,20 @@ import SymLabFunctionClasses
 import SymLabModels
 import SymLabNumerics
 
-/// `symlab model …`: describe the students and check their symmetries.
-public struct ModelCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "model",
-        abstract: "Describe the models (layers, shapes, parameter counts) and check their invariance under sampled group elements.",
-        discussion: "Models and their options (pass as --option key=value):\n" + ModelRegistry.helpText,
-        subcommands: [Describe.self, CheckEquivariance.self])
+extension SymLab {
+    /// `symlab model …`: describe the students and check their symmetries.
+    public struct Model: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "model",
+            abstract: "Describe the models (layers, shapes, parameter counts) and check their invariance under sampled group elements.",
+            discussion: "Models and their options (pass as --option key=value):\n" + ModelRegistry.helpText,
+            subcommands: [Describe.self, CheckEquivariance.self])
 
-    public init() {}
+        public init() {}
+    }
 }
 
-extension ModelCommand {
+extension SymLab.Model {
     /// The model, its options, and the data its inputs are drawn from.
     public struct ModelOptions: ParsableArguments {
         @Argument(help: ArgumentHelp("The model, one of: \(ModelRegistry.names.joined(separator: ", ")).", valueName: "model"))
@@ -44,7 +46,7 @@ extension ModelCommand {
 
         /// The model (initialised from substream 1 of the seed) and `count` inputs of the class
         /// (the training split of `splits(nTrain: count, …, seed:)`).
-        func build() throws -> (model: any Model<Double>, inputs: Inputs<Double>) {
+        func build() throws -> (model: any SymLabModels.Model<Double>, inputs: Inputs<Double>) {
             let modelOptions: [String: String]
             do { modelOptions = try parseOptionList(options) } catch let e as FunctionClassError { throw ValidationError("--option: \(e.description)") }
             let cls = try FunctionClassRegistry.make(resolvedDataClass, options: parseOptionList(dataOptions))
@@ -84,7 +86,7 @@ extension ModelCommand {
             let y = model.predict(inputs).scalars
             let mean = y.reduce(0, +) / Double(y.count)
             let variance = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(y.count)
-            print("output at init over \(y.count) inputs: mean \(short(mean)), variance \(short(variance))")
+            print("output at init over \(y.count) inputs: mean \(NumberFormat.significantAsPrintf(mean, 6)), variance \(NumberFormat.significantAsPrintf(variance, 6))")
         }
     }
 
@@ -126,18 +128,15 @@ extension ModelCommand {
             let scale = model.predict(inputs).scalars.reduce(0.0) { Swift.max($0, Swift.abs($1)) }
             print("model: \(model.summary.name)")
             if case .none = own { print("symmetry: none built in; checking \(symmetry) for comparison") } else { print("symmetry: \(symmetry)") }
-            print("inputs: \(inputs.count) from \(common.resolvedDataClass); \(samples) sampled group elements; max |f(x)| = \(short(scale))")
+            print("inputs: \(inputs.count) from \(common.resolvedDataClass); \(samples) sampled group elements; max |f(x)| = \(NumberFormat.significantAsPrintf(scale, 6))")
             let mean = errors.reduce(0, +) / Double(errors.count)
-            print("max error \(short(errors.max()!)), mean error \(short(mean)) (per element: max over inputs of |f(g·x) − f(x)|)")
+            print("max error \(NumberFormat.significantAsPrintf(errors.max()!, 6)), mean error \(NumberFormat.significantAsPrintf(mean, 6)) (per element: max over inputs of |f(g·x) − f(x)|)")
             if case .none = own { return }
             if errors.max()! > tolerance {
-                print("FAIL: maximum error above tolerance \(short(tolerance))")
+                print("FAIL: maximum error above tolerance \(NumberFormat.significantAsPrintf(tolerance, 6))")
                 throw ExitCode(1)
             }
-            print("ok: invariant within \(short(tolerance))")
+            print("ok: invariant within \(NumberFormat.significantAsPrintf(tolerance, 6))")
         }
     }
 }
-
-/// Six significant digits.
-private func short(_ x: Double) -> String { String(format: "%.6g", x) }

@@ -6,7 +6,7 @@ import SymLabTraining
 
 extension SymLab {
     /// `symlab report DB [--out DIR]`: the HTML report of a results database.
-    struct ReportCommand: ParsableCommand {
+    struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "report",
             abstract: "Write a self-contained HTML report of a results database: per experiment the spec, environment, figures (SVG/PNG with CSV and gnuplot script), final metrics and the runs that diverged or failed.",

@@ -7,7 +7,7 @@ import SymLabTraining
 extension SymLab {
     /// `symlab figure NAME`: one command per figure of the reference papers. The figure's specs,
     /// builder and report live in `SymLabReport` (`PaperFigure`); this parses the arguments.
-    struct FigureCommand: ParsableCommand {
+    struct Figure: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "figure",
             abstract: "Reproduce a figure of the reference papers: run its experiments, then write data (CSV), plot (PNG, SVG, gnuplot script) and a summary.",

@@ -1,0 +1,27 @@
+import ArgumentParser
+import SymLabExperiments
+
+extension SymLab {
+    /// `symlab run SPEC [key=value ...]`
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run an experiment spec (every sweep point × every seed) and record it in the results database.",
+            discussion: "Overrides: key.path=value, e.g. `symlab run spec.yaml model.options.width=512 seeds=0..4`. Runs already done in the database are skipped.\n\n" + SweepExitStatus.help)
+
+        @Argument(help: "The experiment spec (YAML).") var spec: String
+        @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
+        @Option(help: "Results database (default: results/<name>/results.sqlite).") var db: String?
+        @Option(help: "Worker processes (BLAS at 1 thread each).") var workers = 1
+
+        func validate() throws {
+            guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
+        }
+
+        func run() throws {
+            let s = try loadSpec(spec, overrides)
+            let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
+            let summary = try SweepRunner.run(s, store: store, workers: workers, showProgress: workers == 1)
+            try SweepExitStatus.finish(s.name, summary, db: store.path)
+        }
+    }
+}
