@@ -114,7 +114,7 @@ public enum RunExecutor {
                                           seed: UInt64(run.seed), as: S.self)
         let data = TrainingData(splits)
         let root = RandomStream(seed: UInt64(run.seed), stream: UInt64(run.pointID, radix: 16) ?? 0)
-        var initRNG = root.substream(1), factorRNG = root.substream(3)
+        var initRNG = root.substream(.initialisation), factorRNG = root.substream(.learningRateFactor)
         let model = try ModelRegistry.make(config.modelName, options: config.modelOptions,
                                            input: InputDescription(data.train.inputs), rng: &initRNG, as: S.self)
         var lr = config.optimizer.learningRate
@@ -125,7 +125,7 @@ public enum RunExecutor {
                                      schedule: config.optimizer.learningRateSchedule(totalSteps: config.training.steps))
         var training = config.training
         training.threads = BLAS.threads   // the run's thread count, set by execute: shards the batch
-        let trainer = Trainer(model: model, optimizer: optimizer, config: training, batchOrder: root.substream(2),
+        let trainer = Trainer(model: model, optimizer: optimizer, config: training, batchOrder: root.substream(.batchOrder),
                               showProgress: showProgress)
         var result = trainer.train(data, observer: observer)
         result.metrics["learning_rate"] = lr
@@ -143,7 +143,7 @@ public enum RunExecutor {
         let scheme = try SchemeRegistry.make(spec.name, options: spec.options)
         let root = RandomStream(seed: UInt64(run.seed), stream: UInt64(run.pointID, radix: 16) ?? 0)
         let context = SchemeContext.make(functionClass, nTrain: config.nTrain, nValidation: config.nValidation, nTest: config.nTest,
-                                         seed: UInt64(run.seed), rng: root.substream(5), observer: observer)
+                                         seed: UInt64(run.seed), rng: root.substream(.scheme), observer: observer)
         let outcome = try scheme.run(context)
         if !outcome.curves.isEmpty { observer.record(outcome.curves) }
         var metrics = outcome.metrics

@@ -54,7 +54,7 @@ public struct DamianScheme: TrainingScheme {
             let xs = try c.matrix(data, scheme: name)
             return (xs, (clean ? data.cleanLabels : data.labels) - c0 - Tensor.matvec(xs, c1))
         }
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = TwoLayerNetwork.symmetric(width: width, inputDimension: d, rng: &rng)
         let w0 = net.weights
         let u = Diagnostics.subspace(of: c.target)

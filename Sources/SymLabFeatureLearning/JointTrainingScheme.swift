@@ -42,7 +42,7 @@ public struct JointTrainingScheme: TrainingScheme {
     }
 
     public func run(_ c: SchemeContext) throws -> SchemeResult {
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         let model = try ModelRegistry.make("mlp", options: ["widths": widths, "activation": activation, "parameterization": parameterization],
                                            input: InputDescription(c.train.inputs), rng: &rng, as: Double.self)
         let optimizer = Optimizer<Double>(.adam, learningRate: lr)
@@ -50,7 +50,7 @@ public struct JointTrainingScheme: TrainingScheme {
         // for a model run; it is recorded with the run.
         let config = TrainingConfig(steps: steps, batchSize: batchSize == 0 ? nil : batchSize, evalEvery: evalEvery,
                                     threads: BLAS.threads)
-        let trainer = Trainer(model: model, optimizer: optimizer, config: config, batchOrder: c.rng.substream(2))
+        let trainer = Trainer(model: model, optimizer: optimizer, config: config, batchOrder: c.rng.substream(.batchOrder))
         // The test split is scored against the noise-free labels (excess loss), as in the other schemes.
         let data = TrainingData(train: LabelledSet(c.train), validation: LabelledSet(c.validation),
                                 test: LabelledSet(inputs: c.test.inputs, labels: c.test.cleanLabels))

@@ -30,7 +30,7 @@ public struct KernelBaselineScheme: TrainingScheme {
         var settings = KernelBaseline.Settings(depth: depth, biasVariance: biasVariance, features: features)
         if baseline == .randomFeatures {
             _ = try c.matrix(c.train, scheme: Self.schemeName)   // vector inputs only, said in the scheme's words
-            var seedRNG = c.rng.substream(1)
+            var seedRNG = c.rng.substream(.initialisation)
             settings.featureSeed = seedRNG.next()
         }
         let report = try baseline.fit(train: c.train, validation: c.validation, test: c.test, settings: settings)

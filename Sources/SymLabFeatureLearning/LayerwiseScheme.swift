@@ -76,7 +76,7 @@ public struct LayerwiseScheme: TrainingScheme {
         let xv = try c.matrix(c.validation, scheme: name), xt = try c.matrix(c.test, scheme: name)
 
         // Stage 1: random features (v·x)^k, v uniform on the sphere.
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         let m1 = featureCount(d: d)
         var v: Tensor<Double> = rng.normal([m1, d])
         v = v / v.map(.square).sum(axes: [1], keepDims: true).map(.sqrt)

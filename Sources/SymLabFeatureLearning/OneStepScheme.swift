@@ -40,7 +40,7 @@ public struct OneStepScheme: TrainingScheme {
         let name = Self.schemeName
         let x = try c.matrix(c.train, scheme: name)
         let n = x.shape[0], d = x.shape[1], sqrtN = Double(width).squareRoot()
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = TwoLayerNetwork(weights: rng.normal([width, d], std: 1 / Double(d).squareRoot()), biases: .zeros([width]),
                                   readout: rng.normal([width], std: 1 / sqrtN), outputScale: 1 / sqrtN)
         let w0 = net.weights

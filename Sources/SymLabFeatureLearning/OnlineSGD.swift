@@ -146,7 +146,7 @@ public struct OnlineSGDScheme: TrainingScheme {
         let eta = lr > 0 ? lr : OnlineSGD.defaultLearningRate(d: d, k: k, scale: lrScale)
         let budget = maxSteps > 0 ? maxSteps : Self.defaultBudget(d: d, k: k)
         let teacher = t.projection.reshaped([d])
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var w: Tensor<Double> = rng.normal([d])
         w = w.scaled(by: 1 / Tensor.dot(w, w).squareRoot())
         if Tensor.dot(w, teacher) < 0 { w = w.scaled(by: -1) }

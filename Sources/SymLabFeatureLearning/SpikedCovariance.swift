@@ -77,7 +77,7 @@ public struct SpikedOneStepScheme: TrainingScheme {
             guard n >= 4 else { throw SchemeError.failed(scheme: name, reason: "head=split needs n_train ≥ 4, got \(n)") }
             (xh, yh) = (x.rows((n / 2)..<n), y.rows((n / 2)..<n))
         }
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = TwoLayerNetwork.symmetric(width: width, inputDimension: d, rng: &rng)
         let w0 = net.weights
         let u = Diagnostics.subspace(of: c.target)
@@ -95,7 +95,7 @@ public struct SpikedOneStepScheme: TrainingScheme {
         }
         if let u { metrics[SchemeMetric.alignment] = Diagnostics.alignment(weights: net.weights, subspace: u) }
 
-        var headRNG = c.rng.substream(2)
+        var headRNG = c.rng.substream(.headFeatures)
         let features = StandardizedReLUFeatures(weights: net.weights, fittedOn: xh, rng: &headRNG)
         let xv = try c.matrix(c.validation, scheme: name), xt = try c.matrix(c.test, scheme: name)
         let head = try FeatureRidge(features: features(xh), labels: yh, validationFeatures: features(xv), validationLabels: c.validation.labels)

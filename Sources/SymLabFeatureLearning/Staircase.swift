@@ -139,7 +139,7 @@ public struct StaircaseSGDScheme: TrainingScheme {
         let budget = maxSamples > 0 ? maxSamples : 4000 * d
         let steps = Swift.max(budget / batch, 1)
         let record = OnlineSGD.recordingSteps(maxSteps: steps)
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = MeanFieldNetwork(width: width, inputDimension: d, biasStd: biasStd, rng: &rng)
         let lr = lrScale * Double(width)
 
