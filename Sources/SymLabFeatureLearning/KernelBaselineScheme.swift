@@ -25,6 +25,15 @@ public struct KernelBaselineScheme: TrainingScheme {
         try o.finish()
     }
 
+    /// The kernel matrices (or random features) of the fit, as `symlab kernel fit` sizes them
+    /// (``KernelBaseline/workingNumbers(nTrain:nValidation:nTest:features:)``); no network.
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        let rf = KernelBaseline(rawValue: kernel)! == .randomFeatures
+        if rf && run.vectorDimension == nil { return .failsAtStart }
+        return SchemeMemory(networkNumbers: 0, workingNumbers: KernelBaseline.workingNumbers(
+            nTrain: run.nTrain, nValidation: run.nValidation, nTest: run.nTest, features: rf ? features : nil))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let baseline = KernelBaseline(rawValue: kernel)!
         var settings = KernelBaseline.Settings(depth: depth, biasVariance: biasVariance, features: features)

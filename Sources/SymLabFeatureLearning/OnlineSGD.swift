@@ -136,6 +136,12 @@ public struct OnlineSGDScheme: TrainingScheme {
         return Int(Swift.min(40 * predicted, 1e9))
     }
 
+    /// One weight vector of d numbers; one chunk of fresh samples at a time (the splits are not used).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        return SchemeMemory(networkNumbers: saturatingProduct([d, 2]), workingNumbers: run.sampleNumbers(chunk, dimension: d))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         guard let t = c.target as? IndexTarget, t.projection.shape[0] == 1, t.spike == nil,

@@ -6,7 +6,8 @@ import SymLabTraining
 /// kernel baseline, online SGD, …): options in, a data set of one target in, named scalar
 /// metrics and optional curves out. Schemes run in Double (the kernel baselines are Double-only).
 ///
-/// Register a scheme by adding its type to ``SchemeRegistry`` (one line in `SchemeList.swift`). The options are
+/// Register a scheme by adding its type to ``SchemeRegistry`` (one line in `SchemeList.swift`); it
+/// states its own memory (``memory(_:)``), which the preflight checks before any run. The options are
 /// the same `key=value` strings as the function classes', read with ``OptionReader`` (class name
 /// `"scheme NAME"`), so an unknown or out-of-range option is an error naming the scheme and key.
 public protocol TrainingScheme: Sendable, RegistryMember {
@@ -15,6 +16,10 @@ public protocol TrainingScheme: Sendable, RegistryMember {
     /// Validates every option; must be cheap (specs are checked by building their schemes).
     init(options: [String: String]) throws
     func run(_ context: SchemeContext) throws -> SchemeResult
+    /// What a run keeps in memory beyond its data set, estimated from the options and the run's
+    /// sizes without building anything, for the memory preflight (as a model's ``ModelSize``).
+    /// No default: a scheme that did not state it would pass the preflight at 0 bytes.
+    func memory(_ run: SchemeRunSize) -> SchemeMemory
 }
 
 /// A scheme could not be built or run.

@@ -64,6 +64,17 @@ public struct SpikedOneStepScheme: TrainingScheme {
         try o.finish()
     }
 
+    /// The stepped network; the larger of the step (its samples × width) and the head (features
+    /// of its samples, validation and test, with n_train fresh samples for `head=fresh`).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        let n = run.nTrain, rows = freshHead ? n : n / 2
+        let head = saturatingSum([SchemeMemory.ridgeHead(width: width, rows: [rows, run.nValidation, run.nTest]),
+                                  freshHead ? run.sampleNumbers(n, dimension: d) : 0])
+        return SchemeMemory(networkNumbers: SchemeMemory.steppedTwoLayerNetwork(width: width, dimension: d),
+                            workingNumbers: Swift.max(SchemeMemory.firstLayerGradient(width: width, rows: rows), head))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         let x = try c.matrix(c.train, scheme: name), y = c.train.labels
