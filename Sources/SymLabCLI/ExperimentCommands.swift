@@ -66,7 +66,7 @@ extension SymLab {
         func run() throws {
             let s = try loadSpec(spec, overrides)
             let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
-            let summary = try SweepRunner.run(s, store: store, workers: workers, showProgress: workers == 1)
+            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()), showProgress: workers == 1)
             try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }
@@ -110,7 +110,7 @@ extension SymLab.Sweep {
         func run() throws {
             let s = try loadSpec(spec, overrides)
             let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
-            let summary = try SweepRunner.run(s, store: store, workers: workers)
+            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()))
             try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }
@@ -154,7 +154,7 @@ extension SymLab.Sweep {
             if diverged { statuses.append(.diverged) }
             let n = try store.requeue(statuses: statuses, experiment: s.name)
             print("requeued \(n) run(s)")
-            let summary = try SweepRunner.run(s, store: store, workers: workers)
+            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()))
             try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }

@@ -58,7 +58,7 @@ import Testing
             """,
         ]
         let parsed = try specs.enumerated().map { try ExperimentSpec.parse(yaml: $1, file: "spec \($0)") }
-        _ = try SweepRunner.run(parsed, store: store, workers: 1, log: { _ in })
+        _ = try SweepRunner.run(parsed, store: store, workers: .inProcess, log: { _ in })
         let (figure, summary) = try Self.figure.build(store)
         let lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0].hasPrefix("Default sizes:"))

@@ -62,7 +62,7 @@ extension SymLab.Bench {
                 // run (a failure still shows, as runs not done, below).
                 let savedStderr = dup(2), devNull = open("/dev/null", O_WRONLY)
                 if devNull >= 0 { dup2(devNull, 2); close(devNull) }
-                let result = Result { try SweepRunner.run(spec, store: store, workers: w, log: { _ in }) }
+                let result = Result { try SweepRunner.run(spec, store: store, workers: .processes(w, launcher: .symlab()), log: { _ in }) }
                 if savedStderr >= 0 { dup2(savedStderr, 2); close(savedStderr) }
                 let summary = try result.get()
                 let t = Clock.seconds() - t0
