@@ -371,7 +371,7 @@ public final class ResultsStore: @unchecked Sendable {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO runs (id, experiment, point_id, point_index, seed, config, status, created_at, precision)
                     VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-                    """, arguments: [r.id, r.experiment, r.pointID, r.pointIndex, r.seed, r.config.tree.canonicalJSON, Self.now(), r.config.precision])
+                    """, arguments: [r.id, r.experiment, r.pointID, r.pointIndex, r.seed, r.config.tree.canonicalJSON, Self.now(), r.config.precision.rawValue])
                 added += db.changesCount
             }
             return added

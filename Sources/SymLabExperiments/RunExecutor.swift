@@ -74,16 +74,17 @@ public enum RunExecutor {
             let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "run \(run.id)")
             BLAS.setThreads(blasThreads ?? config.threads)
             let observer = StoreObserver(store: store, runID: run.id)
-            if let scheme = config.scheme {
+            switch config.kind {
+            case .scheme(let scheme):
                 let r = try runScheme(scheme, config: config, run: run, observer: observer)
                 var status = r.status, message = r.message
                 if let e = observer.writeError { status = .failed; message = "could not write results: \(e)" }
                 outcome = (status, message, r.metrics, r.steps, nil, nil)
-            } else {
+            case .training(let setup):
                 let result: TrainingResult
                 switch config.precision {
-                case "f32": result = try train(Float.self, config: config, run: run, observer: observer, showProgress: showProgress)
-                default: result = try train(Double.self, config: config, run: run, observer: observer, showProgress: showProgress)
+                case .f32: result = try train(Float.self, setup, config: config, run: run, observer: observer, showProgress: showProgress)
+                case .f64: result = try train(Double.self, setup, config: config, run: run, observer: observer, showProgress: showProgress)
                 }
                 var status = result.status
                 var message = result.message
@@ -107,31 +108,37 @@ public enum RunExecutor {
         return outcome.0
     }
 
-    static func train<S: TensorScalar>(_: S.Type, config: RunConfig, run: RunRecord, observer: StoreObserver,
+    static func train<S: TensorScalar>(_: S.Type, _ setup: TrainingSetup, config: RunConfig, run: RunRecord, observer: StoreObserver,
                                        showProgress: Bool) throws -> TrainingResult {
         let functionClass = try FunctionClassRegistry.make(config.dataClass, options: config.dataOptions)
         let splits = functionClass.splits(nTrain: config.nTrain, nVal: config.nValidation, nTest: config.nTest,
                                           seed: UInt64(run.seed), as: S.self)
         let data = TrainingData(splits)
-        let root = RandomStream(seed: UInt64(run.seed), stream: UInt64(run.pointID, radix: 16) ?? 0)
-        var initRNG = root.substream(1), factorRNG = root.substream(3)
-        let model = try ModelRegistry.make(config.modelName, options: config.modelOptions,
+        let root = runRoot(run)
+        var initRNG = root.substream(.initialisation), factorRNG = root.substream(.learningRateFactor)
+        let model = try ModelRegistry.make(setup.modelName, options: setup.modelOptions,
                                            input: InputDescription(data.train.inputs), rng: &initRNG, as: S.self)
-        var lr = config.optimizer.learningRate
-        if let range = config.optimizer.learningRateLogUniformFactor {
+        var lr = setup.optimizer.learningRate
+        if let range = setup.optimizer.learningRateLogUniformFactor {
             lr *= Foundation.exp(factorRNG.uniform(Foundation.log(range.lowerBound), Foundation.log(range.upperBound)))
         }
-        let optimizer = Optimizer<S>(config.optimizer.rule, learningRate: lr, weightDecay: config.optimizer.weightDecay,
-                                     schedule: config.optimizer.learningRateSchedule(totalSteps: config.training.steps))
-        var training = config.training
+        let optimizer = Optimizer<S>(setup.optimizer.rule, learningRate: lr, weightDecay: setup.optimizer.weightDecay,
+                                     schedule: setup.optimizer.learningRateSchedule(totalSteps: setup.training.steps))
+        var training = setup.training
         training.threads = BLAS.threads   // the run's thread count, set by execute: shards the batch
-        let trainer = Trainer(model: model, optimizer: optimizer, config: training, batchOrder: root.substream(2),
+        let trainer = Trainer(model: model, optimizer: optimizer, config: training, batchOrder: root.substream(.batchOrder),
                               showProgress: showProgress)
         var result = trainer.train(data, observer: observer)
         result.metrics["learning_rate"] = lr
         result.metrics["parameters"] = Double(model.parameters.count)
         result.metrics["train_label_variance"] = data.train.labelVariance
         return result
+    }
+
+    /// The root of a run's own randomness (initialisation, batch order, learning-rate factor, a
+    /// scheme's stream): its seed and its point, so that no two points share it.
+    static func runRoot(_ run: RunRecord) -> RandomStream {
+        RandomStream(seed: UInt64(run.seed), stream: UInt64(run.pointID, radix: 16) ?? 0)
     }
 
     /// A feature-learning scheme as a sweep point: the data of `FunctionClass.splits(seed:)` (so
@@ -141,9 +148,8 @@ public enum RunExecutor {
         -> (status: RunStatus, message: String?, metrics: [String: Double], steps: Int) {
         let functionClass = try FunctionClassRegistry.make(config.dataClass, options: config.dataOptions)
         let scheme = try SchemeRegistry.make(spec.name, options: spec.options)
-        let root = RandomStream(seed: UInt64(run.seed), stream: UInt64(run.pointID, radix: 16) ?? 0)
         let context = SchemeContext.make(functionClass, nTrain: config.nTrain, nValidation: config.nValidation, nTest: config.nTest,
-                                         seed: UInt64(run.seed), rng: root.substream(5), observer: observer)
+                                         seed: UInt64(run.seed), rng: runRoot(run).substream(.scheme), observer: observer)
         let outcome = try scheme.run(context)
         if !outcome.curves.isEmpty { observer.record(outcome.curves) }
         var metrics = outcome.metrics

@@ -236,12 +236,12 @@ public final class SlurmSweep: @unchecked Sendable {
     /// The record is on disk before `sbatch` runs (a task may start at once); job ids are added
     /// as each `sbatch` succeeds, so a rejected second half leaves the first recorded and its
     /// own runs `missing`.
-    public func submit(runIDs: [String], options: SlurmOptions, client: SlurmClient, executable: String) throws -> Submission {
+    public func submit(runIDs: [String], options: SlurmOptions, client: SlurmClient, launcher: WorkerLauncher) throws -> Submission {
         try options.validate()
         guard !runIDs.isEmpty else { throw SlurmError("nothing to submit") }
         // The paths go into the batch script's `#SBATCH` and comment lines: a line break there
         // would end the line and run the rest as a shell command.
-        for (what, path) in [("the sweep directory", directory), ("the symlab executable", executable)]
+        for (what, path) in [("the sweep directory", directory), ("the symlab executable", launcher.executable)]
         where path.unicodeScalars.contains(where: UntrustedText.isControl) {
             throw SlurmError("\(what) '\(UntrustedText.forTerminal(path))' holds control characters or line breaks; a Slurm batch script cannot name it safely")
         }
@@ -258,7 +258,7 @@ public final class SlurmSweep: @unchecked Sendable {
         }
         var sub = Submission(index: k, createdAt: ResultsStore.now(), options: options, tasks: tasks, jobs: [])
         try Self.writeJSON(sub, to: submissionPath(k))
-        try batchScript(submission: k, name: plan.name, runs: runIDs.count, tasks: tasks.count, options: options, executable: executable)
+        try batchScript(submission: k, name: plan.name, runs: runIDs.count, tasks: tasks.count, options: options, launcher: launcher)
             .write(toFile: scriptPath(k), atomically: true, encoding: .utf8)
         var previous: String? = nil
         for offset in stride(from: 0, to: tasks.count, by: maxArray) {
@@ -286,8 +286,11 @@ public final class SlurmSweep: @unchecked Sendable {
 
     /// The batch script: resources as `#SBATCH` lines, the array and the task offset on the
     /// command line. `exec` makes the worker the batch shell itself, so `B:USR1` (sent 60 s
-    /// before the time limit) and preemption's SIGTERM reach it directly.
-    public func batchScript(submission k: Int, name: String, runs: Int, tasks: Int, options: SlurmOptions, executable: String) -> String {
+    /// before the time limit) and preemption's SIGTERM reach it directly. The worker's command
+    /// line is the launcher's (the tool's own spelling); its task index and thread count are
+    /// the shell's `offset + SLURM_ARRAY_TASK_ID` and `threads`.
+    public func batchScript(submission k: Int, name: String, runs: Int, tasks: Int, options: SlurmOptions, launcher: WorkerLauncher) -> String {
+        let worker = launcher.slurmTask(.literal(directory), .plain(String(k)), .expansion("$((offset + SLURM_ARRAY_TASK_ID))"), .expansion("$threads"))
         var lines = [
             "#!/bin/bash",
             "# SymmetryLab sweep '\(name)', submission \(k): \(runs) run(s) in \(tasks) array task(s).",
@@ -310,18 +313,16 @@ public final class SlurmSweep: @unchecked Sendable {
             "offset=\"${1:-0}\"",
             "threads=\"${SLURM_CPUS_PER_TASK:-1}\"",
             "export OPENBLAS_NUM_THREADS=\"$threads\"",
-            "exec \(Self.shellQuote(executable)) sweep worker --dir \(Self.shellQuote(directory)) --submission \(k) \\",
-            "    --task \"$((offset + SLURM_ARRAY_TASK_ID))\" --threads \"$threads\"",
+            "exec " + ([ShellWord.literal(launcher.executable)] + worker.submission).map(\.rendered).joined(separator: " ") + " \\",
+            "    " + worker.task.map(\.rendered).joined(separator: " "),
             "",
         ]
         return lines.joined(separator: "\n")
     }
 
-    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-
     // MARK: - A task
 
-    /// The body of one array task (`symlab sweep worker --dir D --submission K --task T`): plans
+    /// The body of one array task (the worker of ``WorkerLauncher/slurmTask``): plans
     /// its chunk into its own shard and runs it through the same worker loop as a local sweep.
     /// Runs found `running` in the shard were left by an earlier attempt of this task and are run
     /// again; runs already finished in the shard are skipped. Returns whether a stop (SIGTERM,

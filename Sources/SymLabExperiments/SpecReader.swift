@@ -66,10 +66,14 @@ struct SpecReader {
         return v
     }
 
-    func choice(_ k: String, _ options: [String], default d: String) throws -> String {
-        let s = try string(k, default: d)
-        guard options.contains(s) else { throw fail(k, "expected one of \(options.joined(separator: ", ")), got '\(s)'") }
-        return s
+    /// One case of `E`, by its raw value (the spec's word): read once here, so that code
+    /// downstream switches over cases instead of comparing strings.
+    func choice<E: RawRepresentable & CaseIterable>(_ k: String, default d: E) throws -> E where E.RawValue == String {
+        let s = try string(k, default: d.rawValue)
+        guard let value = E(rawValue: s) else {
+            throw fail(k, "expected one of \(E.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'")
+        }
+        return value
     }
 
     /// A flat map of scalar options, as text (class and model options go to their registries).

@@ -4,9 +4,26 @@ import SymLabTraining
 
 /// Runs a spec's sweep on this machine: every (point, seed) is a row in the results store; rows
 /// already done are skipped, so a sweep killed at any moment (even with SIGKILL) resumes where it
-/// stopped. With several workers, each is a separate `symlab sweep worker` process with BLAS at 1
-/// thread, claiming runs from the store one at a time.
+/// stopped. With several workers, each is a separate worker process (started by the tool's
+/// ``WorkerLauncher``) with BLAS at 1 thread, claiming runs from the store one at a time.
 public enum SweepRunner {
+    /// Who runs a sweep's runs.
+    public enum Workers: Sendable {
+        /// This process, one run after another, each with its own `threads:`.
+        case inProcess
+        /// `count` worker processes started by `launcher`, BLAS at 1 thread each; one (or one
+        /// run to do) runs in this process instead.
+        case processes(Int, launcher: WorkerLauncher)
+
+        /// How many runs go at once.
+        public var count: Int {
+            switch self {
+            case .inProcess: 1
+            case .processes(let n, _): n
+            }
+        }
+    }
+
     public struct Summary: Sendable, CustomStringConvertible {
         public var counts: [RunStatus: Int]
         public var recovered: [String]
@@ -19,14 +36,14 @@ public enum SweepRunner {
 
     /// Plans the spec's runs (idempotently), recovers runs left `running` by dead processes, and
     /// executes every run that is not finished.
-    public static func run(_ spec: ExperimentSpec, store: ResultsStore, workers: Int, executable: String? = nil,
+    public static func run(_ spec: ExperimentSpec, store: ResultsStore, workers: Workers,
                            showProgress: Bool = false, log: (String) -> Void = { writeToStandardError($0 + "\n") }) throws -> Summary {
-        try run([spec], store: store, workers: workers, executable: executable, showProgress: showProgress, log: log)
+        try run([spec], store: store, workers: workers, showProgress: showProgress, log: log)
     }
 
     /// Several specs in one pool of workers (a figure's experiments): no core idles while
     /// another spec still has runs waiting.
-    public static func run(_ specs: [ExperimentSpec], store: ResultsStore, workers: Int, executable: String? = nil,
+    public static func run(_ specs: [ExperimentSpec], store: ResultsStore, workers: Workers,
                            showProgress: Bool = false, log: (String) -> Void = { writeToStandardError($0 + "\n") }) throws -> Summary {
         let names = specs.map(\.name)
         for spec in specs { try store.enqueue(spec.runs) }
@@ -39,22 +56,25 @@ public enum SweepRunner {
             log("\(spec.name): \(spec.runs.count) run(s) planned, \(todo) to do")
         }
         StopRequest.installHandlers()
-        if workers <= 1 || pending <= 1 {
-            try workLoop(store: store, experiments: names, threads: nil, showProgress: showProgress, log: log)
+        let spawned: Bool
+        if case .processes(let n, let launcher) = workers, n > 1, pending > 1 {
+            log("\(min(n, pending)) worker process(es), BLAS at 1 thread each")
+            try spawnWorkers(min(n, pending), store: store, experiments: names, launcher: launcher, log: log)
+            spawned = true
         } else {
-            log("\(min(workers, pending)) worker process(es), BLAS at 1 thread each")
-            try spawnWorkers(min(workers, pending), store: store, experiments: names, executable: executable ?? RunEnvironment.currentExecutable(), log: log)
+            try workLoop(store: store, experiments: names, threads: nil, showProgress: showProgress, log: log)
+            spawned = false
         }
         // A worker that died (killed, crashed) leaves its run `running`, and workers of an
         // earlier, killed sweep may still hold runs: finish them here.
-        try finishRunsHeldElsewhere(store: store, experiments: names, threads: workers <= 1 || pending <= 1 ? nil : 1, log: log)
+        try finishRunsHeldElsewhere(store: store, experiments: names, threads: spawned ? 1 : nil, log: log)
         var counts: [RunStatus: Int] = [:]
         for name in names { counts.merge(try store.statusCounts(experiment: name), uniquingKeysWith: +) }
         return Summary(counts: counts, recovered: recovered, stoppedBySignal: StopRequest.requested != 0 ? StopRequest.requested : nil)
     }
 
-    /// The worker loop behind every way of running a sweep: in process (`sweep run --workers 1`),
-    /// in each `symlab sweep worker` process of a local sweep (a shared store), and in each Slurm
+    /// The worker loop behind every way of running a sweep: in process (one worker), in each
+    /// worker process of a local sweep (a shared store), and in each Slurm
     /// array task (its own shard). Claims and executes runs (of `ids` and/or `experiments`, when
     /// given) until none is left or a stop is requested; returns whether it stopped on request.
     ///
@@ -125,20 +145,20 @@ public enum SweepRunner {
     /// See ``workLoop(store:ids:experiments:threads:showProgress:log:)``.
     public static let failRunsVariable = "SYMLAB_FAIL_RUNS"
 
-    /// Starts `n` `symlab sweep worker` processes and waits for them. Each is given this process's
-    /// pid (`--parent`): a worker whose parent is already gone when it starts (this process
+    /// Starts `n` worker processes with `launcher` and waits for them. Each is given this
+    /// process's pid as its parent: a worker whose parent is already gone when it starts (this process
     /// SIGKILLed right after spawning it) stops before claiming anything, and on Linux the kernel
     /// sends it SIGTERM when this process dies later — so no worker runs on as an orphan. Call
     /// it from a thread that outlives the workers (Linux sends that signal when the spawning
     /// *thread* ends): `sweep run` calls it from its main thread.
-    static func spawnWorkers(_ n: Int, store: ResultsStore, experiments: [String], executable: String, log: (String) -> Void) throws {
+    static func spawnWorkers(_ n: Int, store: ResultsStore, experiments: [String], launcher: WorkerLauncher, log: (String) -> Void) throws {
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = "1"
         var children: [Process] = []
         for _ in 0..<n {
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ["sweep", "worker", "--db", store.path, "--parent", String(getpid())] + experiments.flatMap { ["--experiment", $0] }
+            p.executableURL = URL(fileURLWithPath: launcher.executable)
+            p.arguments = launcher.localWorker(store.path, experiments, getpid())
             p.environment = env
             try p.run()
             children.append(p)

@@ -1,8 +1,10 @@
 import Foundation
+import SymLabFeatureLearning
 import SymLabFunctionClasses
 import SymLabKernels
 import SymLabModels
 import SymLabNumerics
+import SymLabTraining
 
 /// The checks made before any work starts: every point of a spec can be built (its class and
 /// model options are valid for its data) and fits in memory. A run that cannot fit is refused
@@ -11,7 +13,8 @@ import SymLabNumerics
 ///
 /// Sizes are estimates, not measurements: the data set's size is exact (one sample is drawn and
 /// measured), and so is the model's parameter count; its activations are estimated by the model
-/// itself (``RegisteredModel/size``, tested against what a forward pass records).
+/// itself (``RegisteredModel/size``, tested against what a forward pass records), and a scheme's
+/// networks and feature matrices by the scheme (``TrainingScheme/memory(_:)``).
 public enum Preflight {
     /// What one point is expected to need.
     public struct Estimate: Sendable, Equatable, CustomStringConvertible {
@@ -44,7 +47,8 @@ public enum Preflight {
         return out
     }
 
-    /// Checks one point: class and model options, then memory.
+    /// Checks one point: class and model options, then memory (of a model run's training, or of
+    /// a scheme run's networks as the scheme states them).
     public static func check(_ config: RunConfig, file: String, budget: MemoryBudget) throws -> Estimate {
         let cls: any FunctionClass
         do { cls = try FunctionClassRegistry.make(config.dataClass, options: config.dataOptions) }
@@ -58,19 +62,26 @@ public enum Preflight {
         let one = target.sampleInputs(count: 1, rng: &rng)
         let perSample = saturatingSum([inputElements(one), 2])   // inputs, label, clean label
         let samples = saturatingSum([config.nTrain, config.nValidation, config.nTest])
-        let scalarBytes = config.precision == "f32" ? 4 : 8
         // Generated in Double; f32 keeps a cast copy beside it while the splits are built.
-        let dataBytes = saturatingProduct([samples, perSample, 8 + (config.precision == "f32" ? 4 : 0)])
+        let dataBytes = saturatingProduct([samples, perSample, 8 + (config.precision == .f32 ? 4 : 0)])
         try budget.require(dataBytes, what: "the data set (\(samples) samples × \(perSample) numbers)", key: "data.n_train", file: file)
 
-        var estimate = Estimate(dataBytes: dataBytes, modelBytes: 0, activationBytes: 0)
-        guard !config.modelName.isEmpty else { return estimate }   // a `scheme:` point sizes its own networks
-        let input = InputDescription(one)
-        // The options, read and checked by the model for these inputs (a bad depth or name is
-        // named as such), and its size: nothing is built.
+        let data = Estimate(dataBytes: dataBytes, modelBytes: 0, activationBytes: 0)
+        switch config.kind {
+        case .training(let setup):
+            return try checkTraining(setup, config: config, data: data, input: InputDescription(one), file: file, budget: budget)
+        case .scheme(let scheme):
+            return try checkScheme(scheme, config: config, data: data, input: InputDescription(one), file: file, budget: budget)
+        }
+    }
+
+    /// The model's options, read and checked by the model for these inputs (a bad depth or name
+    /// is named as such), and its size: nothing is built.
+    static func checkTraining(_ setup: TrainingSetup, config: RunConfig, data: Estimate, input: InputDescription, file: String,
+                              budget: MemoryBudget) throws -> Estimate {
         let size: ModelSize
         do {
-            size = try ModelRegistry.architecture(config.modelName, options: config.modelOptions, input: input).size
+            size = try ModelRegistry.architecture(setup.modelName, options: setup.modelOptions, input: input).size
         } catch let e as ModelError {
             let key: String
             switch e {
@@ -81,32 +92,41 @@ public enum Preflight {
         } catch let e as FunctionClassError {
             throw SpecError(file: file, keyPath: "model.options", message: e.description)
         }
-        // Values, gradients, up to two optimizer moments, the early-stopping snapshot, and one
-        // gradient buffer per extra data-parallel shard (one per thread beyond the first).
-        let copies = (config.training.earlyStoppingPatience == nil ? 4 : 5) + max(config.threads - 1, 0)
-        estimate.modelBytes = saturatingProduct([size.parameters, copies, scalarBytes])
-        let batch = min(config.training.batchSize ?? config.nTrain, config.nTrain)
-        // Training keeps values and gradients of every layer output for a batch; evaluation
-        // predicts whole splits without gradients.
-        let rows = max(saturatingProduct([batch, 3]), saturatingProduct([max(config.nTrain, config.nValidation, config.nTest), 2]))
-        estimate.activationBytes = saturatingProduct([rows, size.activationsPerSample, scalarBytes])
-        try budget.require(estimate.totalBytes, what: "training \(config.modelName) (\(estimate); about \(size.parameters) parameters)",
+        var training = setup.training
+        training.threads = config.threads
+        let memory = TrainingMemory(size, config: training, nTrain: config.nTrain, nValidation: config.nValidation, nTest: config.nTest)
+        var estimate = data
+        estimate.modelBytes = saturatingProduct([memory.parameterNumbers, config.precision.scalarBytes])
+        estimate.activationBytes = saturatingProduct([memory.activationNumbers, config.precision.scalarBytes])
+        try budget.require(estimate.totalBytes, what: "training \(setup.modelName) (\(estimate); about \(size.parameters) parameters)",
                            key: "model.options", file: file)
         return estimate
     }
 
-    /// A kernel fit's memory: the data, the n_train² kernel matrix and its eigendecomposition
-    /// (used to tune the ridge), and the cross-kernels to validation and test.
+    /// The scheme's networks and working set, as it states them (``TrainingScheme/memory(_:)``);
+    /// schemes run in f64.
+    static func checkScheme(_ config: SchemeConfig, config run: RunConfig, data: Estimate, input: InputDescription, file: String,
+                            budget: MemoryBudget) throws -> Estimate {
+        let scheme: any TrainingScheme
+        do { scheme = try SchemeRegistry.make(config.name, options: config.options) }
+        catch let e as SchemeError { throw SpecError(file: file, keyPath: "scheme.name", message: e.description) }
+        catch let e as FunctionClassError { throw SpecError(file: file, keyPath: "scheme.options", message: e.description) }
+        let memory = scheme.memory(SchemeRunSize(nTrain: run.nTrain, nValidation: run.nValidation, nTest: run.nTest,
+                                                 input: input, threads: run.threads))
+        var estimate = data
+        estimate.modelBytes = saturatingProduct([memory.networkNumbers, 8])
+        estimate.activationBytes = saturatingProduct([memory.workingNumbers, 8])
+        try budget.require(estimate.totalBytes,
+                           what: "scheme \(config.name) (data \(formatBytes(estimate.dataBytes)), network \(formatBytes(estimate.modelBytes)), feature matrices and working set \(formatBytes(estimate.activationBytes)))",
+                           key: "scheme.options", file: file)
+        return estimate
+    }
+
+    /// A kernel fit's memory: the data, and what ``KernelBaseline/workingNumbers(nTrain:nValidation:nTest:features:)`` keeps beside them.
     public static func kernelFitBytes(nTrain: Int, nValidation: Int, nTest: Int, perSample: Int, features: Int?) -> Int {
         let data = saturatingProduct([saturatingSum([nTrain, nValidation, nTest]), saturatingSum([perSample, 2]), 8])
-        if let m = features {
-            // Feature matrices [N, m] and the m × m normal equations.
-            let f = saturatingProduct([saturatingSum([nTrain, nValidation, nTest]), m, 8])
-            return saturatingSum([data, f, saturatingProduct([m, m, 3, 8])])
-        }
-        let square = saturatingProduct([nTrain, nTrain, 8])
-        let cross = saturatingProduct([saturatingSum([nValidation, nTest]), nTrain, 8])
-        return saturatingSum([data, saturatingProduct([square, 3]), cross])
+        let working = KernelBaseline.workingNumbers(nTrain: nTrain, nValidation: nValidation, nTest: nTest, features: features)
+        return saturatingSum([data, saturatingProduct([working, 8])])
     }
 
     /// Numbers per sample of `cls` (inputs, label, clean label), from one drawn sample.
@@ -153,24 +173,4 @@ extension MemoryBudget {
             throw SpecError(file: file, keyPath: key, message: e.description)
         }
     }
-}
-
-func saturatingSum(_ xs: [Int]) -> Int {
-    var t = 0
-    for x in xs {
-        let (s, o) = t.addingReportingOverflow(x)
-        if o { return Int.max }
-        t = s
-    }
-    return t
-}
-
-func saturatingProduct(_ xs: [Int]) -> Int {
-    var t = 1
-    for x in xs {
-        let (s, o) = t.multipliedReportingOverflow(by: x)
-        if o { return Int.max }
-        t = s
-    }
-    return t
 }

@@ -42,6 +42,22 @@ public struct DamianScheme: TrainingScheme {
         try o.finish()
     }
 
+    /// The stepped network; the larger of the step (n_train × width), the head (features of the
+    /// head's samples, validation and test, with fresh samples when `fresh_head`) and the
+    /// transfer head (features of its three sets, and those fresh samples).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        let n = run.nTrain, nv = run.nValidation, nt = run.nTest
+        let head = saturatingSum([SchemeMemory.ridgeHead(width: width, rows: [n, nv, nt]), freshHead ? run.sampleNumbers(n, dimension: d) : 0])
+        var working = Swift.max(SchemeMemory.firstLayerGradient(width: width, rows: n), head)
+        if transferN > 0 {
+            let sets = [transferN, Swift.max(nv, 1), Swift.max(nt, 1)]
+            working = Swift.max(working, saturatingSum([SchemeMemory.ridgeHead(width: width, rows: sets),
+                                                        run.sampleNumbers(saturatingSum(sets), dimension: d)]))
+        }
+        return SchemeMemory(networkNumbers: SchemeMemory.steppedTwoLayerNetwork(width: width, dimension: d), workingNumbers: working)
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         let x = try c.matrix(c.train, scheme: name)
@@ -54,7 +70,7 @@ public struct DamianScheme: TrainingScheme {
             let xs = try c.matrix(data, scheme: name)
             return (xs, (clean ? data.cleanLabels : data.labels) - c0 - Tensor.matvec(xs, c1))
         }
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = TwoLayerNetwork.symmetric(width: width, inputDimension: d, rng: &rng)
         let w0 = net.weights
         let u = Diagnostics.subspace(of: c.target)

@@ -41,16 +41,31 @@ public struct JointTrainingScheme: TrainingScheme {
         }
     }
 
+    /// Training its MLP through the trainer, sized as a model run of the same network
+    /// (``TrainingMemory``).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        // The options the run builds its model with: a model that cannot be sized for these
+        // inputs cannot be built either, and the run fails at its start.
+        guard let size = try? ModelRegistry.architecture("mlp", options: modelOptions, input: run.input).size else { return .failsAtStart }
+        let m = TrainingMemory(size, config: trainingConfig(threads: run.threads), nTrain: run.nTrain, nValidation: run.nValidation, nTest: run.nTest)
+        return SchemeMemory(networkNumbers: m.parameterNumbers, workingNumbers: m.activationNumbers)
+    }
+
+    /// The MLP's options.
+    var modelOptions: [String: String] { ["widths": widths, "activation": activation, "parameterization": parameterization] }
+
+    /// The trainer's settings, with the run's thread count (which shards each step's batch, as for a model run).
+    func trainingConfig(threads: Int) -> TrainingConfig {
+        TrainingConfig(steps: steps, batchSize: batchSize == 0 ? nil : batchSize, evalEvery: evalEvery, threads: threads)
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
-        var rng = c.rng.substream(1)
-        let model = try ModelRegistry.make("mlp", options: ["widths": widths, "activation": activation, "parameterization": parameterization],
-                                           input: InputDescription(c.train.inputs), rng: &rng, as: Double.self)
+        var rng = c.rng.substream(.initialisation)
+        let model = try ModelRegistry.make("mlp", options: modelOptions, input: InputDescription(c.train.inputs), rng: &rng, as: Double.self)
         let optimizer = Optimizer<Double>(.adam, learningRate: lr)
-        // The run's thread count (set as BLAS's by the executor) also shards each step's batch, as
-        // for a model run; it is recorded with the run.
-        let config = TrainingConfig(steps: steps, batchSize: batchSize == 0 ? nil : batchSize, evalEvery: evalEvery,
-                                    threads: BLAS.threads)
-        let trainer = Trainer(model: model, optimizer: optimizer, config: config, batchOrder: c.rng.substream(2))
+        // The run's thread count (set as BLAS's by the executor); it is recorded with the run.
+        let config = trainingConfig(threads: BLAS.threads)
+        let trainer = Trainer(model: model, optimizer: optimizer, config: config, batchOrder: c.rng.substream(.batchOrder))
         // The test split is scored against the noise-free labels (excess loss), as in the other schemes.
         let data = TrainingData(train: LabelledSet(c.train), validation: LabelledSet(c.validation),
                                 test: LabelledSet(inputs: c.test.inputs, labels: c.test.cleanLabels))

@@ -25,12 +25,21 @@ public struct KernelBaselineScheme: TrainingScheme {
         try o.finish()
     }
 
+    /// The kernel matrices (or random features) of the fit, as `symlab kernel fit` sizes them
+    /// (``KernelBaseline/workingNumbers(nTrain:nValidation:nTest:features:)``); no network.
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        let rf = KernelBaseline(rawValue: kernel)! == .randomFeatures
+        if rf && run.vectorDimension == nil { return .failsAtStart }
+        return SchemeMemory(networkNumbers: 0, workingNumbers: KernelBaseline.workingNumbers(
+            nTrain: run.nTrain, nValidation: run.nValidation, nTest: run.nTest, features: rf ? features : nil))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let baseline = KernelBaseline(rawValue: kernel)!
         var settings = KernelBaseline.Settings(depth: depth, biasVariance: biasVariance, features: features)
         if baseline == .randomFeatures {
             _ = try c.matrix(c.train, scheme: Self.schemeName)   // vector inputs only, said in the scheme's words
-            var seedRNG = c.rng.substream(1)
+            var seedRNG = c.rng.substream(.initialisation)
             settings.featureSeed = seedRNG.next()
         }
         let report = try baseline.fit(train: c.train, validation: c.validation, test: c.test, settings: settings)

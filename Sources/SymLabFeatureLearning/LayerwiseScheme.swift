@@ -62,6 +62,21 @@ public struct LayerwiseScheme: TrainingScheme {
         }
     }
 
+    /// The m₁ × d first layer and the stage-2 weights; the larger of stage 1 (ridge on the m₁
+    /// features of its samples and validation, then the features of the largest other set, to
+    /// predict the learned feature) and stage 2 (ridge on `width` features of the other samples,
+    /// validation and test).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        let n = run.nTrain, nv = run.nValidation, nt = run.nTest
+        let n1 = Int((Double(n) * split).rounded()), n2 = Swift.max(n - n1, 0)
+        let m1 = featureCount(d: d)
+        let stage1 = saturatingSum([SchemeMemory.ridgeHead(width: m1, rows: [n1, nv]), saturatingProduct([Swift.max(n2, nv, nt), m1])])
+        let stage2 = SchemeMemory.ridgeHead(width: width, rows: [n2, nv, nt])
+        return SchemeMemory(networkNumbers: saturatingSum([saturatingProduct([m1, d]), saturatingProduct([width, 2])]),
+                            workingNumbers: Swift.max(stage1, stage2))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         let x = try c.matrix(c.train, scheme: name)
@@ -76,7 +91,7 @@ public struct LayerwiseScheme: TrainingScheme {
         let xv = try c.matrix(c.validation, scheme: name), xt = try c.matrix(c.test, scheme: name)
 
         // Stage 1: random features (v·x)^k, v uniform on the sphere.
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         let m1 = featureCount(d: d)
         var v: Tensor<Double> = rng.normal([m1, d])
         v = v / v.map(.square).sum(axes: [1], keepDims: true).map(.sqrt)

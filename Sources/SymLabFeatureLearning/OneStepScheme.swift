@@ -36,11 +36,26 @@ public struct OneStepScheme: TrainingScheme {
     /// The step size actually used.
     public var stepSize: Double { sqrtScaling ? eta * Double(width).squareRoot() : eta }
 
+    /// The stepped network; the larger of the step (n_train × width), the head (n_train fresh
+    /// samples and the features of them, validation and test) and the linear baseline (its
+    /// max(20d, 4096) fresh samples and a ridge on their d inputs).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        let n = run.nTrain, nv = run.nValidation, nt = run.nTest
+        var working = Swift.max(SchemeMemory.firstLayerGradient(width: width, rows: n),
+                                saturatingSum([run.sampleNumbers(n, dimension: d), SchemeMemory.ridgeHead(width: width, rows: [n, nv, nt])]))
+        if linearBaseline {
+            let l = Swift.max(saturatingProduct([20, d]), 4096)
+            working = Swift.max(working, saturatingSum([run.sampleNumbers(l, dimension: d), SchemeMemory.ridgeHead(width: d, rows: [l, nv, nt])]))
+        }
+        return SchemeMemory(networkNumbers: SchemeMemory.steppedTwoLayerNetwork(width: width, dimension: d), workingNumbers: working)
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         let x = try c.matrix(c.train, scheme: name)
         let n = x.shape[0], d = x.shape[1], sqrtN = Double(width).squareRoot()
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = TwoLayerNetwork(weights: rng.normal([width, d], std: 1 / Double(d).squareRoot()), biases: .zeros([width]),
                                   readout: rng.normal([width], std: 1 / sqrtN), outputScale: 1 / sqrtN)
         let w0 = net.weights

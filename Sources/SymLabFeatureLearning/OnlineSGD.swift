@@ -136,6 +136,12 @@ public struct OnlineSGDScheme: TrainingScheme {
         return Int(Swift.min(40 * predicted, 1e9))
     }
 
+    /// One weight vector of d numbers; one chunk of fresh samples at a time (the splits are not used).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        return SchemeMemory(networkNumbers: saturatingProduct([d, 2]), workingNumbers: run.sampleNumbers(chunk, dimension: d))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         guard let t = c.target as? IndexTarget, t.projection.shape[0] == 1, t.spike == nil,
@@ -146,7 +152,7 @@ public struct OnlineSGDScheme: TrainingScheme {
         let eta = lr > 0 ? lr : OnlineSGD.defaultLearningRate(d: d, k: k, scale: lrScale)
         let budget = maxSteps > 0 ? maxSteps : Self.defaultBudget(d: d, k: k)
         let teacher = t.projection.reshaped([d])
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var w: Tensor<Double> = rng.normal([d])
         w = w.scaled(by: 1 / Tensor.dot(w, w).squareRoot())
         if Tensor.dot(w, teacher) < 0 { w = w.scaled(by: -1) }

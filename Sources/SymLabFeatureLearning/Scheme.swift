@@ -6,7 +6,8 @@ import SymLabTraining
 /// kernel baseline, online SGD, …): options in, a data set of one target in, named scalar
 /// metrics and optional curves out. Schemes run in Double (the kernel baselines are Double-only).
 ///
-/// Register a scheme by adding its type to ``SchemeRegistry`` (one line in `SchemeList.swift`). The options are
+/// Register a scheme by adding its type to ``SchemeRegistry`` (one line in `SchemeList.swift`); it
+/// states its own memory (``memory(_:)``), which the preflight checks before any run. The options are
 /// the same `key=value` strings as the function classes', read with ``OptionReader`` (class name
 /// `"scheme NAME"`), so an unknown or out-of-range option is an error naming the scheme and key.
 public protocol TrainingScheme: Sendable, RegistryMember {
@@ -15,6 +16,10 @@ public protocol TrainingScheme: Sendable, RegistryMember {
     /// Validates every option; must be cheap (specs are checked by building their schemes).
     init(options: [String: String]) throws
     func run(_ context: SchemeContext) throws -> SchemeResult
+    /// What a run keeps in memory beyond its data set, estimated from the options and the run's
+    /// sizes without building anything, for the memory preflight (as a model's ``ModelSize``).
+    /// No default: a scheme that did not state it would pass the preflight at 0 bytes.
+    func memory(_ run: SchemeRunSize) -> SchemeMemory
 }
 
 /// A scheme could not be built or run.
@@ -60,10 +65,9 @@ public enum SchemeMetric {
 /// What a scheme sees of one run: the function class, the drawn target, the spec's three splits,
 /// fresh samples on demand, its own random stream and the run's observer.
 ///
-/// Randomness: the target and the three splits are those of `FunctionClass.splits(seed:)`
-/// (substreams 0–3 of `RandomStream(seed:)`), so every scheme and point with the same data
-/// config and seed sees the same data (paired comparisons with the kernel baselines). Fresh
-/// samples come from substreams 16 + k of the same root. ``rng`` differs between sweep points.
+/// Randomness: the target, the three splits and the fresh samples are ``SeededData``'s for the
+/// run's seed, so every scheme and point with the same data config and seed sees the same data
+/// (paired comparisons with the kernel baselines). ``rng`` differs between sweep points.
 public struct SchemeContext {
     public let functionClass: any FunctionClass
     public let target: any Target
@@ -75,40 +79,34 @@ public struct SchemeContext {
     public let rng: RandomStream
     /// Curves as they are computed, and the stop request (SIGTERM / Slurm's USR1); may be nil.
     public let observer: (any TrainingObserver)?
-    let dataRoot: RandomStream
+    let data: SeededData
 
-    public init(functionClass: any FunctionClass, target: any Target, train: Dataset<Double>, validation: Dataset<Double>,
-                test: Dataset<Double>, seed: UInt64, rng: RandomStream, observer: (any TrainingObserver)? = nil) {
-        self.functionClass = functionClass; self.target = target
-        self.train = train; self.validation = validation; self.test = test
-        self.seed = seed; self.rng = rng; self.observer = observer
-        dataRoot = RandomStream(seed: seed)
+    /// The context of `data`'s three splits of `nTrain`, `nValidation` and `nTest` samples.
+    public init(_ data: SeededData, nTrain: Int, nValidation: Int, nTest: Int, rng: RandomStream,
+                observer: (any TrainingObserver)? = nil) {
+        let splits: DatasetSplits<Double> = data.splits(nTrain: nTrain, nValidation: nValidation, nTest: nTest)
+        functionClass = data.functionClass; target = data.target
+        train = splits.train; validation = splits.validation; test = splits.test
+        seed = data.seed; self.rng = rng; self.observer = observer
+        self.data = data
     }
 
     /// The context of `FunctionClass.splits(nTrain:nVal:nTest:seed:)`'s data (same target, same sets).
     public static func make(_ functionClass: any FunctionClass, nTrain: Int, nValidation: Int, nTest: Int, seed: UInt64,
                             rng: RandomStream, observer: (any TrainingObserver)? = nil) -> SchemeContext {
-        let root = RandomStream(seed: seed)
-        var targetRNG = root.substream(0)
-        let target = functionClass.drawTarget(rng: &targetRNG)
-        var r1 = root.substream(1), r2 = root.substream(2), r3 = root.substream(3)
-        return SchemeContext(functionClass: functionClass, target: target,
-                             train: functionClass.sample(count: nTrain, target: target, rng: &r1),
-                             validation: functionClass.sample(count: nValidation, target: target, rng: &r2),
-                             test: functionClass.sample(count: nTest, target: target, rng: &r3),
-                             seed: seed, rng: rng, observer: observer)
+        SchemeContext(SeededData(functionClass, seed: seed), nTrain: nTrain, nValidation: nValidation, nTest: nTest,
+                      rng: rng, observer: observer)
     }
 
-    /// `count` new samples of the run's target (label noise of the class included), from data
-    /// substream 16 + `stream`: stages that need fresh samples ask for distinct streams.
+    /// `count` new samples of the run's target (label noise of the class included), from fresh
+    /// data stream `stream`: stages that need fresh samples ask for distinct streams.
     public func freshSamples(_ count: Int, stream: UInt64) -> Dataset<Double> {
-        freshSamples(count, of: target, stream: stream)
+        data.freshSamples(count, stream: stream)
     }
 
     /// `count` new samples of another target of the same input distribution (transfer to g′).
     public func freshSamples(_ count: Int, of other: any Target, stream: UInt64) -> Dataset<Double> {
-        var r = dataRoot.substream(16 &+ stream)
-        return functionClass.sample(count: count, target: other, rng: &r)
+        data.freshSamples(count, of: other, stream: stream)
     }
 
     /// True when the run has been asked to stop (long loops check it and return `.interrupted`).

@@ -64,6 +64,17 @@ public struct SpikedOneStepScheme: TrainingScheme {
         try o.finish()
     }
 
+    /// The stepped network; the larger of the step (its samples × width) and the head (features
+    /// of its samples, validation and test, with n_train fresh samples for `head=fresh`).
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        let n = run.nTrain, rows = freshHead ? n : n / 2
+        let head = saturatingSum([SchemeMemory.ridgeHead(width: width, rows: [rows, run.nValidation, run.nTest]),
+                                  freshHead ? run.sampleNumbers(n, dimension: d) : 0])
+        return SchemeMemory(networkNumbers: SchemeMemory.steppedTwoLayerNetwork(width: width, dimension: d),
+                            workingNumbers: Swift.max(SchemeMemory.firstLayerGradient(width: width, rows: rows), head))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         let x = try c.matrix(c.train, scheme: name), y = c.train.labels
@@ -77,7 +88,7 @@ public struct SpikedOneStepScheme: TrainingScheme {
             guard n >= 4 else { throw SchemeError.failed(scheme: name, reason: "head=split needs n_train ≥ 4, got \(n)") }
             (xh, yh) = (x.rows((n / 2)..<n), y.rows((n / 2)..<n))
         }
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = TwoLayerNetwork.symmetric(width: width, inputDimension: d, rng: &rng)
         let w0 = net.weights
         let u = Diagnostics.subspace(of: c.target)
@@ -95,7 +106,7 @@ public struct SpikedOneStepScheme: TrainingScheme {
         }
         if let u { metrics[SchemeMetric.alignment] = Diagnostics.alignment(weights: net.weights, subspace: u) }
 
-        var headRNG = c.rng.substream(2)
+        var headRNG = c.rng.substream(.headFeatures)
         let features = StandardizedReLUFeatures(weights: net.weights, fittedOn: xh, rng: &headRNG)
         let xv = try c.matrix(c.validation, scheme: name), xt = try c.matrix(c.test, scheme: name)
         let head = try FeatureRidge(features: features(xh), labels: yh, validationFeatures: features(xv), validationLabels: c.validation.labels)

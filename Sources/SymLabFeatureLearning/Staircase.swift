@@ -126,6 +126,17 @@ public struct StaircaseSGDScheme: TrainingScheme {
         return nil
     }
 
+    /// The width × d network and its gradient; the test split's hidden layer ([n_test, width],
+    /// pre-activations and activations) at every evaluation, one chunk of fresh samples and one
+    /// batch's hidden layer.
+    public func memory(_ run: SchemeRunSize) -> SchemeMemory {
+        guard let d = run.vectorDimension else { return .failsAtStart }
+        let chunkSamples = saturatingProduct([Swift.max(1, 8192 / batch), batch])
+        return SchemeMemory(networkNumbers: saturatingProduct([saturatingSum([d, 2]), width, 2]),
+                            workingNumbers: saturatingSum([saturatingProduct([run.nTest, width, 2]), run.sampleNumbers(chunkSamples, dimension: d),
+                                                           saturatingProduct([batch, width, 3])]))
+    }
+
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         let name = Self.schemeName
         guard let t = c.target as? MonomialSumTarget, !t.monomials.isEmpty else {
@@ -139,7 +150,7 @@ public struct StaircaseSGDScheme: TrainingScheme {
         let budget = maxSamples > 0 ? maxSamples : 4000 * d
         let steps = Swift.max(budget / batch, 1)
         let record = OnlineSGD.recordingSteps(maxSteps: steps)
-        var rng = c.rng.substream(1)
+        var rng = c.rng.substream(.initialisation)
         var net = MeanFieldNetwork(width: width, inputDimension: d, biasStd: biasStd, rng: &rng)
         let lr = lrScale * Double(width)
 

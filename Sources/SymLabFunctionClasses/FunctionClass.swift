@@ -16,7 +16,7 @@ public protocol Target: Sendable {
 ///
 /// A class is its parameters (built from `key=value` options by ``FunctionClassRegistry``);
 /// ``drawTarget(rng:)`` draws one member, and ``sample(count:target:rng:as:)`` draws labelled
-/// data from it. ``splits(nTrain:nVal:nTest:seed:as:)`` is the reproducible entry point.
+/// data from it. ``SeededData`` (and ``splits(nTrain:nVal:nTest:seed:as:)``) is the reproducible entry point.
 public protocol FunctionClass: Sendable {
     /// The registry name, e.g. "er-parity".
     var name: String { get }
@@ -52,18 +52,10 @@ extension FunctionClass {
         return sample(count: count, target: t, rng: &rng)
     }
 
-    /// Train/validation/test sets of one target. The target, train, validation and test
-    /// sets each come from their own substream (0, 1, 2, 3) of `RandomStream(seed:)`, so the
-    /// same seed gives the same data bit for bit, and changing one split's size leaves the
-    /// others unchanged.
+    /// Train/validation/test sets of the target of `seed`: ``SeededData``'s, the one place that
+    /// turns a seed into data.
     public func splits<S: TensorScalar>(nTrain: Int, nVal: Int, nTest: Int, seed: UInt64, as: S.Type = S.self) -> DatasetSplits<S> {
-        let root = RandomStream(seed: seed)
-        var targetRNG = root.substream(0)
-        let target = drawTarget(rng: &targetRNG)
-        var r1 = root.substream(1), r2 = root.substream(2), r3 = root.substream(3)
-        return DatasetSplits(train: sample(count: nTrain, target: target, rng: &r1),
-                             validation: sample(count: nVal, target: target, rng: &r2),
-                             test: sample(count: nTest, target: target, rng: &r3))
+        SeededData(self, seed: seed).splits(nTrain: nTrain, nValidation: nVal, nTest: nTest)
     }
 
     /// Noise-free moments plus the noise variance.

@@ -32,6 +32,21 @@ public enum KernelBaseline: String, CaseIterable, Sendable {
         }
     }
 
+    /// Numbers a fit keeps beside its data, for the memory preflight of `symlab kernel fit` and of
+    /// the `kernel` scheme: with `features` (random features), the feature matrices [N, m] of every
+    /// split and the m × m normal equations (three copies); otherwise the n_train² kernel matrix
+    /// with its eigendecomposition (used to tune the ridge) and the cross-kernels to validation
+    /// and test.
+    public static func workingNumbers(nTrain: Int, nValidation: Int, nTest: Int, features: Int?) -> Int {
+        if let m = features {
+            let f = saturatingProduct([saturatingSum([nTrain, nValidation, nTest]), m])
+            return saturatingSum([f, saturatingProduct([m, m, 3])])
+        }
+        let square = saturatingProduct([nTrain, nTrain])
+        let cross = saturatingProduct([saturatingSum([nValidation, nTest]), nTrain])
+        return saturatingSum([saturatingProduct([square, 3]), cross])
+    }
+
     /// Fits the baseline on `train`, tunes the ridge on `validation`, and scores `test`.
     public func fit(train: Dataset<Double>, validation: Dataset<Double>, test: Dataset<Double>, settings s: Settings) throws -> RegressionReport {
         let isGraph: Bool = { if case .graphs = train.inputs { return true } else { return false } }()

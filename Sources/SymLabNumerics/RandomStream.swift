@@ -33,10 +33,69 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         seed = 0; stream = 0
     }
 
-    /// An independent generator for sub-stream `id` of this one's `(seed, stream)`: used to give the
-    /// data, the initialisation and the batch order of one run their own randomness.
-    public func substream(_ id: UInt64) -> RandomStream {
-        RandomStream(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* (stream &+ 1), stream: id)
+    /// An independent generator for one ``Substream`` of this one's `(seed, stream)`: used to give
+    /// the data, the initialisation and the batch order of one run their own randomness.
+    public func substream(_ purpose: Substream) -> RandomStream {
+        RandomStream(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* (stream &+ 1), stream: purpose.id)
+    }
+
+    /// Every sub-stream SymmetryLab takes, named by what it draws: the one list of the numbers
+    /// behind `substream(_:)`.
+    ///
+    /// The ids are part of the results: a run's data, initialisation and batch order are what
+    /// they are because of them, so an id never changes (a new purpose takes a new case; the
+    /// tests pin every id). Ids repeat across roots on purpose: a sub-stream is `(root, id)`, and
+    /// the roots below never coincide.
+    public enum Substream: Sendable, Hashable {
+        // Of the data root `RandomStream(seed: run seed)` (``SeededData``): the same for every
+        // point with that seed, so comparisons between models and schemes are paired.
+        /// The drawn target (subset, direction, weights) of the class.
+        case target
+        /// The training, validation and test splits: each its own, so that changing one split's
+        /// size leaves the target and the other splits unchanged.
+        case trainSplit, validationSplit, testSplit
+        /// Fresh samples a scheme asks for beyond the three splits, stream `k` of its choosing
+        /// (id 16 + k: 4…15 are kept free for more splits).
+        case freshSamples(UInt64)
+
+        // Of a run's root `RandomStream(seed: run seed, stream: point id)`: differs between sweep
+        // points. Also of a scheme's own stream (`SchemeContext.rng`, itself `.scheme` of the run's
+        // root), for the same purposes.
+        /// Initial weights (a model's; a scheme's network, random features or starting point).
+        case initialisation
+        /// The order of minibatches.
+        case batchOrder
+        /// The log-uniform learning-rate factor of `lr_log_uniform_factor`.
+        case learningRateFactor
+        /// A scheme's own randomness (``initialisation`` and the rest are taken from it).
+        case scheme
+        /// The random biases of a scheme's second-layer features (taken from the scheme's stream).
+        case headFeatures
+
+        // Of a theory study's root `RandomStream(seed: study seed)`.
+        /// The Monte Carlo samples of a correlation study.
+        case monteCarloSamples
+        /// The Monte Carlo graphs of one graph size `n` (id n), so that each size's numbers do
+        /// not depend on the rest of the grid.
+        case graphSize(Int)
+
+        /// The sub-stream number passed to ``RandomStream/init(seed:stream:)``.
+        public var id: UInt64 {
+            switch self {
+            case .target: 0
+            case .trainSplit: 1
+            case .validationSplit: 2
+            case .testSplit: 3
+            case .freshSamples(let k): 16 &+ k
+            case .initialisation: 1
+            case .batchOrder: 2
+            case .learningRateFactor: 3
+            case .scheme: 5
+            case .headFeatures: 2
+            case .monteCarloSamples: 1
+            case .graphSize(let n): UInt64(n)
+            }
+        }
     }
 
     public mutating func next() -> UInt64 {

@@ -109,7 +109,7 @@ public struct ERParityBits: Sendable {
             throw TheoryError.invalidArgument("exact enumeration of G(n, p) runs to n = \(maxExactNodes) (2^\(maxExactNodes * (maxExactNodes - 1) / 2) graphs); got \(exactMaxNodes)")
         }
         if n <= exactMaxNodes { return try exact(nodes: n, p: p, window: window) }
-        var rng = RandomStream(seed: seed).substream(UInt64(n))
+        var rng = RandomStream(seed: seed).substream(.graphSize(n))
         return try monteCarlo(nodes: n, p: p, window: window, samples: samples, rng: &rng)
     }
 

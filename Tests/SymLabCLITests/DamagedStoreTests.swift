@@ -74,7 +74,7 @@ import Testing
             args[0] == "scontrol" ? .init(status: 0, stdout: "MaxArraySize            = 1001\n", stderr: "")
                 : .init(status: 0, stdout: "4242\n", stderr: "")
         }
-        _ = try sweep.submit(runIDs: ids, options: SlurmOptions(), client: slurm, executable: SweepResumeTests.executable)
+        _ = try sweep.submit(runIDs: ids, options: SlurmOptions(), client: slurm, launcher: .symlab(executable: SweepResumeTests.executable))
         for (t, run) in spec.runs.enumerated() {
             let shard = try ResultsStore(path: sweep.shardPath(submission: 0, task: t), shard: true)
             try shard.enqueue([run])

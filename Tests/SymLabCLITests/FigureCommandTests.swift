@@ -50,7 +50,7 @@ import Testing
         let store = try ResultsStore(path: dir + "/fig/results.sqlite", readOnly: true)
         for run in try store.runs() {
             let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "db")
-            #expect(config.training.steps == (run.experiment == "fig1-cnn-hard" ? 3 : 2), "\(run.experiment)")
+            #expect(config.kind.training?.training.steps == (run.experiment == "fig1-cnn-hard" ? 3 : 2), "\(run.experiment)")
         }
         #expect(Set(try store.runs().map(\.experiment)).count == 4)
         // A target the figure does not have stops before any work.

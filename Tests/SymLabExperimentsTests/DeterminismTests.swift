@@ -23,7 +23,7 @@ import Testing
         let dir = NSTemporaryDirectory() + "symlab-determinism-\(UUID().uuidString)"
         let store = try ResultsStore(path: dir + "/results.sqlite")
         let spec = try ExperimentSpec.parse(yaml: spec, file: "determinism.yaml")
-        _ = try SweepRunner.run(spec, store: store, workers: 1, log: { _ in })
+        _ = try SweepRunner.run(spec, store: store, workers: .inProcess, log: { _ in })
         return (store, try store.runs(experiment: "determinism"))
     }
 

@@ -16,6 +16,17 @@ import Testing
         try ExperimentSpec.parse(yaml: SpecTests.base, file: "demo.yaml", overrides: ["seeds=\(seeds)"])
     }
 
+    /// A launcher whose Slurm task has `symlab`'s command line (the CLI's tests check that its
+    /// own launcher gives these lines and that `symlab` parses them); these tests start no local worker.
+    static func launcher(executable: String) -> WorkerLauncher {
+        WorkerLauncher(executable: executable, localWorker: { _, _, _ in [] }, slurmTask: { directory, submission, task, threads in
+            ([.plain("sweep"), .plain("worker"), .plain("--dir"), directory, .plain("--submission"), submission],
+             [.plain("--task"), task, .plain("--threads"), threads])
+        })
+    }
+
+    static let launcher = launcher(executable: "/opt/symlab")
+
     /// A stand-in for Slurm: MaxArraySize, the sbatch calls it received, the squeue answer.
     final class FakeSlurm: @unchecked Sendable {
         var maxArraySize = 1001
@@ -54,7 +65,7 @@ import Testing
         let slurm = FakeSlurm()
         slurm.maxArraySize = 3
         let sub = try sweep.submit(runIDs: ids, options: SlurmOptions(cpusPerTask: 2, arrayParallelism: 2, pointsPerTask: 2),
-                                   client: slurm.client, executable: "/opt/symlab")
+                                   client: slurm.client, launcher: Self.launcher)
         // 10 runs, 2 per task → 5 tasks → jobs of 3 and 2 tasks (indices below MaxArraySize).
         #expect(sub.tasks.count == 5 && sub.tasks.flatMap { $0 } == ids)
         #expect(sub.jobs == [.init(jobID: "101", offset: 0, count: 3), .init(jobID: "102", offset: 3, count: 2)])
@@ -72,7 +83,7 @@ import Testing
         }
         #expect(!script.contains("--partition") && !script.contains("--mem"))
         // A second submission gets the next number.
-        #expect(try sweep.submit(runIDs: [ids[0]], options: SlurmOptions(), client: slurm.client, executable: "/opt/symlab").index == 1)
+        #expect(try sweep.submit(runIDs: [ids[0]], options: SlurmOptions(), client: slurm.client, launcher: Self.launcher).index == 1)
     }
 
     @Test func rejectedSubmissionsAndBadOptionsSayWhy() throws {
@@ -81,7 +92,7 @@ import Testing
         let slurm = FakeSlurm()
         slurm.sbatchFails = true
         do {
-            _ = try sweep.submit(runIDs: ids, options: SlurmOptions(partition: "nope"), client: slurm.client, executable: "/opt/symlab")
+            _ = try sweep.submit(runIDs: ids, options: SlurmOptions(partition: "nope"), client: slurm.client, launcher: Self.launcher)
             Issue.record("a rejected sbatch must throw")
         } catch let e as SlurmError {
             #expect(e.description.contains("Invalid partition name"))
@@ -94,8 +105,8 @@ import Testing
         // A path with a line break cannot go into the batch script's comment and #SBATCH lines.
         let broken = SlurmSweep(directory: Self.tempDir() + "/x\ntouch pwned #")
         let brokenIDs = try broken.addToPlan(try Self.spec())
-        #expect(throws: SlurmError.self) { try broken.submit(runIDs: brokenIDs, options: SlurmOptions(), client: FakeSlurm().client, executable: "/opt/symlab") }
-        #expect(throws: SlurmError.self) { try sweep.submit(runIDs: ids, options: SlurmOptions(), client: FakeSlurm().client, executable: "/opt/sym\rlab") }
+        #expect(throws: SlurmError.self) { try broken.submit(runIDs: brokenIDs, options: SlurmOptions(), client: FakeSlurm().client, launcher: Self.launcher) }
+        #expect(throws: SlurmError.self) { try sweep.submit(runIDs: ids, options: SlurmOptions(), client: FakeSlurm().client, launcher: Self.launcher(executable: "/opt/sym\rlab")) }
         // The plan belongs to one sweep.
         let other = try ExperimentSpec.parse(yaml: SpecTests.base, file: "demo.yaml", overrides: ["name=other"])
         #expect(throws: SlurmError.self) { try sweep.addToPlan(other) }
@@ -172,7 +183,7 @@ import Testing
         let plan = try sweep.loadPlan().runs.map { try $0.plannedRun() }
         let slurm = FakeSlurm()
         // Task t of submission 0 holds run t; task 6 was never picked up by Slurm's queue.
-        let sub = try sweep.submit(runIDs: ids, options: SlurmOptions(), client: slurm.client, executable: "/opt/symlab")
+        let sub = try sweep.submit(runIDs: ids, options: SlurmOptions(), client: slurm.client, launcher: Self.launcher)
         let job = sub.jobs[0].jobID
         func shard(_ t: Int) throws -> ResultsStore { try ResultsStore(path: sweep.shardPath(submission: 0, task: t), shard: true) }
         try Self.record(plan[0], .done, in: try shard(0), value: 1)
@@ -191,7 +202,7 @@ import Testing
         #expect(report.messages[ids[1]] == "boom")
 
         // The failed run resubmitted: queued while its new task waits, done once that task is.
-        let retry = try sweep.submit(runIDs: [ids[1]], options: SlurmOptions(), client: slurm.client, executable: "/opt/symlab")
+        let retry = try sweep.submit(runIDs: [ids[1]], options: SlurmOptions(), client: slurm.client, launcher: Self.launcher)
         slurm.squeue = "\(retry.jobs[0].jobID)_0|PENDING\n"
         #expect(try sweep.status(client: slurm.client).states[ids[1]] == .queued)
         try Self.record(plan[1], .done, in: try ResultsStore(path: sweep.shardPath(submission: 1, task: 0), shard: true), value: 2)
@@ -218,7 +229,7 @@ import Testing
         let ids = try sweep.addToPlan(try Self.spec(seeds: "0..2"))
         let plan = try sweep.loadPlan().runs.map { try $0.plannedRun() }
         let slurm = FakeSlurm()
-        _ = try sweep.submit(runIDs: ids, options: SlurmOptions(), client: slurm.client, executable: "/opt/symlab")
+        _ = try sweep.submit(runIDs: ids, options: SlurmOptions(), client: slurm.client, launcher: Self.launcher)
         for t in 0..<3 {
             // Enough curve points that the shard spans many pages, so that cutting it loses some.
             let shard = try ResultsStore(path: sweep.shardPath(submission: 0, task: t), shard: true)

@@ -27,10 +27,11 @@ import Testing
         let c = spec.points[0]
         #expect(c.dataClass == "sparse-parity" && c.dataOptions == ["n": "10", "k": "2"])
         #expect(c.nTrain == 100 && c.nValidation == 20 && c.nTest == 50)
-        #expect(c.modelName == "mlp" && c.modelOptions == ["width": "32"])
-        #expect(c.optimizer.name == "adam" && c.optimizer.learningRate == 0.01)
-        #expect(c.training.steps == 10 && c.training.evalEvery == 5 && c.training.batchSize == nil)
-        #expect(c.precision == "f64" && c.threads == 1)
+        let t = try #require(c.kind.training)
+        #expect(t.modelName == "mlp" && t.modelOptions == ["width": "32"])
+        #expect(t.optimizer.name == .adam && t.optimizer.learningRate == 0.01)
+        #expect(t.training.steps == 10 && t.training.evalEvery == 5 && t.training.batchSize == nil)
+        #expect(c.precision == .f64 && c.threads == 1)
         #expect(spec.runs.map(\.seed) == [0, 1])
     }
 
@@ -46,10 +47,10 @@ import Testing
     @Test func overridesApply() throws {
         let spec = try ExperimentSpec.parse(yaml: Self.base, file: "demo.yaml",
                                             overrides: ["model.options.width=512", "seeds=0..4", "training.batch_size=16", "precision=f32"])
-        #expect(spec.points[0].modelOptions["width"] == "512")
+        #expect(spec.points[0].kind.training?.modelOptions["width"] == "512")
         #expect(spec.seeds == [0, 1, 2, 3, 4])
-        #expect(spec.points[0].training.batchSize == 16)
-        #expect(spec.points[0].precision == "f32")
+        #expect(spec.points[0].kind.training?.training.batchSize == 16)
+        #expect(spec.points[0].precision == .f32)
     }
 
     @Test func sweepProductAndZipAndLists() throws {
@@ -65,7 +66,7 @@ import Testing
             """
         let spec = try ExperimentSpec.parse(yaml: yaml, file: "s.yaml")
         #expect(spec.points.count == 3 * 2 + 2)
-        #expect(Set(spec.points.prefix(6).map { "\($0.modelOptions["width"]!)-\($0.optimizer.name)" }).count == 6)
+        #expect(Set(spec.points.prefix(6).map { "\($0.kind.training!.modelOptions["width"]!)-\($0.kind.training!.optimizer.name.rawValue)" }).count == 6)
         #expect(spec.points[6].dataOptions["n"] == "12" && spec.points[6].nTrain == 200)
         #expect(spec.points[7].dataOptions["n"] == "14" && spec.points[7].nTrain == 300)
         #expect(spec.runs.count == 16)

@@ -80,6 +80,23 @@ import Testing
         #expect(Self.error(batched, budget: MemoryBudget(availableBytes: 80 << 30, source: "80 GiB")) == nil)
     }
 
+    @Test func aSchemeWhoseNetworksCannotFitIsRefusedBeforeItRuns() throws {
+        // A 10⁵-wide first layer on 10⁵ samples: its features alone are 10¹⁰ doubles (80 GB),
+        // while the data (10⁵ × 18 numbers) are small.
+        let yaml = """
+            name: wide
+            data: {class: single-index, options: {d: 16}, n_train: 100000, n_val: 10, n_test: 10}
+            scheme: {name: damian-onestep, options: {width: 100000}}
+            """
+        let e = try #require(Self.error(yaml, budget: MemoryBudget(availableBytes: 8 << 30, source: "8 GiB")))
+        #expect(e.keyPath == "scheme.options")
+        #expect(e.message.contains("scheme damian-onestep") && e.message.contains("network") && e.message.contains("only 8.0 GiB is available"))
+        // The same scheme at a width that fits passes, with its network counted.
+        let small = yaml.replacingOccurrences(of: "width: 100000", with: "width: 100")
+        let estimates = try Preflight.check(try ExperimentSpec.parse(yaml: small, file: "small.yaml"), budget: MemoryBudget(availableBytes: 8 << 30))
+        #expect((estimates.first?.modelBytes ?? 0) > 0 && (estimates.first?.activationBytes ?? 0) >= 100 * 100_000 * 8)
+    }
+
     @Test func sweepPointsAreCheckedAndNamed() throws {
         let yaml = Self.spec() + "\nsweep: {product: {model.options.width: [8, 0]}}"
         let e = try #require(Self.error(yaml))

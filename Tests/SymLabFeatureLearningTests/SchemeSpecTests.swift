@@ -16,8 +16,8 @@ import Testing
 
     @Test func specWithASchemeRunsThroughTheExecutorIntoTheStore() throws {
         let spec = try ExperimentSpec.parse(yaml: Self.yaml, file: "fl.yaml")
-        #expect(spec.points.count == 2 && spec.points[0].scheme?.name == "kernel")
-        #expect(spec.points[1].scheme?.options == ["kernel": "rbf"])
+        #expect(spec.points.count == 2 && spec.points[0].kind.scheme?.name == "kernel")
+        #expect(spec.points[1].kind.scheme?.options == ["kernel": "rbf"])
         let store = try ResultsStore(path: NSTemporaryDirectory() + "symlab-fl-\(UUID().uuidString)/results.sqlite")
         #expect(try store.enqueue(spec.runs) == 4)
         var losses: [String: Double] = [:]
@@ -33,7 +33,7 @@ import Testing
         #expect(try store.statusCounts() == [.done: 4])
         // The stored config reads back as the same scheme point.
         let back = try #require(try store.runs().first)
-        #expect(try RunConfig(tree: SpecValue.fromJSON(back.configJSON), file: "db").scheme != nil)
+        #expect(try RunConfig(tree: SpecValue.fromJSON(back.configJSON), file: "db").kind.scheme != nil)
     }
 
     @Test func schemeSpecErrorsNameTheKey() throws {
@@ -57,7 +57,7 @@ import Testing
             model: {name: mlp, options: {width: 8}}
             training: {steps: 2}
             """, file: "plain.yaml")
-        #expect(spec.points[0].scheme == nil && spec.points[0].modelName == "mlp")
+        #expect(spec.points[0].kind.scheme == nil && spec.points[0].kind.training?.modelName == "mlp")
         #expect(throws: SpecError.self) {
             try ExperimentSpec.parse(yaml: "name: x\ndata: {class: sparse-parity, n_train: 1, n_test: 1}\n", file: "x.yaml")
         }

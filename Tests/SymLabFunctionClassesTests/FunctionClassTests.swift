@@ -29,6 +29,23 @@ func reproducible(name: String) {
     #expect(f.train.labels == a.train.labels.cast(to: Float.self))
 }
 
+@Test("a seed's data: the target and each split from their own sub-stream, drawn on demand", arguments: FunctionClassRegistry.names)
+func seededData(name: String) {
+    let c = make(name, ["noise": "0.1"])
+    let data = SeededData(c, seed: 42)
+    let a: DatasetSplits<Double> = c.splits(nTrain: 20, nVal: 5, nTest: 5, seed: 42)
+    #expect(data.sample(.train, count: 20, as: Double.self) == a.train)
+    #expect(data.sample(.test, count: 5, as: Double.self) == a.test)
+    // The target of sub-stream `.target`, the training split of `.trainSplit`.
+    let root = RandomStream(seed: 42)
+    var targetRNG = root.substream(.target), trainRNG = root.substream(.trainSplit)
+    let target = c.drawTarget(rng: &targetRNG)
+    #expect(c.sample(count: 20, target: target, rng: &trainRNG, as: Double.self) == a.train)
+    // Fresh samples are neither split.
+    let fresh: Dataset<Double> = data.freshSamples(5, stream: 0)
+    #expect(fresh.count == 5 && fresh != a.test && fresh != a.validation)
+}
+
 @Test("label noise has the requested standard deviation", arguments: ["sparse-parity", "er-parity"])
 func labelNoise(name: String) {
     var rng = RandomStream(seed: 3)

@@ -28,7 +28,7 @@ import Glibc
         var c = RandomStream(seed: 42, stream: 4)
         let tc: Tensor<Double> = c.normal([1000])
         #expect(tc != ta)
-        var s1 = RandomStream(seed: 42, stream: 3).substream(1), s2 = RandomStream(seed: 42, stream: 3).substream(2)
+        var s1 = RandomStream(seed: 42, stream: 3).substream(.trainSplit), s2 = RandomStream(seed: 42, stream: 3).substream(.validationSplit)
         #expect(s1.next() != s2.next())
     }
 
@@ -69,5 +69,21 @@ import Glibc
     @Test func permutationsArePermutations() {
         var rng = RandomStream(seed: 7)
         for n in [0, 1, 2, 10, 100] { #expect(rng.permutation(n).sorted() == Array(0..<n)) }
+    }
+
+    /// The ids are part of every result (a run's data, initialisation and batch order): pinned
+    /// here so that renumbering a purpose cannot pass unnoticed.
+    @Test func substreamIdsNeverChange() {
+        let ids: [(RandomStream.Substream, UInt64)] = [
+            (.target, 0), (.trainSplit, 1), (.validationSplit, 2), (.testSplit, 3), (.freshSamples(0), 16), (.freshSamples(1000), 1016),
+            (.initialisation, 1), (.batchOrder, 2), (.learningRateFactor, 3), (.scheme, 5), (.headFeatures, 2),
+            (.monteCarloSamples, 1), (.graphSize(24), 24),
+        ]
+        for (purpose, id) in ids {
+            #expect(purpose.id == id, "\(purpose)")
+            var a = RandomStream(seed: 9, stream: 4).substream(purpose)
+            var b = RandomStream(seed: 9 &+ 0x9E37_79B9_7F4A_7C15 &* 5, stream: id)
+            #expect(a.next() == b.next(), "\(purpose)")
+        }
     }
 }

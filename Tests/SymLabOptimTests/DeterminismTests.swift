@@ -8,7 +8,7 @@ import Testing
     /// Trains a 2-layer tanh MLP on a random teacher with minibatch Adam; returns every loss.
     func trainingLosses<S: TensorScalar>(_: S.Type, seed: UInt64, steps: Int = 40) -> [S] {
         let root = RandomStream(seed: seed)
-        var dataRNG = root.substream(0), initRNG = root.substream(1), batchRNG = root.substream(2)
+        var dataRNG = root.substream(.target), initRNG = root.substream(.initialisation), batchRNG = root.substream(.batchOrder)
         let x: Tensor<S> = dataRNG.normal([64, 5])
         let teacher: Tensor<S> = dataRNG.normal([5, 1])
         let y = Tensor.matmul(x, teacher).map(.tanh)

@@ -39,7 +39,7 @@ import Testing
         let dir = NSTemporaryDirectory() + "symlab-report-test-\(UUID().uuidString)"
         let store = try ResultsStore(path: dir + "/results.sqlite")
         let parsed = try Self.specs.enumerated().map { try ExperimentSpec.parse(yaml: $1, file: "spec \($0)") }
-        _ = try SweepRunner.run(parsed, store: store, workers: 1, log: { _ in })
+        _ = try SweepRunner.run(parsed, store: store, workers: .inProcess, log: { _ in })
         return store.path
     }
 

@@ -21,7 +21,7 @@ import Testing
         #expect(Set(krr.points.map { Int($0.dataOptions["d"]!)! }) == Set(HierarchicalK2.krrDs))
         #expect(Set(krr.points.map(\.nTrain)) == Set(HierarchicalK2.krrNs) && krr.seeds == HierarchicalK2.krrSeeds)
         // A geometric grid with ratio √2 from n/d² = 2√2; stage 1 fits clipped labels.
-        #expect(net.points.allSatisfy { $0.scheme?.options["clip"] == "3" })
+        #expect(net.points.allSatisfy { $0.kind.scheme?.options["clip"] == "3" })
         for g in HierarchicalK2.grid {
             #expect(g.ns.first == Int((8.0.squareRoot() * Double(g.d * g.d)).rounded()))
             for (a, b) in zip(g.ns, g.ns.dropFirst()) { #expect(abs(Double(b) / Double(a) - 2.0.squareRoot()) < 1e-3) }
@@ -58,7 +58,7 @@ import Testing
             """,
         ]
         let parsed = try specs.enumerated().map { try ExperimentSpec.parse(yaml: $1, file: "spec \($0)") }
-        _ = try SweepRunner.run(parsed, store: store, workers: 1, log: { _ in })
+        _ = try SweepRunner.run(parsed, store: store, workers: .inProcess, log: { _ in })
         let (figure, summary) = try Self.figure.build(store)
         let lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0].hasPrefix("Default sizes:"))

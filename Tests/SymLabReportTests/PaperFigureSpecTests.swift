@@ -64,7 +64,7 @@ import Testing
         #expect(planned.map { $0.spec.name }.sorted() == ["fig1-cnn-control", "fig1-cnn-hard", "fig1-gnn-control", "fig1-gnn-hard"])
         for (file, spec) in planned {
             #expect(spec.seeds == [0], "\(file.name)")
-            #expect(spec.points.allSatisfy { $0.training.steps == (file.name == "fig1-gnn-hard" ? 7 : 5) }, "\(file.name)")
+            #expect(spec.points.allSatisfy { $0.kind.training?.training.steps == (file.name == "fig1-gnn-hard" ? 7 : 5) }, "\(file.name)")
         }
         // A target the figure does not have is refused, naming the figure's specs.
         do {

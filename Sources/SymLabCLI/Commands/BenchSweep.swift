@@ -32,7 +32,7 @@ extension SymLab.Bench {
         func run() throws {
             do {
                 try SweepBenchmark(runs: runs, trainingSteps: trainingSteps, nTrain: nTrain, workers: workers, keep: keep)
-                    .run(sweep: { spec, store, workers in try SweepRunner.run(spec, store: store, workers: workers, log: { _ in }) }) { print($0) }
+                    .run(sweep: { spec, store, workers in try SweepRunner.run(spec, store: store, workers: .processes(workers, launcher: .symlab()), log: { _ in }) }) { print($0) }
             } catch let e as SpecError { throw CommandFailure("\(e)") } catch let e as BenchmarkFailure { throw CommandFailure(e.description) }
         }
     }

@@ -38,7 +38,7 @@ extension SymLab {
                     print(try figure.printedSpecs(only: printSpec), terminator: "")
                     return
                 }
-                done = try figure.reproduce(overrides: overrides, in: out ?? "results/\(figure.name)", workers: workers)
+                done = try figure.reproduce(overrides: overrides, in: out ?? "results/\(figure.name)", workers: .processes(workers, launcher: .symlab()))
             } catch let e as SpecError { throw CommandFailure("\(e)") }
             print(done.summary)
             if let plot = done.plot {

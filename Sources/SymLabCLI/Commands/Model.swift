@@ -44,18 +44,15 @@ extension SymLab.Model {
 
         var resolvedDataClass: String { dataClass ?? ModelRegistry.defaultDataClass(for: modelName) }
 
-        /// The model (initialised from substream 1 of the seed) and `count` inputs of the class
-        /// (the training split of `splits(nTrain: count, …, seed:)`).
+        /// The model (initialised from stream 1 of the seed) and `count` inputs of the class
+        /// (the training split of the seed's ``SeededData``).
         func build() throws -> (model: any SymLabModels.Model<Double>, inputs: Inputs<Double>) {
             let modelOptions: [String: String]
             do { modelOptions = try parseOptionList(options) } catch let e as FunctionClassError { throw ValidationError("--option: \(e.description)") }
             let cls = try FunctionClassRegistry.make(resolvedDataClass, options: parseOptionList(dataOptions))
-            // The training split of splits(nTrain: count, nVal: 0, nTest: 0, seed:), drawn without the
-            // empty splits (a batched product over zero graphs traps in the numerics layer).
-            let root = RandomStream(seed: seed)
-            var targetRNG = root.substream(0), sampleRNG = root.substream(1)
-            let target = cls.drawTarget(rng: &targetRNG)
-            let inputs = cls.sample(count: count, target: target, rng: &sampleRNG, as: Double.self).inputs
+            // The training split of the seed's data alone, without empty validation and test splits
+            // (a batched product over zero graphs traps in the numerics layer).
+            let inputs = SeededData(cls, seed: seed).sample(.train, count: count, as: Double.self).inputs
             var rng = RandomStream(seed: seed, stream: 1)
             let model = try ModelRegistry.make(modelName, options: modelOptions, input: InputDescription(inputs), rng: &rng, as: Double.self)
             return (model, inputs)

@@ -82,7 +82,7 @@ extension SymLab.Sweep {
         func run() throws {
             let s = try loadSpec(spec, overrides)
             let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
-            let summary = try SweepRunner.run(s, store: store, workers: workers)
+            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()))
             try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }
@@ -126,7 +126,7 @@ extension SymLab.Sweep {
             if diverged { statuses.append(.diverged) }
             let n = try store.requeue(statuses: statuses, experiment: s.name)
             print("requeued \(n) run(s)")
-            let summary = try SweepRunner.run(s, store: store, workers: workers)
+            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()))
             try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }

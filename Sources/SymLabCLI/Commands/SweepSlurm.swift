@@ -33,7 +33,7 @@ func slurmCommand<T>(_ body: () throws -> T) throws -> T {
 
 /// Submits `ids` and says what went where.
 func submitToSlurm(_ sweep: SlurmSweep, ids: [String], options: SlurmOptions) throws {
-    let sub = try sweep.submit(runIDs: ids, options: options, client: .system, executable: RunEnvironment.currentExecutable())
+    let sub = try sweep.submit(runIDs: ids, options: options, client: .system, launcher: .symlab())
     print("submitted \(ids.count) run(s) as \(sub.tasks.count) array task(s) in \(sub.jobs.count) job(s): \(sub.jobs.map(\.jobID).joined(separator: ", "))")
     print("script \(sweep.scriptPath(sub.index)); shards in \(sweep.shardsDirectory)")
     print("then: symlab sweep status --dir \(sweep.directory) ; symlab sweep merge --dir \(sweep.directory)")

@@ -45,7 +45,7 @@ extension PaperFigure {
     /// `symlab figure NAME`: runs the figure's specs (with `overrides`, see ``plan(overrides:)``)
     /// into `directory`/results.sqlite, then writes the summary (summary.txt), the plot and its
     /// data, and the HTML report with this figure first. Runs already done are skipped.
-    public func reproduce(overrides: [String], in directory: String, workers: Int) throws -> Reproduction {
+    public func reproduce(overrides: [String], in directory: String, workers: SweepRunner.Workers) throws -> Reproduction {
         let planned = try plan(overrides: overrides)
         let described = try self.described()
         try FileManager.default.createDirectory(atPath: directory + "/specs", withIntermediateDirectories: true)
@@ -62,7 +62,7 @@ extension PaperFigure {
             \(described.about)
             overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
             specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name) --print-specs`)
-            wall time: \(String(format: "%.0f", elapsed)) s with \(workers) worker(s)
+            wall time: \(String(format: "%.0f", elapsed)) s with \(workers.count) worker(s)
 
             """ + text + "\n"
         try summary.write(toFile: directory + "/summary.txt", atomically: true, encoding: .utf8)

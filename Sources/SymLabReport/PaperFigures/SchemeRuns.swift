@@ -12,7 +12,7 @@ struct SchemeRun {
     let metrics: [String: Double]
     var d: Double { Double(config.dataOptions["d"] ?? "") ?? .nan }
     var n: Double { Double(config.nTrain) }
-    func option(_ k: String) -> String? { config.scheme?.options[k] }
+    func option(_ k: String) -> String? { config.kind.scheme?.options[k] }
     func metric(_ k: String) -> Double { metrics[k] ?? .nan }
 }
 

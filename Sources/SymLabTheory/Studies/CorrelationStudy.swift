@@ -93,7 +93,7 @@ public struct CorrelationStudy {
         }
         var mc: MonteCarloCorrelations?
         if useMC {
-            var sampler = RandomStream(seed: s.seed).substream(1)
+            var sampler = RandomStream(seed: s.seed).substream(.monteCarloSamples)
             if s.family == .parity {
                 let n = s.n
                 mc = try Correlations.monteCarlo(fs, samples: s.samples, confidence: s.confidence, rng: &sampler) { r in
