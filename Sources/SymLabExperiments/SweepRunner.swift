@@ -74,8 +74,8 @@ public enum SweepRunner {
     }
 
     /// The worker loop behind every way of running a sweep: in process (one worker), in each
-    /// worker process of a local sweep (a shared store), and in each Slurm
-    /// array task (its own shard). Claims and executes runs (of `ids` and/or `experiments`, when
+    /// worker process of a local sweep (a shared store), and in each Slurm array task (its own
+    /// shard). Claims and executes runs (of `ids` and/or `experiments`, when
     /// given) until none is left or a stop is requested; returns whether it stopped on request.
     ///
     /// `threads`: BLAS threads for every run (a local worker: 1; a Slurm task: its CPU count);
@@ -146,11 +146,11 @@ public enum SweepRunner {
     public static let failRunsVariable = "SYMLAB_FAIL_RUNS"
 
     /// Starts `n` worker processes with `launcher` and waits for them. Each is given this
-    /// process's pid as its parent: a worker whose parent is already gone when it starts (this process
-    /// SIGKILLed right after spawning it) stops before claiming anything, and on Linux the kernel
+    /// process's pid as its parent: a worker whose parent is already gone when it starts (this
+    /// process SIGKILLed right after spawning it) stops before claiming anything, and on Linux the kernel
     /// sends it SIGTERM when this process dies later — so no worker runs on as an orphan. Call
     /// it from a thread that outlives the workers (Linux sends that signal when the spawning
-    /// *thread* ends): `sweep run` calls it from its main thread.
+    /// *thread* ends): the CLI's sweep commands call it from their main thread.
     static func spawnWorkers(_ n: Int, store: ResultsStore, experiments: [String], launcher: WorkerLauncher, log: (String) -> Void) throws {
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = "1"
