@@ -7,7 +7,7 @@ func packRows(_ x: Tensor<Double>) -> [UInt64] {
 }
 
 /// Report lines for exact invariance of a Boolean-input target under random elements of `group`.
-func booleanInvarianceCheck(_ report: inout PropertyReport, target: any Target, group: any PermutationGroup,
+func booleanInvarianceCheck(_ report: inout PropertyReport, target: any Target, group: PermutationGroup,
                             inputs x: Tensor<Double>, labels y: Tensor<Double>, rng: inout RandomStream, rounds: Int = 3) {
     var changed = 0.0
     for _ in 0..<rounds {
@@ -164,7 +164,7 @@ public struct SymmetricBooleanClass: RegisteredFunctionClass {
         OptionDoc("n", "12", "input length (1...64); for graph-edges the number of nodes (2...8), input length n(n−1)/2"),
         noiseDoc,
     ]
-    public let group: any PermutationGroup
+    public let group: PermutationGroup
     public let noise: Double
     public let parameters: [String: String]
     public var documentedMoments: LabelMoments? { nil }
@@ -173,13 +173,13 @@ public struct SymmetricBooleanClass: RegisteredFunctionClass {
         var o = OptionReader(className: Self.className, options: options)
         let kind = try o.choice("group", default: "cyclic", among: ["cyclic", "dihedral", "symmetric", "graph-edges"])
         if kind == "graph-edges" {
-            group = EdgePermutationGroup(nodes: try o.int("n", default: 5, range: 2...8))
+            group = .graphEdges(nodes: try o.int("n", default: 5, range: 2...8))
         } else {
             let n = try o.int("n", default: 12, range: 1...64)
             switch kind {
-            case "cyclic": group = CyclicGroup(n)
-            case "dihedral": group = DihedralGroup(n)
-            default: group = SymmetricGroup(n)
+            case "cyclic": group = .cyclic(n)
+            case "dihedral": group = .dihedral(n)
+            default: group = .symmetric(n)
             }
         }
         noise = try o.double("noise", default: 0, in: .nonNegative)
@@ -211,7 +211,7 @@ public struct SymmetricBooleanClass: RegisteredFunctionClass {
 
 /// One random orbit labelling: label(x) = ±1 from a keyed hash of x's canonical representative.
 public struct OrbitLabellingTarget: Target {
-    public let group: any PermutationGroup
+    public let group: PermutationGroup
     public let key: UInt64
     public var parameters: [String: String] { ["group": group.name, "key": "\(key)"] }
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> { .dense(rng.rademacher([count, group.degree])) }
@@ -231,7 +231,7 @@ func cyclicInvarianceReport(_ t: any Target, n: Int, rng: inout RandomStream) ->
     let x = t.sampleInputs(count: 2000, rng: &rng).dense
     let y = t.evaluate(.dense(x))
     var r = PropertyReport(property: "labels are invariant under cyclic shifts of x")
-    booleanInvarianceCheck(&r, target: t, group: CyclicGroup(n), inputs: x, labels: y, rng: &rng)
+    booleanInvarianceCheck(&r, target: t, group: .cyclic(n), inputs: x, labels: y, rng: &rng)
     momentChecks(&r, labels: y, documented: nil)
     return r
 }

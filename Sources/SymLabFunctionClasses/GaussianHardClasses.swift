@@ -169,7 +169,7 @@ public struct GroupAveragedCNNClass: RegisteredFunctionClass {
         var r = PropertyReport(property: "f(gX) = f(X) for cyclic row shifts g")
         var worst = 0.0
         for _ in 0..<3 {
-            worst = Swift.max(worst, maxRelativeDifference(y, t.evaluate(.dense(CyclicGroup(n).randomElement(rng: &rng).act(onAxis1: x)))))
+            worst = Swift.max(worst, maxRelativeDifference(y, t.evaluate(.dense(PermutationGroup.cyclic(n).randomElement(rng: &rng).act(onAxis1: x)))))
         }
         r.atMost("max relative change of labels under 3 random cyclic shifts", worst, 1e-12)
         momentChecks(&r, labels: y, documented: nil)

@@ -84,7 +84,7 @@ public struct InvariantPolynomialClass: RegisteredFunctionClass {
         let t = drawTarget(rng: &rng)
         let x = t.sampleInputs(count: 4000, rng: &rng).dense
         let y = t.evaluate(.dense(x))
-        let g: any PermutationGroup = cyclic ? CyclicGroup(n) : SymmetricGroup(n)
+        let g: PermutationGroup = cyclic ? .cyclic(n) : .symmetric(n)
         var r = PropertyReport(property: "f(g·x) = f(x) for g ∈ \(g.name); E f = 0, E f² = 1")
         var worst = 0.0
         for _ in 0..<3 { worst = Swift.max(worst, maxRelativeDifference(y, t.evaluate(.dense(g.randomElement(rng: &rng).act(onAxis1: x))))) }

@@ -55,9 +55,10 @@ public struct RandomFeatures: Kernel, Sendable {
 
 /// Ridge regression of the readout on random features, tuned on the validation set.
 ///
-/// With M ≤ n features it works in the primal: one eigh of the M×M matrix ΦᵀΦ serves every ridge,
-/// w(λ) = (ΦᵀΦ + λsI)⁻¹Φᵀ(y − ȳ). With M > n it is kernel ridge regression with k = ⟨φ, φ⟩. The two
-/// give the same predictor, and the relative ridge has the same meaning (s = tr(ΦᵀΦ)/n = tr(ΦΦᵀ)/n).
+/// With M ≤ n features it works in the primal (``FeatureRidge`` in its kernel-matched mode): one
+/// eigh of the M×M matrix ΦᵀΦ serves every ridge. With M > n it is kernel ridge regression with
+/// k = ⟨φ, φ⟩. The two give the same predictor, and the relative ridge has the same meaning
+/// (s = tr(ΦᵀΦ)/n = tr(ΦΦᵀ)/n).
 public enum RandomFeaturesRegression {
     public static func fit(_ rf: RandomFeatures, train: Dataset<Double>, validation: Dataset<Double>, test: Dataset<Double>,
                            ridges: [Double] = KernelRidge.defaultRidges, tiling: Tiling = Tiling()) throws -> RegressionReport {
@@ -71,25 +72,10 @@ public enum RandomFeaturesRegression {
         try tiling.memory.require(MemoryBudget.doubles(MemoryBudget.product(rowsAll, m) &* 2, MemoryBudget.product(m, m) &* 4),
                                   for: "random-features regression with \(m) features on \(n) training samples")
         let phi = rf.features(train.inputs)
-        let a = Tensor.matmul(phi, phi, transposeA: true)               // ΦᵀΦ, [M, M]
-        let scale = KernelRidge.scale(of: a) * Double(m) / Double(n)     // tr(ΦᵀΦ)/n
-        let (w, v) = try Linalg.eigh(a)
-        let e = w.scalars.map { Swift.max($0, 0) }
-        let (yc, mean) = KernelRidge.centred(train.labels)
-        let proj = Tensor.matvec(v, Tensor.matvec(phi, yc, transpose: true), transpose: true)   // VᵀΦᵀ(y − ȳ)
-        let p = proj.scalars
-        func weights(_ r: Double) -> Tensor<Double> {
-            let lambda = r * scale
-            return Tensor.matvec(v, Tensor(zip(e, p).map { $1 / ($0 + lambda) }))
-        }
-        let phiVal = rf.features(validation.inputs)
-        let mses = ridges.map { meanSquaredError(Tensor.matvec(phiVal, weights($0)) + mean, validation.labels) }
-        var best = 0
-        for k in mses.indices where mses[k] <= mses[best] { best = k }
-        let wBest = weights(ridges[best])
-        let testPred = Tensor.matvec(rf.features(test.inputs), wBest) + mean
-        return KernelRegression.report(rf.name, ridges[best], ridges, mses,
-                                       train: meanSquaredError(Tensor.matvec(phi, wBest) + mean, train.labels),
-                                       validation: mses[best], testPred: testPred, testLabels: test.labels)
+        let fit = try FeatureRidge(features: phi, labels: train.labels, validationFeatures: rf.features(validation.inputs),
+                                   validationLabels: validation.labels, ridges: ridges, mode: .kernelMatched)
+        return KernelRegression.report(rf.name, fit.ridge, ridges, fit.validationMSEs,
+                                       train: meanSquaredError(fit.predict(phi), train.labels),
+                                       validation: fit.validationMSE, testPred: fit.predict(rf.features(test.inputs)), testLabels: test.labels)
     }
 }

@@ -48,7 +48,7 @@ public final class GroupAveraged<S: TensorScalar>: Model, SymmetricModel {
     public let axis: Int
     public let name: String
 
-    public init(backbone: any Model<S>, group: any PermutationGroup, axis: Int = 1, name: String? = nil) {
+    public init(backbone: any Model<S>, group: PermutationGroup, axis: Int = 1, name: String? = nil) {
         guard let elements = group.elements else {
             preconditionFailure("GroupAveraged: \(group.name) has too many elements to list; averaging needs a small group")
         }

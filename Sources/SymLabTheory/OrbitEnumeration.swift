@@ -1,4 +1,5 @@
 import BigInt
+import SymLabFunctionClasses
 
 /// The orbits of a permutation group on {−1,+1}^degree, found by visiting every point.
 ///
@@ -29,7 +30,7 @@ public struct OrbitEnumeration: Sendable {
         guard degree >= 0 else { throw TheoryError.invalidArgument("degree must be ≥ 0, got \(degree)") }
         let cap = min(maxDegree, Self.hardMaxDegree)
         guard degree <= cap else { throw TheoryError.tooManyPoints(degree: degree, maxDegree: cap) }
-        for g in generators where g.degree != degree { throw TheoryError.degreeMismatch(expected: degree, got: g.degree) }
+        for g in generators where g.degree != degree { throw PermutationError.degreeMismatch(expected: degree, got: g.degree) }
 
         // Each generator as byte-wise lookup tables: the image of a mask is the OR of ⌈d/8⌉ table entries.
         let chunks = (degree + 7) / 8

@@ -57,27 +57,4 @@ import Testing
         #expect(abs(abs(v![0, 0]) - 1) < 1e-12)
         #expect(Diagnostics.normalizedLoss(predictions: Tensor([0, 0]), labels: Tensor([1, -1])) == 1)
     }
-
-    @Test func featureRidgeTunesAFiniteRidgeAndSolvesTheNormalEquations() throws {
-        // Noisy labels, as many features as half the samples: least squares overfits, so the
-        // validation optimum is an interior ridge.
-        var rng = RandomStream(seed: 5)
-        let n = 80, m = 40
-        let beta: Tensor<Double> = rng.normal([m], std: 0.2)
-        let x: Tensor<Double> = rng.normal([n, m]), xv: Tensor<Double> = rng.normal([400, m])
-        let y = Tensor.matvec(x, beta) + rng.normal([n], std: 1.0), yv = Tensor.matvec(xv, beta) + rng.normal([400], std: 1.0)
-        let fit = try FeatureRidge(features: x, labels: y, validationFeatures: xv, validationLabels: yv)
-        #expect(!fit.ridgeAtGridEdge && fit.ridge > 1e-4 && fit.ridge < 1e3)
-        // The solution satisfies (ΦcᵀΦc + λ s I) w = Φcᵀ(y − ȳ).
-        let phi = x - x.mean(axes: [0])
-        let a = Tensor.matmul(phi, phi, transposeA: true)
-        var trace = 0.0
-        for i in 0..<m { trace += a[i, i] }
-        let lhs = Tensor.matvec(a, fit.weights) + fit.weights.scaled(by: fit.ridge * trace / Double(n))
-        let rhs = Tensor.matvec(phi, y - y.mean().scalar, transpose: true)
-        #expect((lhs - rhs).scalars.map(abs).max()! < 1e-8 * max(1, rhs.scalars.map(abs).max()!))
-        // Validation MSE at the chosen ridge beats both grid ends.
-        let chosen = fit.validationMSEs[fit.ridges.firstIndex(of: fit.ridge)!]
-        #expect(chosen < fit.validationMSEs.first! && chosen < fit.validationMSEs.last!)
-    }
 }

@@ -67,7 +67,7 @@ func cyclicInvariance(name: String) {
     let t = make(name, ["n": "12"]).drawTarget(rng: &rng)
     let x = t.sampleInputs(count: 300, rng: &rng).dense
     let y = t.evaluate(.dense(x))
-    for g in CyclicGroup(12).elements! { #expect(t.evaluate(.dense(g.act(onAxis1: x))) == y) }
+    for g in PermutationGroup.cyclic(12).elements! { #expect(t.evaluate(.dense(g.act(onAxis1: x))) == y) }
     // …and not invariant under arbitrary permutations (the classes are not trivially symmetric).
     let p = Permutation(rng.permutation(12))
     #expect(t.evaluate(.dense(p.act(onAxis1: x))) != y)
@@ -87,7 +87,7 @@ func cnnInvariance() {
     let t = make("group-averaged-cnn").drawTarget(rng: &rng)
     let x = t.sampleInputs(count: 200, rng: &rng).dense
     let y = t.evaluate(.dense(x))
-    for g in CyclicGroup(8).elements! { #expect(maxAbsDifference(y, t.evaluate(.dense(g.act(onAxis1: x)))) < 1e-12) }
+    for g in PermutationGroup.cyclic(8).elements! { #expect(maxAbsDifference(y, t.evaluate(.dense(g.act(onAxis1: x)))) < 1e-12) }
 }
 
 // MARK: - H_ρ: every group element
@@ -107,24 +107,51 @@ func orbitLabellingInvariance(options: [String: String]) {
 
 @Test("canonical representatives count the known orbits")
 func orbitCounts() {
-    func orbits(_ g: any PermutationGroup) -> Int {
+    func orbits(_ g: PermutationGroup) -> Int {
         Set((0..<(UInt64(1) << UInt64(g.degree))).map(g.canonicalBits)).count
     }
-    #expect(orbits(CyclicGroup(8)) == 36)          // binary necklaces
-    #expect(orbits(CyclicGroup(12)) == 352)
-    #expect(orbits(DihedralGroup(8)) == 30)        // bracelets
-    #expect(orbits(SymmetricGroup(8)) == 9)        // Hamming weights
-    #expect(orbits(EdgePermutationGroup(nodes: 4)) == 11)   // graphs on 4 nodes
-    #expect(orbits(EdgePermutationGroup(nodes: 5)) == 34)
+    #expect(orbits(PermutationGroup.cyclic(8)) == 36)          // binary necklaces
+    #expect(orbits(PermutationGroup.cyclic(12)) == 352)
+    #expect(orbits(PermutationGroup.dihedral(8)) == 30)        // bracelets
+    #expect(orbits(PermutationGroup.symmetric(8)) == 9)        // Hamming weights
+    #expect(orbits(PermutationGroup.graphEdges(nodes: 4)) == 11)   // graphs on 4 nodes
+    #expect(orbits(PermutationGroup.graphEdges(nodes: 5)) == 34)
     // The representative is in the orbit and is its smallest element.
     var rng = RandomStream(seed: 1)
-    let g = DihedralGroup(7)
+    let g = PermutationGroup.dihedral(7)
     for _ in 0..<20 {
         let v: Tensor<Double> = rng.rademacher([7])
         let x = v.scalars
         let c = g.canonicalRepresentative(x)
         let images = g.elements!.map { packSigns($0.act(on: x)) }
         #expect(images.contains(packSigns(c)) && images.min() == packSigns(c))
+    }
+}
+
+@Test("a product acts as its factors right to left: σ·(τ·x) = (σ * τ)·x, (σ·x)_i = x_{σ⁻¹(i)}")
+func permutationConventions() {
+    var rng = RandomStream(seed: 4)
+    for _ in 0..<20 {
+        let sigma = Permutation(rng.permutation(7)), tau = Permutation(rng.permutation(7))
+        let x = (0..<7).map { _ in rng.uniform() }
+        #expect(sigma.act(on: tau.act(on: x)) == (sigma * tau).act(on: x))
+        #expect((sigma * tau)[3] == sigma[tau[3]])
+        #expect((0..<7).allSatisfy { sigma.act(on: x)[$0] == x[sigma.inverse[$0]] })
+        #expect((sigma * sigma.inverse).isIdentity)
+    }
+}
+
+@Test("each named family lists exactly the group its generators generate, and canonicalises as it does")
+func familiesAreTheClosuresOfTheirGenerators() throws {
+    var families: [PermutationGroup] = []
+    for n in 1...6 { families += [.cyclic(n), .dihedral(n), .symmetric(n)] }
+    for m in 2...5 { families.append(.graphEdges(nodes: m)) }
+    for family in families {
+        let closure = try PermutationGroup(degree: family.degree, generators: family.generators)
+        #expect(Set(family.elements!) == Set(closure.elements!), "\(family.name)")
+        #expect(closure.elements!.allSatisfy(family.contains), "\(family.name)")
+        let points = (0..<(UInt64(1) << UInt64(family.degree)))
+        #expect(points.allSatisfy { family.canonicalBits($0) == closure.canonicalBits($0) }, "\(family.name)")
     }
 }
 
@@ -138,7 +165,7 @@ func invariantPolynomials(options: [String: String]) {
     let t = c.drawTarget(rng: &rng)
     let x = t.sampleInputs(count: 6000, rng: &rng).dense
     let y = t.evaluate(.dense(x))
-    let g: any PermutationGroup = options["group"] == "cyclic" ? CyclicGroup(8) : SymmetricGroup(8)
+    let g: PermutationGroup = options["group"] == "cyclic" ? PermutationGroup.cyclic(8) : PermutationGroup.symmetric(8)
     for _ in 0..<4 { #expect(maxAbsDifference(y, t.evaluate(.dense(g.randomElement(rng: &rng).act(onAxis1: x)))) < 1e-10) }
     let m = moments(y)
     #expect(abs(m.mean) < 0.1 && abs(m.variance - 1) < 0.2, "\(m)")

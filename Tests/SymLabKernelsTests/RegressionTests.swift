@@ -95,6 +95,54 @@ func dataset(_ x: Inputs<Double>, _ y: Tensor<Double>) -> Dataset<Double> {
     }
 }
 
+@Suite struct FeatureRidgeTests {
+    @Test func featureRidgeTunesAFiniteRidgeAndSolvesTheNormalEquations() throws {
+        // Noisy labels, as many features as half the samples: least squares overfits, so the
+        // validation optimum is an interior ridge.
+        var rng = RandomStream(seed: 5)
+        let n = 80, m = 40
+        let beta: Tensor<Double> = rng.normal([m], std: 0.2)
+        let x: Tensor<Double> = rng.normal([n, m]), xv: Tensor<Double> = rng.normal([400, m])
+        let y = Tensor.matvec(x, beta) + rng.normal([n], std: 1.0), yv = Tensor.matvec(xv, beta) + rng.normal([400], std: 1.0)
+        let fit = try FeatureRidge(features: x, labels: y, validationFeatures: xv, validationLabels: yv)
+        #expect(!fit.ridgeAtGridEdge && fit.ridge > 1e-4 && fit.ridge < 1e3)
+        // The solution satisfies (ΦcᵀΦc + λ s I) w = Φcᵀ(y − ȳ).
+        let phi = x - x.mean(axes: [0])
+        let a = Tensor.matmul(phi, phi, transposeA: true)
+        var trace = 0.0
+        for i in 0..<m { trace += a[i, i] }
+        let lhs = Tensor.matvec(a, fit.weights) + fit.weights.scaled(by: fit.ridge * trace / Double(n))
+        let rhs = Tensor.matvec(phi, y - y.mean().scalar, transpose: true)
+        #expect((lhs - rhs).scalars.map(abs).max()! < 1e-8 * max(1, rhs.scalars.map(abs).max()!))
+        // Validation MSE at the chosen ridge beats both grid ends.
+        let chosen = fit.validationMSEs[fit.ridges.firstIndex(of: fit.ridge)!]
+        #expect(chosen < fit.validationMSEs.first! && chosen < fit.validationMSEs.last!)
+    }
+
+    /// The kernel-matched mode (random-features regression) fits the features as given: its
+    /// weights solve (ΦᵀΦ + λsI)w = Φᵀ(y − ȳ) without centring Φ. An empty split is refused with
+    /// the text the schemes' runs record.
+    @Test func kernelMatchedModeSolvesTheUncentredNormalEquations() throws {
+        var rng = RandomStream(seed: 6)
+        let n = 60, m = 20
+        let x: Tensor<Double> = rng.normal([n, m]) + 1, xv: Tensor<Double> = rng.normal([50, m]) + 1
+        let y: Tensor<Double> = rng.normal([n]), yv: Tensor<Double> = rng.normal([50])
+        let fit = try FeatureRidge(features: x, labels: y, validationFeatures: xv, validationLabels: yv, ridges: [1e-2, 1, 100], mode: .kernelMatched)
+        #expect(fit.featureMean == nil)
+        let a = Tensor.matmul(x, x, transposeA: true)
+        var trace = 0.0
+        for i in 0..<m { trace += a[i, i] }
+        let lhs = Tensor.matvec(a, fit.weights) + fit.weights.scaled(by: fit.ridge * trace / Double(n))
+        let rhs = Tensor.matvec(x, y - y.mean().scalar, transpose: true)
+        #expect((lhs - rhs).scalars.map(abs).max()! < 1e-8 * max(1, rhs.scalars.map(abs).max()!))
+        #expect(fit.validationMSE == fit.validationMSEs[fit.ridges.firstIndex(of: fit.ridge)!])
+        #expect(throws: FeatureRidge.EmptySplit(trainCount: n, validationCount: 0)) {
+            try FeatureRidge(features: x, labels: y, validationFeatures: Tensor(shape: [0, m]), validationLabels: Tensor(shape: [0]))
+        }
+        #expect("\(FeatureRidge.EmptySplit(trainCount: 5, validationCount: 0))" == "scheme ridge: needs ≥ 1 training and ≥ 1 validation sample, got 5 and 0")
+    }
+}
+
 @Suite struct RandomFeaturesTests {
     /// ⟨φ(x), φ(x′)⟩ of M relu features → the depth-2 ReLU NNGP.
     @Test func reluFeaturesApproximateNNGP() throws {

@@ -40,7 +40,7 @@ public struct GroupAveragedArchitecture: RegisteredModel {
     public static let optionDocs = [group.doc] + AveragingOptions.docs + CommonModelOptions.docs
 
     public let averaging: AveragingPlan
-    public let group: any PermutationGroup
+    public let group: PermutationGroup
     public let label: String
 
     public init(reading o: inout OptionReader, options: [String: String], input: InputDescription) throws {
@@ -48,11 +48,11 @@ public struct GroupAveragedArchitecture: RegisteredModel {
         let n = averaging.sampleShape[averaging.axis - 1]
         let kind = try Self.group.read(&o)
         switch kind {
-        case "cyclic": group = CyclicGroup(n)
-        case "dihedral": group = DihedralGroup(n)
+        case "cyclic": group = .cyclic(n)
+        case "dihedral": group = .dihedral(n)
         default:
             guard n <= 8 else { throw o.fail(Self.group.key, allowed: "cyclic or dihedral for an axis of length \(n) > 8 (S_n would have \(n)! elements)", got: kind) }
-            group = SymmetricGroup(n)
+            group = .symmetric(n)
         }
         label = CommonModelOptions.label(Self.modelName, o) + " of " + averaging.backbone.label
     }
