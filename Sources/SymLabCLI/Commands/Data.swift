@@ -4,6 +4,7 @@ import SymLabExperiments
 import SymLabFunctionClasses
 import SymLabKernels
 import SymLabNumerics
+import SymLabReport
 
 extension SymLab {
     /// `symlab data …`: draw, describe and export samples of the function classes.
@@ -101,44 +102,11 @@ extension SymLab.Data {
 
         public func run() throws {
             let (_, data) = try common.draw()
-            let files = CSVExport.tables(data, baseName: out)
+            let files = CSVExporter.datasetFiles(data, baseName: out)
             for (path, text) in files {
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
                 print("wrote \(path)")
             }
-        }
-    }
-}
-
-/// CSV layouts of a data set (the library stays free of file I/O; this is the CLI's format).
-public enum CSVExport {
-    /// (path, contents) for every file `export` writes for `baseName` ("out.csv" → "out.labels.csv", …).
-    public static func tables(_ data: Dataset<Double>, baseName: String) -> [(String, String)] {
-        let stem = baseName.hasSuffix(".csv") ? String(baseName.dropLast(4)) : baseName
-        let y = data.labels.scalars, clean = data.cleanLabels.scalars
-        switch data.inputs {
-        case .dense(let x):
-            let width = x.count / Swift.max(x.shape[0], 1), s = x.scalars
-            var lines = ["sample," + (0..<width).map { "x\($0)" }.joined(separator: ",") + ",label,clean_label"]
-            for i in 0..<data.count {
-                lines.append("\(i)," + s[(i * width)..<((i + 1) * width)].map { "\($0)" }.joined(separator: ",") + ",\(y[i]),\(clean[i])")
-            }
-            return [(stem + ".csv", lines.joined(separator: "\n") + "\n")]
-        case .graphs(let g):
-            var edges = ["sample,source,target"]
-            for b in 0..<g.count { for (s, t) in g.edges(ofGraph: b) { edges.append("\(b),\(s),\(t)") } }
-            var labels = ["sample,nodes,label,clean_label"]
-            for b in 0..<g.count { labels.append("\(b),\(g.nodeCounts[b]),\(y[b]),\(clean[b])") }
-            var out = [(stem + ".csv", edges.joined(separator: "\n") + "\n"), (stem + ".labels.csv", labels.joined(separator: "\n") + "\n")]
-            let f = g.features.shape[2], fs = g.features.scalars, n = g.nodesPerGraph
-            if !fs.allSatisfy({ $0 == 1 }) {
-                var nodes = ["sample,node," + (0..<f).map { "f\($0)" }.joined(separator: ",")]
-                for b in 0..<g.count { for i in 0..<n {
-                    nodes.append("\(b),\(i)," + fs[((b * n + i) * f)..<((b * n + i + 1) * f)].map { "\($0)" }.joined(separator: ","))
-                } }
-                out.append((stem + ".nodes.csv", nodes.joined(separator: "\n") + "\n"))
-            }
-            return out
         }
     }
 }
