@@ -104,7 +104,7 @@ public enum SweepRunner {
             } else {
                 status = RunExecutor.execute(run, store: store, showProgress: showProgress, blasThreads: threads)
             }
-            log("run \(run.id) (\(run.experiment), point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+            log("run \(run.id) (\(run.experiment), point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(NumberFormat.fixed(Date().timeIntervalSince(t0), 1)) s")
         }
         return StopRequest.requested != 0
     }

@@ -23,7 +23,7 @@ public enum Preflight {
         public var activationBytes: Int
         public var totalBytes: Int { saturatingSum([dataBytes, modelBytes, activationBytes]) }
         public var description: String {
-            "data \(formatBytes(dataBytes)), parameters and optimizer state \(formatBytes(modelBytes)), activations \(formatBytes(activationBytes))"
+            "data \(NumberFormat.bytes(dataBytes)), parameters and optimizer state \(NumberFormat.bytes(modelBytes)), activations \(NumberFormat.bytes(activationBytes))"
         }
     }
 
@@ -117,7 +117,7 @@ public enum Preflight {
         estimate.modelBytes = saturatingProduct([memory.networkNumbers, 8])
         estimate.activationBytes = saturatingProduct([memory.workingNumbers, 8])
         try budget.require(estimate.totalBytes,
-                           what: "scheme \(config.name) (data \(formatBytes(estimate.dataBytes)), network \(formatBytes(estimate.modelBytes)), feature matrices and working set \(formatBytes(estimate.activationBytes)))",
+                           what: "scheme \(config.name) (data \(NumberFormat.bytes(estimate.dataBytes)), network \(NumberFormat.bytes(estimate.modelBytes)), feature matrices and working set \(NumberFormat.bytes(estimate.activationBytes)))",
                            key: "scheme.options", file: file)
         return estimate
     }

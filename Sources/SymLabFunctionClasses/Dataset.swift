@@ -144,7 +144,7 @@ public struct LabelMoments: Sendable, Equatable, CustomStringConvertible {
         self.variance = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n
     }
 
-    public var description: String { "mean \(formatNumber(mean)), variance \(formatNumber(variance))" }
+    public var description: String { "mean \(NumberFormat.shortest(mean)), variance \(NumberFormat.shortest(variance))" }
 }
 
 /// A sample of (input, label) pairs of one function class, with what produced it.

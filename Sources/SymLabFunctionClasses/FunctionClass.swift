@@ -77,7 +77,7 @@ public struct PropertyReport: Sendable, CustomStringConvertible {
             self.name = name; self.value = value; self.requirement = requirement; self.passed = passed
         }
         public var description: String {
-            "\(passed ? "ok  " : "FAIL") \(name): \(formatNumber(value)) (\(requirement))"
+            "\(passed ? "ok  " : "FAIL") \(name): \(NumberFormat.shortest(value)) (\(requirement))"
         }
     }
 
@@ -90,17 +90,17 @@ public struct PropertyReport: Sendable, CustomStringConvertible {
 
     /// Adds a check that `value ≤ bound`.
     public mutating func atMost(_ name: String, _ value: Double, _ bound: Double) {
-        checks.append(Check(name: name, value: value, requirement: "≤ \(formatNumber(bound))", passed: value <= bound))
+        checks.append(Check(name: name, value: value, requirement: "≤ \(NumberFormat.shortest(bound))", passed: value <= bound))
     }
 
     /// Adds a check that `value` is exactly `expected` (counts, exact invariance).
     public mutating func exactly(_ name: String, _ value: Double, _ expected: Double) {
-        checks.append(Check(name: name, value: value, requirement: "= \(formatNumber(expected))", passed: value == expected))
+        checks.append(Check(name: name, value: value, requirement: "= \(NumberFormat.shortest(expected))", passed: value == expected))
     }
 
     /// Adds a check that |value − expected| ≤ tolerance.
     public mutating func near(_ name: String, _ value: Double, _ expected: Double, tolerance: Double) {
-        checks.append(Check(name: name, value: value, requirement: "\(formatNumber(expected)) ± \(formatNumber(tolerance))",
+        checks.append(Check(name: name, value: value, requirement: "\(NumberFormat.shortest(expected)) ± \(NumberFormat.shortest(tolerance))",
                             passed: abs(value - expected) <= tolerance))
     }
 

@@ -38,7 +38,7 @@ public struct ERParityClass: RegisteredFunctionClass {
         let window = try o.double("window", default: 0.8, in: .positive)
         centralDegrees = ErdosRenyi.centralDegrees(nodes: nodes, p: p, window: window)
         guard !centralDegrees.isEmpty else {
-            throw o.fail("window", allowed: "wide enough to contain a degree near the mean \(formatNumber(Double(nodes - 1) * p))", got: formatNumber(window))
+            throw o.fail("window", allowed: "wide enough to contain a degree near the mean \(NumberFormat.shortest(Double(nodes - 1) * p))", got: NumberFormat.shortest(window))
         }
         subsetSize = try o.int("k", default: Swift.min(3, centralDegrees.count), range: 1...centralDegrees.count)
         let b = try o.choice("b", default: "random", among: ["random", "0", "1"])

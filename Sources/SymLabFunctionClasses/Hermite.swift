@@ -103,7 +103,7 @@ struct HermiteLink: Sendable {
     init(_ o: inout OptionReader, defaultExponent: Int, defaultDegree: Int) throws {
         if let c = try o.doubles("coefficients", count: 1...31) {
             guard c.dropFirst().contains(where: { $0 != 0 }) else {
-                throw o.fail("coefficients", allowed: "a list c0,c1,…,cp of Hermite coefficients with some c_k ≠ 0 for k ≥ 1", got: c.map(formatNumber).joined(separator: ","))
+                throw o.fail("coefficients", allowed: "a list c0,c1,…,cp of Hermite coefficients with some c_k ≠ 0 for k ≥ 1", got: c.map(NumberFormat.shortest).joined(separator: ","))
             }
             coefficients = c
         } else {
@@ -131,7 +131,7 @@ struct HermiteLink: Sendable {
     }
     var informationExponent: Int { Hermite.informationExponent(coefficients) ?? 0 }
     var degree: Int { coefficients.lastIndex { $0 != 0 } ?? 0 }
-    var summary: String { coefficients.map(formatNumber).joined(separator: ",") }
+    var summary: String { coefficients.map(NumberFormat.shortest).joined(separator: ",") }
 
     func callAsFunction(_ z: Tensor<Double>) -> Tensor<Double> { Hermite.evaluate(coefficients: coefficients, at: z) }
 

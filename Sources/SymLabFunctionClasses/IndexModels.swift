@@ -89,7 +89,7 @@ public struct IndexTarget: Target {
 
     public var parameters: [String: String] {
         var p = ["r": "\(projection.shape[0])"]
-        if let t = spike { p["theta"] = formatNumber(t) }
+        if let t = spike { p["theta"] = NumberFormat.shortest(t) }
         return p
     }
 
@@ -216,7 +216,7 @@ public struct SpikedCovarianceClass: RegisteredFunctionClass {
         noise = try o.double("noise", default: 0, in: .nonNegative)
         try o.finish()
         var p = o.resolved
-        p["theta"] = formatNumber(pow(Double(d), beta))
+        p["theta"] = NumberFormat.shortest(pow(Double(d), beta))
         p["link"] = link.summary
         parameters = p
     }

@@ -119,7 +119,7 @@ public struct InvariantPolynomialTarget: Target {
 
     public var parameters: [String: String] {
         ["orbits": orbits.map { $0.map(String.init).joined(separator: " ") }.joined(separator: "; "),
-         "coefficients": coefficients.map { formatNumber($0) }.joined(separator: ",")]
+         "coefficients": coefficients.map { NumberFormat.shortest($0) }.joined(separator: ",")]
     }
 
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> {

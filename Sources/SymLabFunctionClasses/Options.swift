@@ -1,3 +1,5 @@
+import SymLabNumerics
+
 // Parsing and validating the `key=value` options every function class is built from. One
 // parser for all classes, so that every bad value is reported the same way: the class, the
 // parameter, its allowed range and what was given.
@@ -49,7 +51,7 @@ public struct Interval: Sendable, CustomStringConvertible {
         return lo && hi
     }
     public var description: String {
-        func f(_ v: Double) -> String { v.isInfinite ? (v > 0 ? "∞" : "−∞") : formatNumber(v) }
+        func f(_ v: Double) -> String { v.isInfinite ? (v > 0 ? "∞" : "−∞") : NumberFormat.shortest(v) }
         return "a number in \(lowerOpen ? "(" : "[")\(f(lower)), \(f(upper))\(upperOpen ? ")" : "]")"
     }
 }
@@ -104,7 +106,7 @@ public struct OptionReader {
             v = parsed
         }
         guard interval.contains(v) else { throw invalid(key, interval.description, given[key] ?? "\(v)") }
-        resolved[key] = formatNumber(v)
+        resolved[key] = NumberFormat.shortest(v)
         return v
     }
 
@@ -133,7 +135,7 @@ public struct OptionReader {
         guard parts.allSatisfy({ $0 != nil }), count.contains(parts.count) else { throw invalid(key, allowed, s) }
         let values = parts.map { $0! }
         for v in values where !interval.contains(v) { throw invalid(key, "a list of numbers, each \(interval)", s) }
-        resolved[key] = values.map(formatNumber).joined(separator: ",")
+        resolved[key] = values.map(NumberFormat.shortest).joined(separator: ",")
         return values
     }
 
@@ -192,7 +194,7 @@ extension DeclaredOption where Value == Int {
 
 extension DeclaredOption where Value == Double {
     public static func number(_ key: String, _ value: Double, in interval: Interval, _ help: String) -> Self {
-        Self(key, default: value, shownAs: formatNumber(value), help: help) { o, k, d in try o.double(k, default: d, in: interval) }
+        Self(key, default: value, shownAs: NumberFormat.shortest(value), help: help) { o, k, d in try o.double(k, default: d, in: interval) }
     }
 }
 
@@ -217,12 +219,6 @@ extension DeclaredOption {
             Value(rawValue: try o.choice(k, default: d.rawValue, among: Value.allCases.map(\.rawValue)))!
         }
     }
-}
-
-/// Shortest round-tripping decimal, without a trailing ".0" for integers.
-func formatNumber(_ v: Double) -> String {
-    if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-    return "\(v)"
 }
 
 extension StringProtocol {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SymLabNumerics
 
 /// What went wrong in a kernel computation that is the user's to fix (sizes, inputs, options).
 public enum KernelError: Error, CustomStringConvertible, Equatable {
@@ -16,22 +17,12 @@ public enum KernelError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .insufficientMemory(what, needed, available, source):
-            "\(what) needs \(formatBytes(needed)) (\(needed) bytes) but only \(formatBytes(available)) is available "
+            "\(what) needs \(NumberFormat.bytes(needed)) (\(needed) bytes) but only \(NumberFormat.bytes(available)) is available "
                 + "(\(source)); use fewer samples, random features, or a smaller model"
         case let .unsupportedInputs(kernel, reason): "kernel \(kernel): \(reason)"
         case let .invalidOption(kernel, option, allowed, got): "kernel \(kernel): \(option) must be \(allowed), got \(got)"
         }
     }
-}
-
-/// "1.5 GiB", "820 MiB", "640 bytes".
-public func formatBytes(_ bytes: Int) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"]
-    var v = Double(bytes), u = 0
-    while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
-    if u == 0 { return "\(bytes) bytes" }
-    let rounded = (v * 10).rounded() / 10
-    return "\(rounded) \(units[u])"
 }
 
 /// How much memory a kernel computation may use, and the check that refuses an oversized one

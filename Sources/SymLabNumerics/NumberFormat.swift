@@ -11,8 +11,9 @@ public enum NumberFormat {
         return "\(x)"
     }
 
-    /// `digits` significant digits (printf `%g`), with "-0" written "0": summaries and reports.
-    public static func significant(_ x: Double, _ digits: Int) -> String {
+    /// `digits` significant digits (printf `%g`), with "-0" written "0": summaries and reports
+    /// (three digits unless a column needs more or fewer).
+    public static func significant(_ x: Double, _ digits: Int = 3) -> String {
         guard x.isFinite else { return "\(x)" }
         var s = String(format: "%.\(digits)g", x)
         if s.hasPrefix("-0"), Double(s) == 0 { s = "0" }
@@ -82,6 +83,17 @@ public enum NumberFormat {
         guard digits.count > 22 else { return digits }
         let d = Array(digits)
         return "\(d[0]).\(String(d[1...4]))e+\(d.count - 1)"
+    }
+
+    /// A byte count in the largest binary unit it reaches, to one decimal ("1.5 GiB", "820.0 MiB"),
+    /// or "640 bytes" below 1 KiB: memory needs and budgets in messages.
+    public static func bytes(_ count: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"]
+        var v = Double(count), u = 0
+        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+        if u == 0 { return "\(count) bytes" }
+        let rounded = (v * 10).rounded() / 10
+        return "\(rounded) \(units[u])"
     }
 
     /// Right-aligned cells of the given widths, each followed by a space (width 0: as is).

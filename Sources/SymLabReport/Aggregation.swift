@@ -56,12 +56,3 @@ public func bandSeries(_ title: String, _ c: (steps: [Double], mean: [Double], s
     let hi = zip(c.mean, c.std).map { $0 + $1 }
     return Series(title: title, x: c.steps, y: c.mean, lower: lo, upper: hi, dashed: dashed, colour: colour)
 }
-
-func fmt(_ x: Double, _ digits: Int = 3) -> String {
-    guard x.isFinite else { return "\(x)" }
-    var s = String(format: "%.\(digits)g", x)
-    if s.hasPrefix("-0") && Double(s) == 0 { s = "0" }
-    return s
-}
-
-import Foundation

@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabNumerics
 import SymLabTraining
 
 /// A figure drawn before the report is written (a paper figure), shown at the top of it. Its
@@ -142,7 +143,7 @@ public enum HTMLReport {
             for m in metrics {
                 let f = SeedStatistics.final(results, runs: p.runs, m)
                 cells.append(f.count == 0 ? "<td class=num>—</td>"
-                             : "<td class=num>\(fmt(f.mean, 4))\(f.count > 1 && f.std > 0 ? " ± \(fmt(f.std, 2))" : "")</td>")
+                             : "<td class=num>\(NumberFormat.significant(f.mean, 4))\(f.count > 1 && f.std > 0 ? " ± \(NumberFormat.significant(f.std, 2))" : "")</td>")
             }
             rows.append("<tr>" + cells.joined() + "</tr>")
         }
@@ -169,7 +170,7 @@ public enum HTMLReport {
             for r in bad {
                 let step = r.divergedStep ?? r.stepsCompleted
                 out += "<tr class=\"\(r.status.rawValue)\"><td>\(r.status.rawValue)</td><td><code>\(html(r.id))</code></td><td>\(html(pointLabel[r.pointID].map { $0.isEmpty ? "—" : $0 } ?? "—"))</td>"
-                    + "<td class=num>\(r.seed)</td><td class=num>\(step.map(String.init) ?? "—")</td><td class=num>\(r.lastFiniteLoss.map { fmt($0, 4) } ?? "—")</td>"
+                    + "<td class=num>\(r.seed)</td><td class=num>\(step.map(String.init) ?? "—")</td><td class=num>\(r.lastFiniteLoss.map { NumberFormat.significant($0, 4) } ?? "—")</td>"
                     + "<td>\(html(r.message ?? ""))</td></tr>\n"
             }
             out += "</tbody></table></div>"

@@ -1,6 +1,7 @@
 import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
+import SymLabNumerics
 
 /// n*(d) on log–log axes: the measured thresholds, the fitted power law with its bootstrap
 /// interval as a band (lines of the interval's slopes through the data's centre), and the
@@ -17,13 +18,13 @@ public func sampleComplexitySeries(_ fit: SampleComplexity.ExponentFit, label: S
     func line(_ slope: Double) -> [Double] { ds.map { Foundation.exp(cy + slope * (Foundation.log($0) - cx)) } }
     let low = line(fit.lower), high = line(fit.upper)
     var out = [
-        Series(title: "\(prefix)n* at τ = \(fmt(fit.tau))", x: ds, y: reached.map(\.n), colour: colour, withPoints: true),
-        Series(title: "\(prefix)fit α = \(fmt(fit.exponent)), \(Int((fit.level * 100).rounded()))% CI [\(fmt(fit.lower)), \(fmt(fit.upper))]",
+        Series(title: "\(prefix)n* at τ = \(NumberFormat.significant(fit.tau))", x: ds, y: reached.map(\.n), colour: colour, withPoints: true),
+        Series(title: "\(prefix)fit α = \(NumberFormat.significant(fit.exponent)), \(Int((fit.level * 100).rounded()))% CI [\(NumberFormat.significant(fit.lower)), \(NumberFormat.significant(fit.upper))]",
                x: ds, y: line(fit.exponent), lower: zip(low, high).map { Swift.min($0, $1) }, upper: zip(low, high).map { Swift.max($0, $1) },
                dashed: true, colour: colour),
     ]
     if let theoryExponent {
-        out.append(Series(title: "\(prefix)\(theoryLabel): α = \(fmt(theoryExponent))", x: ds, y: line(theoryExponent), dashed: true, colour: 7))
+        out.append(Series(title: "\(prefix)\(theoryLabel): α = \(NumberFormat.significant(theoryExponent))", x: ds, y: line(theoryExponent), dashed: true, colour: 7))
     }
     return out
 }
@@ -61,17 +62,17 @@ extension ExperimentFigures {
                 }
             }
             guard let fit = SampleComplexity.fitExponent(obs, tau: defaultThreshold, resamples: 1000, seed: 0) else {
-                lines.append("\(g.isEmpty ? "n*" : g): τ = \(fmt(defaultThreshold)) reached at fewer than two d, no fit")
+                lines.append("\(g.isEmpty ? "n*" : g): τ = \(NumberFormat.significant(defaultThreshold)) reached at fewer than two d, no fit")
                 continue
             }
             series += sampleComplexitySeries(fit, label: g, colour: k)
         }
         guard !series.isEmpty else { return [] }
-        let panel = Panel(title: "samples to reach \(loss.replacingOccurrences(of: "_", with: " ")) ≤ \(fmt(defaultThreshold))", xLabel: "input dimension d",
+        let panel = Panel(title: "samples to reach \(loss.replacingOccurrences(of: "_", with: " ")) ≤ \(NumberFormat.significant(defaultThreshold))", xLabel: "input dimension d",
                           yLabel: "n* (training samples)", logX: true, logY: true, series: series)
         return [ExperimentFigure(
             figure: Figure(name: "\(results.experiment)-sample-complexity", title: "\(results.experiment): sample complexity n*(d)", panels: [panel]),
-            caption: "n*(d): the smallest n at which the median \(loss) over seeds reaches τ = \(fmt(defaultThreshold)) (interpolated in log n), "
+            caption: "n*(d): the smallest n at which the median \(loss) over seeds reaches τ = \(NumberFormat.significant(defaultThreshold)) (interpolated in log n), "
                 + "with the least-squares exponent α of n* ∝ d^α on log–log axes and its 95% bootstrap interval over seeds (band). "
                 + "τ here is the report's default; a paper figure's own fit (above) uses the threshold its target calls for."
                 + (lines.isEmpty ? "" : " " + lines.joined(separator: "; ") + "."))]

@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabNumerics
 
 // The hardness figures (Kiani et al.) share their sizes, chosen to run in minutes on 2 cores: 500
 // training samples, full-batch Adam (lr 1e-3, the common default) for 400 steps. Graphs have
@@ -32,7 +33,7 @@ func hardnessCurves(_ store: ResultsStore, figure: String, prefix: String, title
         let tr = hard.final("train_mse"), te = hard.final("test_mse"), ratio = hard.final("test_mse_normalized")
         let ctr = control.final("test_mse_normalized"), ctrTrain = control.final("train_mse")
         summary.append("\(label):")
-        summary.append("  hard class \(hard.experiment): final train MSE \(fmt(tr.mean)) ± \(fmt(tr.std)), test MSE \(fmt(te.mean)) ± \(fmt(te.std)) over \(te.count) seed(s); test label variance \(fmt(variance)); test MSE / Var(y) = \(fmt(ratio.mean)) ± \(fmt(ratio.std))")
+        summary.append("  hard class \(hard.experiment): final train MSE \(NumberFormat.significant(tr.mean)) ± \(NumberFormat.significant(tr.std)), test MSE \(NumberFormat.significant(te.mean)) ± \(NumberFormat.significant(te.std)) over \(te.count) seed(s); test label variance \(NumberFormat.significant(variance)); test MSE / Var(y) = \(NumberFormat.significant(ratio.mean)) ± \(NumberFormat.significant(ratio.std))")
         let memorised = tr.mean < 0.1 * variance
         let verdict: String
         if ratio.mean >= 0.8 {
@@ -42,7 +43,7 @@ func hardnessCurves(_ store: ResultsStore, figure: String, prefix: String, title
             verdict = "test MSE fell below 0.8·Var(y): the claim does NOT hold at this size"
         }
         summary.append("    → \(verdict)")
-        summary.append("  control \(control.experiment): final train MSE \(fmt(ctrTrain.mean)) ± \(fmt(ctrTrain.std)), test MSE / Var(y) = \(fmt(ctr.mean)) ± \(fmt(ctr.std)) → "
+        summary.append("  control \(control.experiment): final train MSE \(NumberFormat.significant(ctrTrain.mean)) ± \(NumberFormat.significant(ctrTrain.std)), test MSE / Var(y) = \(NumberFormat.significant(ctr.mean)) ± \(NumberFormat.significant(ctr.std)) → "
                        + (ctr.mean <= 0.1 ? "learned (≤ 0.1·Var(y)): the failure is specific to the hard class" : "NOT learned to ≤ 0.1·Var(y)"))
         summary += hard.problemLines + control.problemLines
         summary.append("")

@@ -1,6 +1,7 @@
 import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
+import SymLabNumerics
 
 /// The default sizes of `hierarchical-k2`, which the summary's first lines state. The spec files
 /// (`specs/hierarchical-k2/`) hold the same values, written out once from these;
@@ -23,7 +24,7 @@ public enum HierarchicalK2 {
     /// this grid (15 seeds): without it |corr(φ, p)| reached 0.9 at n/d² ≈ 15.1 / 9.9 / 8.6
     /// (d = 16 / 24 / 32) and the lowest losses were 0.10–0.13; with it, at 4.4 / 4 / 4 and 0.03–0.04.
     public static let clip = 3.0
-    static var clipText: String { fmt(clip) }
+    static var clipText: String { NumberFormat.significant(clip) }
     public static let krrDs = [16, 32], krrNs = [1024, 2048], krrSeeds = [0], krrVal = 2048, krrTest = 4096
     /// The loss threshold of n*: below the kernel plateau (0.4 as d → ∞, 0.50–0.56 at these d),
     /// in the research note's 0.1–0.2, and reached within the grid at every d.
@@ -60,48 +61,48 @@ func hierarchicalFigure(_ store: ResultsStore) throws -> (Figure, String) {
         let ns = Array(Set(sub.map(\.n))).sorted()
         s.append("network d = \(Int(d)) (\(Set(sub.map(\.run.seed)).count) seeds): " + ns.map { n in
             let r = sub.filter { $0.n == n }
-            return "n/d² = \(fmt(n / (d * d))): corr \(fmt(medianBand(r.map { $0.metric(corr) }).median)), loss \(fmt(medianBand(r.map { $0.metric(loss) }).median))"
+            return "n/d² = \(NumberFormat.significant(n / (d * d))): corr \(NumberFormat.significant(medianBand(r.map { $0.metric(corr) }).median)), loss \(NumberFormat.significant(medianBand(r.map { $0.metric(loss) }).median))"
         }.joined(separator: "; "))
     }
     for (k, d) in Array(Set(krr.map(\.d))).sorted().enumerated() {
         let sub = krr.filter { $0.d == d }
         lossSeries.append(medianSeries("RBF KRR, d = \(Int(d))", sub, x: { $0.n / ($0.d * $0.d) }, y: { $0.metric(loss) }, colour: 4 + k, dashed: true))
         s.append("RBF KRR d = \(Int(d)): " + Array(Set(sub.map(\.n))).sorted().map { n in
-            "n = \(Int(n)): loss \(fmt(medianBand(sub.filter { $0.n == n }.map { $0.metric(loss) }).median))"
+            "n = \(Int(n)): loss \(NumberFormat.significant(medianBand(sub.filter { $0.n == n }.map { $0.metric(loss) }).median))"
         }.joined(separator: "; "))
     }
     s.append("")
     // Where the median correlation reaches 0.9, per d (median curve made monotone, interpolated on log n like n*).
     let corrObs = net.map { SampleComplexity.Observation(d: $0.d, n: $0.n, seed: $0.run.seed, loss: 1 - $0.metric(corr)) }
     let at09 = SampleComplexity.thresholds(corrObs, tau: 0.1, monotone: true)
-    s.append("feature correlation reaches 0.9 at " + at09.map { t in "d = \(Int(t.d)): " + (t.nStar.map { "n/d² ≈ \(fmt($0 / (t.d * t.d)))" } ?? "not reached") }
+    s.append("feature correlation reaches 0.9 at " + at09.map { t in "d = \(Int(t.d)): " + (t.nStar.map { "n/d² ≈ \(NumberFormat.significant($0 / (t.d * t.d)))" } ?? "not reached") }
                  .joined(separator: ", ") + " (issue: ≈ 15 for all d, curves collapse on n/d²)")
     let reached09 = at09.compactMap { t in t.nStar.map { (t.d, $0) } }
     if reached09.count >= 2 {
         let ratios = reached09.map { $1 / ($0 * $0) }
         let slope = SampleComplexity.linearFit(x: reached09.map { Foundation.log($0.0) }, y: reached09.map { Foundation.log($0.1) }).slope
-        s.append("  spread of those n/d²: max/min = \(fmt(ratios.max()! / ratios.min()!)) (1 = perfect collapse); n at corr 0.9 ∝ d^\(fmt(slope)) (2 = collapse on n/d²)")
+        s.append("  spread of those n/d²: max/min = \(NumberFormat.significant(ratios.max()! / ratios.min()!)) (1 = perfect collapse); n at corr 0.9 ∝ d^\(NumberFormat.significant(slope)) (2 = collapse on n/d²)")
     }
     // The finite-d plateau: the exact loss of the best degree-≤2 predictor of each drawn target.
     let byD = ds.map { d in (d, net.filter { $0.d == d }) }
     let plateaus = byD.map { d, r -> String in
         let seeds = Dictionary(grouping: r, by: \.run.seed).compactMap { $0.value.first }
-        return "d = \(Int(d)): \(fmt(medianBand(seeds.map { $0.metric("degree2_plateau") }).median)) (excess kurtosis of p \(fmt(medianBand(seeds.map { $0.metric("feature_excess_kurtosis") }).median)))"
+        return "d = \(Int(d)): \(NumberFormat.significant(medianBand(seeds.map { $0.metric("degree2_plateau") }).median)) (excess kurtosis of p \(NumberFormat.significant(medianBand(seeds.map { $0.metric("feature_excess_kurtosis") }).median)))"
     }
     s.append("exact loss of the best degree-≤2 predictor (the kernel plateau at this d; median over the seeds' targets): " + plateaus.joined(separator: ", ")
              + "; it is \(plateau) only as d → ∞, where p becomes Gaussian")
     let best = ds.map { d in medianBandMin(net.filter { $0.d == d }, loss) }
-    s.append("lowest network loss per d: " + zip(ds, best).map { "d = \(Int($0)): \(fmt($1))" }.joined(separator: ", ")
+    s.append("lowest network loss per d: " + zip(ds, best).map { "d = \(Int($0)): \(NumberFormat.significant($1))" }.joined(separator: ", ")
              + " → " + (best.allSatisfy { $0 < plateau } ? "below the kernel plateau \(plateau) at every d" : "NOT below the plateau \(plateau) at every d"))
     let krrBest = krr.map { $0.metric(loss) }.filter(\.isFinite).min() ?? .nan
-    s.append("best RBF KRR loss: \(fmt(krrBest)) → " + (krrBest > plateau ? "stays above the plateau \(plateau)" : "reaches below the plateau: the claim does NOT hold here"))
+    s.append("best RBF KRR loss: \(NumberFormat.significant(krrBest)) → " + (krrBest > plateau ? "stays above the plateau \(plateau)" : "reaches below the plateau: the claim does NOT hold here"))
     let obs = net.map { SampleComplexity.Observation(d: $0.d, n: $0.n, seed: $0.run.seed, loss: $0.metric(loss)) }
     var fitSeries: [Series] = []
     s.append("n*(d) = the n where the median loss curve (made non-increasing in n) first reaches τ, interpolated on log n; exponent by least squares on log n* vs log d; bootstrap over seeds within each d")
     if let fit = SampleComplexity.fitExponent(obs, tau: tau, resamples: 1000, seed: 0, monotone: true) {
         let ok = abs(fit.exponent - 2) <= 0.4
-        s.append("n*(d) at τ = \(tau): " + fit.thresholds.map { t in "d = \(Int(t.d)): \(t.nStar.map { "\(fmt($0)) (n/d² = \(fmt($0 / (t.d * t.d))))" } ?? "not reached")" }.joined(separator: ", "))
-        s.append("fitted exponent of n* ∝ d^α: α = \(fmt(fit.exponent)), bootstrap 95% interval \(fmt(fit.lower))–\(fmt(fit.upper)) (\(fit.usableResamples)/\(fit.resamples) resamples usable) → "
+        s.append("n*(d) at τ = \(tau): " + fit.thresholds.map { t in "d = \(Int(t.d)): \(t.nStar.map { "\(NumberFormat.significant($0)) (n/d² = \(NumberFormat.significant($0 / (t.d * t.d))))" } ?? "not reached")" }.joined(separator: ", "))
+        s.append("fitted exponent of n* ∝ d^α: α = \(NumberFormat.significant(fit.exponent)), bootstrap 95% interval \(NumberFormat.significant(fit.lower))–\(NumberFormat.significant(fit.upper)) (\(fit.usableResamples)/\(fit.resamples) resamples usable) → "
                  + (ok ? "within 2 ± 0.4 (Wang et al.: Õ(d^k), k = 2)" : "NOT within 2 ± 0.4"))
         fitSeries = sampleComplexitySeries(fit, theoryExponent: 2, theoryLabel: "Wang et al. (k = 2)")
         // How the exponent moves with d: between neighbouring dimensions, and fitted on all but
@@ -109,11 +110,11 @@ func hierarchicalFigure(_ store: ResultsStore) throws -> (Figure, String) {
         let reached = fit.thresholds.compactMap { t in t.nStar.map { (d: t.d, n: $0) } }
         if reached.count >= 3 {
             s.append("  local exponents log(n*₂/n*₁)/log(d₂/d₁): " + zip(reached, reached.dropFirst()).map { a, b in
-                "d = \(Int(a.d))→\(Int(b.d)): \(fmt(Foundation.log(b.n / a.n) / Foundation.log(b.d / a.d)))"
+                "d = \(Int(a.d))→\(Int(b.d)): \(NumberFormat.significant(Foundation.log(b.n / a.n) / Foundation.log(b.d / a.d)))"
             }.joined(separator: ", "))
             let smallest = reached[0].d
             if let upper = SampleComplexity.fitExponent(obs.filter { $0.d > smallest }, tau: tau, resamples: 1000, seed: 0, monotone: true) {
-                s.append("  fitted without d = \(Int(smallest)): α = \(fmt(upper.exponent)), bootstrap 95% interval \(fmt(upper.lower))–\(fmt(upper.upper))")
+                s.append("  fitted without d = \(Int(smallest)): α = \(NumberFormat.significant(upper.exponent)), bootstrap 95% interval \(NumberFormat.significant(upper.lower))–\(NumberFormat.significant(upper.upper))")
             }
         }
         // Whether n*/d² moves with d together with p's distance from Gaussian (the theory's d² is
@@ -124,8 +125,8 @@ func hierarchicalFigure(_ store: ResultsStore) throws -> (Figure, String) {
             return (t.d, n / (t.d * t.d), medianBand(seeds.map { $0.metric("feature_excess_kurtosis") }).median)
         }
         if !ok, perD.count >= 2, zip(perD, perD.dropFirst()).allSatisfy({ $1.ratio < $0.ratio && $1.kurtosis < $0.kurtosis }) {
-            s.append("  n*/d² falls as d grows (" + perD.map { "\(fmt($0.ratio)) at d = \(Int($0.d))" }.joined(separator: ", ")
-                     + ") while p's excess kurtosis falls (" + perD.map { fmt($0.kurtosis) }.joined(separator: ", ")
+            s.append("  n*/d² falls as d grows (" + perD.map { "\(NumberFormat.significant($0.ratio)) at d = \(Int($0.d))" }.joined(separator: ", ")
+                     + ") while p's excess kurtosis falls (" + perD.map { NumberFormat.significant($0.kurtosis) }.joined(separator: ", ")
                      + "): at these d the target is still far from the Gaussian-p limit the d² rate is stated for, and the small d need more samples per d²")
         }
     } else {
@@ -134,7 +135,7 @@ func hierarchicalFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let others = HierarchicalK2.otherTaus.map { t -> String in
         guard let f = SampleComplexity.fitExponent(obs, tau: t, resamples: 0, seed: 0, monotone: true) else { return "τ = \(t): no exponent" }
         let unreached = f.thresholds.filter { $0.nStar == nil }.map { "d = \(Int($0.d))" }
-        return "τ = \(t): α = \(fmt(f.exponent))" + (unreached.isEmpty ? "" : " (not reached at \(unreached.joined(separator: ", ")))")
+        return "τ = \(t): α = \(NumberFormat.significant(f.exponent))" + (unreached.isEmpty ? "" : " (not reached at \(unreached.joined(separator: ", ")))")
     }
     s.append("the same fit at other thresholds: " + others.joined(separator: ", "))
     s += netResults.problemLines + krrResults.problemLines

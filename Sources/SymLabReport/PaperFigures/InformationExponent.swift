@@ -1,6 +1,7 @@
 import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
+import SymLabNumerics
 
 extension PaperFigure {
     /// The dimensions the summary states; the spec file holds the same (`PaperFigureSpecTests`).
@@ -28,15 +29,15 @@ func informationExponentFigure(_ store: ResultsStore) throws -> (Figure, String)
         let bands = dsHere.map { medianBand(counts[$0]!) }
         stepSeries.append(Series(title: "k = \(k)", x: dsHere, y: bands.map(\.median), lower: bands.map(\.low), upper: bands.map(\.high), colour: k - 1, withPoints: true))
         if let f = fit {
-            stepSeries.append(Series(title: "fit k = \(k): α = \(fmt(f.exponent, 2))", x: f.medians.map(\.d),
+            stepSeries.append(Series(title: "fit k = \(k): α = \(NumberFormat.significant(f.exponent, 2))", x: f.medians.map(\.d),
                                      y: f.medians.map { Foundation.exp(f.intercept) * Foundation.pow($0.d, f.exponent) }, dashed: true, colour: k - 1))
         }
         s.append("k = \(k): median steps to weak recovery " + dsHere.map { d in
             let v = counts[d]!
-            return "d \(Int(d)): \(fmt(SampleComplexity.median(v.map { $0.isFinite ? $0 : .infinity }))) (\(v.filter(\.isFinite).count)/\(v.count) recovered)"
+            return "d \(Int(d)): \(NumberFormat.significant(SampleComplexity.median(v.map { $0.isFinite ? $0 : .infinity }))) (\(v.filter(\.isFinite).count)/\(v.count) recovered)"
         }.joined(separator: ", "))
         s.append("  log–log slope \(describe(fit)); predicted \(predicted[k]!.1)" + (perLog.map { "; steps/ln d: \(describe($0))" } ?? ""))
-        if let f = fit { verdicts.append("k = \(k): \(fmt(f.exponent, 2))") }
+        if let f = fit { verdicts.append("k = \(k): \(NumberFormat.significant(f.exponent, 2))") }
         // One trajectory per k at the middle d (seed 0): the long search phase, then a fast descent.
         let mid = Double(ds[ds.count / 2])
         if let r = sub.first(where: { $0.d == mid && $0.run.seed == 0 }) {

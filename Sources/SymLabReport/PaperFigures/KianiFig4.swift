@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabNumerics
 
 /// Final train and test MSE per optimizer, one point per run, against the sampled learning rate.
 /// Kiani et al. Figure 4: the GNN with five optimizers, each at 10 random learning rates.
@@ -17,11 +18,11 @@ func optimizerScatter(_ store: ResultsStore) throws -> (Figure, String) {
         trainSeries.append(Series(title: name, x: lr, y: train, colour: k, withPoints: true))
         testSeries.append(Series(title: name, x: lr, y: test, colour: k, withPoints: true))
         let tr = results.final("train_mse", points: [k]), te = results.final("test_mse_normalized", points: [k])
-        summary.append("  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(tr.count) runs: train MSE \(fmt(tr.mean)) ± \(fmt(tr.std)), test MSE / Var(y) \(fmt(te.mean)) ± \(fmt(te.std)), min \(fmt(test.min().map { $0 / variance } ?? .nan))")
+        summary.append("  \(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(tr.count) runs: train MSE \(NumberFormat.significant(tr.mean)) ± \(NumberFormat.significant(tr.std)), test MSE / Var(y) \(NumberFormat.significant(te.mean)) ± \(NumberFormat.significant(te.std)), min \(NumberFormat.significant(test.min().map { $0 / variance } ?? .nan))")
     }
     let allTest = results.final("test_mse_normalized")
     summary.append("")
-    summary.append("  all optimizers: test MSE / Var(y) = \(fmt(allTest.mean)) ± \(fmt(allTest.std)) → "
+    summary.append("  all optimizers: test MSE / Var(y) = \(NumberFormat.significant(allTest.mean)) ± \(NumberFormat.significant(allTest.std)) → "
                    + (allTest.mean >= 0.8 ? "no optimizer or learning rate generalises (the paper's claim holds)" : "some runs generalise: the claim does NOT hold here"))
     summary += results.problemLines
     let panels = [

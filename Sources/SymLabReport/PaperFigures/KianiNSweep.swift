@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabNumerics
 
 /// Final normalised train/test MSE vs n for the GNN and the CNN.
 /// Where learning stops as n grows, at a fixed sample budget.
@@ -19,7 +20,7 @@ func nSweep(_ store: ResultsStore) throws -> (Figure, String) {
             let v = r.final("label_variance", points: [p]).mean
             let tr = r.final("train_mse", points: [p]), te = r.final("test_mse_normalized", points: [p])
             xs.append(n); train.append((tr.mean / v, tr.std / v)); test.append((te.mean, te.std))
-            summary.append("  n = \(Int(n)): train MSE/Var \(fmt(tr.mean / v)) ± \(fmt(tr.std / v)), test MSE/Var \(fmt(te.mean)) ± \(fmt(te.std)) (\(te.count) seeds)")
+            summary.append("  n = \(Int(n)): train MSE/Var \(NumberFormat.significant(tr.mean / v)) ± \(NumberFormat.significant(tr.std / v)), test MSE/Var \(NumberFormat.significant(te.mean)) ± \(NumberFormat.significant(te.std)) (\(te.count) seeds)")
             if te.mean < 0.5 { lastLearnable = Int(n) } else if firstHard == nil { firstHard = Int(n) }
         }
         summary.append("  → learnable (test MSE/Var < 0.5) up to n = \(lastLearnable.map(String.init) ?? "none of the sizes tried"); "

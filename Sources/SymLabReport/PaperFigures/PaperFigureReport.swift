@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabNumerics
 
 extension PaperFigure {
     /// The paper figures whose experiments are all in `store`: a report of a figure's database
@@ -62,7 +63,7 @@ extension PaperFigure {
             \(described.about)
             overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
             specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name) --print-specs`)
-            wall time: \(String(format: "%.0f", elapsed)) s with \(workers.count) worker(s)
+            wall time: \(NumberFormat.fixed(elapsed, 0)) s with \(workers.count) worker(s)
 
             """ + text + "\n"
         try summary.write(toFile: directory + "/summary.txt", atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
+import SymLabNumerics
 
 // What the feature-learning figures share: their runs read back with the options they group by,
 // medians with min–max bands (the papers' convention), crossings and fitted exponents.
@@ -53,5 +54,5 @@ func linearCrossing(x: [Double], y: [Double], level: Double) -> Double? {
 /// "α = 1.02 (95% bootstrap 0.9–1.1)".
 func describe(_ fit: MedianScaling.Fit?) -> String {
     guard let f = fit else { return "no fit (fewer than two dimensions reached)" }
-    return "α = \(fmt(f.exponent)) (bootstrap 95%: \(fmt(f.lower))–\(fmt(f.upper)))"
+    return "α = \(NumberFormat.significant(f.exponent)) (bootstrap 95%: \(NumberFormat.significant(f.lower))–\(NumberFormat.significant(f.upper)))"
 }

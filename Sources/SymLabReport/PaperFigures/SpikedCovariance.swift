@@ -1,6 +1,7 @@
 import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
+import SymLabNumerics
 
 extension PaperFigure {
     /// The default sizes the summary states; the spec files hold the same (`PaperFigureSpecTests`).
@@ -29,26 +30,26 @@ func spikedFigure(_ store: ResultsStore) throws -> (Figure, String) {
             ("network, one step", net.filter { exponent($0) == link.k && $0.option("step") != "false" }, 0, false),
             ("random features (no step)", net.filter { exponent($0) == link.k && $0.option("step") == "false" }, 2, true),
         ]
-        s.append("link \(link.label); predicted thresholds: KRR β ≥ 1 − 1/p = \(fmt(1 - 1 / Double(link.p))), network β > 1 − 1/k = \(fmt(1 - 1 / kv))")
+        s.append("link \(link.label); predicted thresholds: KRR β ≥ 1 − 1/p = \(NumberFormat.significant(1 - 1 / Double(link.p))), network β > 1 − 1/k = \(NumberFormat.significant(1 - 1 / kv))")
         var series: [Series] = []
         for (label, runs, colour, dashed) in groups {
             let sr = medianSeries(label, runs, x: beta, y: { $0.metric(loss) }, colour: colour, dashed: dashed)
             series.append(sr)
             let t = linearCrossing(x: sr.x, y: sr.y, level: tau)
             transitions["\(label) \(link.k)"] = t ?? .infinity
-            s.append("  \(label.padding(toLength: 26, withPad: " ", startingAt: 0)): " + zip(sr.x, sr.y).map { "β \(fmt($0)): \(fmt($1, 2))" }.joined(separator: ", ")
-                     + " → β* = \(t.map { fmt($0, 2) } ?? "not reached by β = 0.9")")
+            s.append("  \(label.padding(toLength: 26, withPad: " ", startingAt: 0)): " + zip(sr.x, sr.y).map { "β \(NumberFormat.significant($0)): \(NumberFormat.significant($1, 2))" }.joined(separator: ", ")
+                     + " → β* = \(t.map { NumberFormat.significant($0, 2) } ?? "not reached by β = 0.9")")
         }
         let align = net.filter { exponent($0) == link.k && $0.option("step") != "false" }
         s.append("  network neurons' mean |cos(w, μ)| after the step: " + Array(Set(align.map(beta))).sorted().map { b in
-            "β \(fmt(b)): \(fmt(medianBand(align.filter { beta($0) == b }.map { $0.metric(SchemeMetric.alignment) }).median, 2))"
+            "β \(NumberFormat.significant(b)): \(NumberFormat.significant(medianBand(align.filter { beta($0) == b }.map { $0.metric(SchemeMetric.alignment) }).median, 2))"
         }.joined(separator: ", "))
         s.append("")
         panels.append(Panel(title: link.label, xLabel: "spike exponent β (θ = d^β)", yLabel: "normalised test loss", series: series,
-                            references: [ReferenceLine(title: "τ = \(fmt(tau))", y: tau)]))
+                            references: [ReferenceLine(title: "τ = \(NumberFormat.significant(tau))", y: tau)]))
     }
     func t(_ key: String) -> Double { transitions[key] ?? .infinity }
-    func show(_ v: Double) -> String { v.isFinite ? fmt(v, 2) : "> 0.9" }
+    func show(_ v: Double) -> String { v.isFinite ? NumberFormat.significant(v, 2) : "> 0.9" }
     let k1 = t("RBF KRR 1"), k2 = t("RBF KRR 2"), n1 = t("network, one step 1"), n2 = t("network, one step 2")
     s.append("KRR: β*(p = 3) = \(show(k1)), β*(p = 4) = \(show(k2)) (predicted 0.67, 0.75) → "
              + (k1 < k2 ? "the KRR transition moves right with the degree p (holds)" : "the KRR transition does NOT move right with p here"))

@@ -1,6 +1,7 @@
 import Foundation
 import SymLabExperiments
 import SymLabFeatureLearning
+import SymLabNumerics
 
 extension PaperFigure {
     /// The dimensions the summary states; the spec file holds the same (`PaperFigureSpecTests`).
@@ -28,12 +29,12 @@ func staircaseFigure(_ store: ResultsStore) throws -> (Figure, String) {
         let fit = MedianScaling.fit(counts, resamples: 1000, seed: 0)
         if let f = fit {
             fits[kd] = f
-            scaling.append(Series(title: "fit: α = \(fmt(f.exponent, 2))", x: f.medians.map(\.d),
+            scaling.append(Series(title: "fit: α = \(NumberFormat.significant(f.exponent, 2))", x: f.medians.map(\.d),
                                   y: f.medians.map { Foundation.exp(f.intercept) * Foundation.pow($0.d, f.exponent) }, dashed: true, colour: c))
         }
         s.append("\(kd): median samples to normalised test loss ≤ 0.1: " + dsHere.map { d in
             let v = counts[d]!
-            return "d \(Int(d)): \(fmt(SampleComplexity.median(v.map { $0.isFinite ? $0 : .infinity }))) (\(v.filter(\.isFinite).count)/\(v.count) learned)"
+            return "d \(Int(d)): \(NumberFormat.significant(SampleComplexity.median(v.map { $0.isFinite ? $0 : .infinity }))) (\(v.filter(\.isFinite).count)/\(v.count) learned)"
         }.joined(separator: ", "))
         s.append("  log–log slope \(describe(fit)); predicted \(kd == "staircase" ? "1" : "2")")
         if kd == "staircase" {
@@ -47,17 +48,17 @@ func staircaseFigure(_ store: ResultsStore) throws -> (Figure, String) {
             s.append("  stages: " + dsHere.map { d in
                 let r = sub.filter { $0.d == d }
                 let med = (1...3).map { j in SampleComplexity.median(r.map { $0.metrics["samples_to_monomial_\(j)"] ?? .infinity }) }
-                return "d \(Int(d)): x1 at \(fmt(med[0])), x1x2 at \(fmt(med[1])), x1x2x3 at \(fmt(med[2]))"
+                return "d \(Int(d)): x1 at \(NumberFormat.significant(med[0])), x1x2 at \(NumberFormat.significant(med[1])), x1x2x3 at \(NumberFormat.significant(med[2]))"
             }.joined(separator: "; "))
             s.append("  → monomials picked up one at a time in staircase order in \(inOrder)/\(total) runs")
         }
     }
     if let a = fits["staircase"], let b = fits["parity"] {
-        let ratio = zip(a.medians, b.medians).filter { $0.0.d == $0.1.d }.map { "d \(Int($0.0.d)): \(fmt($0.1.median / $0.0.median, 2))" }
+        let ratio = zip(a.medians, b.medians).filter { $0.0.d == $0.1.d }.map { "d \(Int($0.0.d)): \(NumberFormat.significant($0.1.median / $0.0.median, 2))" }
         s.append("")
         s.append("parity / staircase samples: " + ratio.joined(separator: ", "))
         s.append("→ " + (b.exponent > a.exponent
-                         ? "the leap-3 parity's cost grows faster with d than the staircase's (α \(fmt(b.exponent, 2)) vs \(fmt(a.exponent, 2))): holds qualitatively"
+                         ? "the leap-3 parity's cost grows faster with d than the staircase's (α \(NumberFormat.significant(b.exponent, 2)) vs \(NumberFormat.significant(a.exponent, 2))): holds qualitatively"
                          : "the parity does NOT scale worse than the staircase here")
                  + (abs(a.exponent - 1) <= 0.3 && abs(b.exponent - 2) <= 0.4 ? "; slopes match the predicted 1 and 2" : "; the slopes are not the asymptotic 1 and 2 at these sizes"))
     }
