@@ -2,7 +2,7 @@
 // SymmetryLab: testable learning theory for (equivariant) neural networks.
 //
 // One target per layer of the system; dependencies point one way, downwards:
-//   COpenBLAS, CSymLabKernels → SymLabNumerics → SymLabAutodiff → SymLabOptim → … → SymLabCLI → symlab
+//   COpenBLAS, CSymLabKernels → SymLabNumerics → SymLabCore, SymLabAutodiff → SymLabOptim → … → SymLabCLI → symlab
 import PackageDescription
 
 let package = Package(
@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "symlab", targets: ["symlab"]),
         .library(name: "SymLabNumerics", targets: ["SymLabNumerics"]),
+        .library(name: "SymLabCore", targets: ["SymLabCore"]),
         .library(name: "SymLabAutodiff", targets: ["SymLabAutodiff"]),
         .library(name: "SymLabOptim", targets: ["SymLabOptim"]),
         .library(name: "SymLabFunctionClasses", targets: ["SymLabFunctionClasses"]),
@@ -51,6 +52,10 @@ let package = Package(
                 "CProcessControl",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),
+        /// The vocabulary the layers above share: a data set's inputs (dense tensors or graph batches)
+        /// and splits, permutations, `key=value` options and their errors, the registry pattern, the
+        /// memory budget.
+        .target(name: "SymLabCore", dependencies: ["SymLabNumerics"]),
         /// Reverse-mode automatic differentiation over coarse tensor ops.
         .target(name: "SymLabAutodiff", dependencies: ["SymLabNumerics"]),
         /// Optimizers over one flat parameter buffer, schedules, parameter groups.
@@ -58,7 +63,7 @@ let package = Package(
             name: "SymLabOptim",
             dependencies: ["SymLabNumerics", "SymLabAutodiff", .target(name: "CSymLabKernels", condition: .when(platforms: [.linux]))]),
         /// The function classes of the reference papers: seeded data-set generators.
-        .target(name: "SymLabFunctionClasses", dependencies: ["SymLabNumerics"]),
+        .target(name: "SymLabFunctionClasses", dependencies: ["SymLabNumerics", "SymLabCore"]),
         /// The students: MLPs, GNNs, cyclic CNNs, frame- and group-averaged networks.
         .target(name: "SymLabModels", dependencies: ["SymLabAutodiff", "SymLabFunctionClasses"]),
         /// Kernel baselines: KRR, RBF/Laplace, ReLU NNGP/NTK, empirical NTK, graph kernels, random features.
@@ -108,6 +113,7 @@ let package = Package(
         .testTarget(
             name: "SymLabNumericsTests",
             dependencies: ["SymLabNumerics", "SymLabTestSupport", .target(name: "CSymLabKernels", condition: .when(platforms: [.linux]))]),
+        .testTarget(name: "SymLabCoreTests", dependencies: ["SymLabCore", "SymLabTestSupport"]),
         .testTarget(name: "SymLabAutodiffTests", dependencies: ["SymLabAutodiff", "SymLabTestSupport"]),
         .testTarget(name: "SymLabOptimTests", dependencies: ["SymLabOptim", "SymLabTestSupport"]),
         .testTarget(name: "SymLabFunctionClassesTests", dependencies: ["SymLabFunctionClasses", "SymLabTestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 import SymLabFeatureLearning
 import SymLabFunctionClasses
 import SymLabKernels
@@ -169,7 +170,7 @@ public enum Preflight {
 extension MemoryBudget {
     /// ``require(_:for:)`` as a spec error naming `key`.
     func require(_ bytes: Int, what: String, key: String, file: String) throws {
-        do { try require(bytes, for: what) } catch let e as KernelError {
+        do { try require(bytes, for: what) } catch let e as MemoryError {
             throw SpecError(file: file, keyPath: key, message: e.description)
         }
     }

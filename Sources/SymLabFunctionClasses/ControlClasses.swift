@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// Easy invariant targets: the controls of the hardness experiments. The same networks that

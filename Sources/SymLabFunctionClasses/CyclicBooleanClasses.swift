@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// Packs each row of a ±1 matrix [N, n] (n ≤ 64) with ``packSigns(_:)``.

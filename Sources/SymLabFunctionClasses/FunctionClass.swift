@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// One member of a function class, drawn at random: the hidden subset, direction or weights,

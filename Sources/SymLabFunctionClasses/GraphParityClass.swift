@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// H_ER,n (Kiani et al. 2024, Theorem 3): parities of degree counts of Erdős–Rényi graphs.

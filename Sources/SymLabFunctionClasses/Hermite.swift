@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// Orthonormal (probabilists') Hermite polynomials h_k = He_k/√k! and Gauss–Hermite

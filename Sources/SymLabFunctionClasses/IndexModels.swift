@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 #if canImport(Glibc)
 import Glibc

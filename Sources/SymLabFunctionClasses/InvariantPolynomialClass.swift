@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// Sparse invariant polynomials (Kiani et al., §1.8 of the note): f = Σ_{j≤m} c_j·P_{O_j}(x),

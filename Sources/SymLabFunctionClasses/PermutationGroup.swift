@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// A finite group of permutations of 0..<degree (``Permutation``, with its conventions), acting

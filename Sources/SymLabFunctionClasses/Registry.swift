@@ -1,14 +1,5 @@
+import SymLabCore
 import SymLabNumerics
-
-/// One documented option of a function class.
-public struct OptionDoc: Sendable {
-    public let key: String
-    public let defaultValue: String
-    public let help: String
-    public init(_ key: String, _ defaultValue: String, _ help: String) {
-        self.key = key; self.defaultValue = defaultValue; self.help = help
-    }
-}
 
 /// A function class the registry can build from `key=value` options.
 public protocol RegisteredFunctionClass: FunctionClass, RegistryMember {

@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// One seed's data of a function class: the drawn target and any of its splits, each from its own

@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// Staircase and leap functions on the hypercube (Abbe, Boix-Adserà, Misiakiewicz 2022, 2023):

@@ -1,4 +1,5 @@
 import BigInt
+import SymLabCore
 import SymLabFunctionClasses
 
 /// A permutation group acting on {−1,+1}^d by permuting coordinates: one of the named families,

@@ -1,4 +1,5 @@
 import BigInt
+import SymLabCore
 import SymLabFunctionClasses
 
 /// The orbits of a permutation group on {−1,+1}^degree, found by visiting every point.

@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 import SymLabFeatureLearning
 import SymLabFunctionClasses
 import SymLabNumerics

@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 import SymLabExperiments
 import SymLabKernels
 import SymLabReport

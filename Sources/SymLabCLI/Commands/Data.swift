@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SymLabCore
 import SymLabExperiments
 import SymLabFunctionClasses
 import SymLabKernels
@@ -47,7 +48,7 @@ extension SymLab.Data {
         func draw() throws -> (any FunctionClass, Dataset<Double>) {
             let c = try build()
             do { try Preflight.requireDataSet(c, samples: count) }   // before any sample is drawn
-            catch let e as KernelError { throw CommandFailure(e.description) }
+            catch let e as MemoryError { throw CommandFailure(e.description) }
             let s: DatasetSplits<Double> = c.splits(nTrain: count, nVal: 0, nTest: 0, seed: seed)
             return (c, s.train)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SymLabCore
 import SymLabExperiments
 import SymLabFunctionClasses
 import SymLabKernels
@@ -86,7 +87,7 @@ extension SymLab.Kernel {
             let val = nVal ?? Swift.max(10, nTrain / 4)
             do {   // refused before any data are drawn
                 try Preflight.requireKernelFit(cls, nTrain: nTrain, nValidation: val, nTest: nTest, features: kernel == .randomFeatures ? features : nil)
-            } catch let e as KernelError { throw CommandFailure(e.description) }
+            } catch let e as MemoryError { throw CommandFailure(e.description) }
             let splits: DatasetSplits<Double> = cls.splits(nTrain: nTrain, nVal: val, nTest: nTest, seed: seed)
             let t0 = Clock.seconds()
             let report: RegressionReport
@@ -96,6 +97,8 @@ extension SymLab.Kernel {
                                                         activation: try activationOp(), featureSeed: seed))
             } catch let e as KernelError {
                 throw CommandFailure(e.description)   // a run-time refusal, not a usage error
+            } catch let e as MemoryError {
+                throw CommandFailure(e.description)
             }
             let f = { (v: Double) in NumberFormat.significantAsPrintf(v, 6) }
             print("class: \(cls.name)  seed: \(seed)  n-train: \(nTrain)  n-val: \(val)  n-test: \(nTest)")

@@ -3,6 +3,17 @@
 // Adding a member is one type and one list entry; help text, name look-up and the tests that
 // iterate a registry pick it up from the list.
 
+/// One documented option of a registry member (a function class, a model, a scheme): its key,
+/// its default as help shows it, and one line of help.
+public struct OptionDoc: Sendable {
+    public let key: String
+    public let defaultValue: String
+    public let help: String
+    public init(_ key: String, _ defaultValue: String, _ help: String) {
+        self.key = key; self.defaultValue = defaultValue; self.help = help
+    }
+}
+
 /// What a registry knows of one member type: its name, one line of summary, its options.
 public protocol RegistryMember {
     /// The name used on the command line and in specs.

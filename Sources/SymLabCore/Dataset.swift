@@ -190,4 +190,8 @@ public struct DatasetSplits<S: TensorScalar>: Sendable, Equatable {
     public let train: Dataset<S>
     public let validation: Dataset<S>
     public let test: Dataset<S>
+
+    public init(train: Dataset<S>, validation: Dataset<S>, test: Dataset<S>) {
+        self.train = train; self.validation = validation; self.test = test
+    }
 }

@@ -1,10 +1,11 @@
 import SymLabNumerics
 
-// Parsing and validating the `key=value` options every function class is built from. One
-// parser for all classes, so that every bad value is reported the same way: the class, the
-// parameter, its allowed range and what was given.
+// Parsing and validating the `key=value` options every function class, model and scheme is
+// built from. One parser for all of them, so that every bad value is reported the same way: the
+// member, the parameter, its allowed range and what was given.
 
-/// A function class could not be built from the options it was given.
+/// A function class (or a model or scheme: they read their options the same way) could not be
+/// built from the options it was given. Named for the registry it served first.
 public enum FunctionClassError: Error, CustomStringConvertible, Equatable {
     /// A parameter is outside its allowed range, or is not of the right type.
     case invalidParameter(className: String, parameter: String, allowed: String, got: String)
@@ -222,7 +223,8 @@ extension DeclaredOption {
 }
 
 extension StringProtocol {
-    var trimmingWhitespace: String {
+    /// Without leading and trailing white space (`Character.isWhitespace`): option values and list items.
+    public var trimmingWhitespace: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

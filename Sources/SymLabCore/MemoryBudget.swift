@@ -5,29 +5,10 @@ import Darwin
 #endif
 import SymLabNumerics
 
-/// What went wrong in a kernel computation that is the user's to fix (sizes, inputs, options).
-public enum KernelError: Error, CustomStringConvertible, Equatable {
-    /// The computation would need more memory than is available; refused before any work.
-    case insufficientMemory(what: String, neededBytes: Int, availableBytes: Int, source: String)
-    /// The kernel cannot be evaluated on these inputs (e.g. an RBF kernel on graphs).
-    case unsupportedInputs(kernel: String, reason: String)
-    /// An option is out of range.
-    case invalidOption(kernel: String, option: String, allowed: String, got: String)
-
-    public var description: String {
-        switch self {
-        case let .insufficientMemory(what, needed, available, source):
-            "\(what) needs \(NumberFormat.bytes(needed)) (\(needed) bytes) but only \(NumberFormat.bytes(available)) is available "
-                + "(\(source)); use fewer samples, random features, or a smaller model"
-        case let .unsupportedInputs(kernel, reason): "kernel \(kernel): \(reason)"
-        case let .invalidOption(kernel, option, allowed, got): "kernel \(kernel): \(option) must be \(allowed), got \(got)"
-        }
-    }
-}
-
-/// How much memory a kernel computation may use, and the check that refuses an oversized one
-/// *before* any work starts (a 10⁵-sample kernel matrix is 80 GB: better an error now than
-/// swapping for an hour and then being killed).
+/// How much memory a computation may use, and the check that refuses an oversized one *before*
+/// any work starts (a 10⁵-sample kernel matrix is 80 GB: better an error now than swapping for an
+/// hour and then being killed). Kernel fits, data sets, training runs and schemes are all checked
+/// against one budget, so it sits below all of them.
 public struct MemoryBudget: Sendable, Equatable {
     public var availableBytes: Int
     /// Where the number came from, for the error message.
@@ -54,11 +35,11 @@ public struct MemoryBudget: Sendable, Equatable {
         return MemoryBudget(availableBytes: Int.max, source: "unknown (no /proc/meminfo)")
     }
 
-    /// Throws ``KernelError/insufficientMemory(what:neededBytes:availableBytes:source:)`` when
+    /// Throws ``MemoryError/insufficientMemory(what:neededBytes:availableBytes:source:)`` when
     /// `bytes` exceeds the budget.
     public func require(_ bytes: Int, for what: String) throws {
         if bytes > availableBytes {
-            throw KernelError.insufficientMemory(what: what, neededBytes: bytes, availableBytes: availableBytes, source: source)
+            throw MemoryError.insufficientMemory(what: what, neededBytes: bytes, availableBytes: availableBytes, source: source)
         }
     }
 
@@ -95,5 +76,18 @@ public struct MemoryBudget: Sendable, Equatable {
             }
         }
         return nil
+    }
+}
+
+/// A computation refused before any work because it would not fit in its ``MemoryBudget``.
+public enum MemoryError: Error, CustomStringConvertible, Equatable, Sendable {
+    case insufficientMemory(what: String, neededBytes: Int, availableBytes: Int, source: String)
+
+    public var description: String {
+        switch self {
+        case let .insufficientMemory(what, needed, available, source):
+            "\(what) needs \(NumberFormat.bytes(needed)) (\(needed) bytes) but only \(NumberFormat.bytes(available)) is available "
+                + "(\(source)); use fewer samples, random features, or a smaller model"
+        }
     }
 }
