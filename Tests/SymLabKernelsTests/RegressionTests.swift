@@ -97,6 +97,18 @@ func dataset(_ x: Inputs<Double>, _ y: Tensor<Double>) -> Dataset<Double> {
 }
 
 @Suite struct FeatureRidgeTests {
+    /// max |(ΦᵀΦ + λsI)w − Φᵀ(y − ȳ)| for the fit's weights and ridge (s = tr(ΦᵀΦ)/n), and the
+    /// scale it is measured against, max(1, max |Φᵀ(y − ȳ)|).
+    static func normalEquations(_ phi: Tensor<Double>, _ y: Tensor<Double>, _ fit: FeatureRidge) -> (residual: Double, scale: Double) {
+        let n = phi.shape[0], m = phi.shape[1]
+        let a = Tensor.matmul(phi, phi, transposeA: true)
+        var trace = 0.0
+        for i in 0..<m { trace += a[i, i] }
+        let lhs = Tensor.matvec(a, fit.weights) + fit.weights.scaled(by: fit.ridge * trace / Double(n))
+        let rhs = Tensor.matvec(phi, y - y.mean().scalar, transpose: true)
+        return ((lhs - rhs).scalars.map(abs).max()!, max(1, rhs.scalars.map(abs).max()!))
+    }
+
     @Test func featureRidgeTunesAFiniteRidgeAndSolvesTheNormalEquations() throws {
         // Noisy labels, as many features as half the samples: least squares overfits, so the
         // validation optimum is an interior ridge.
@@ -108,13 +120,8 @@ func dataset(_ x: Inputs<Double>, _ y: Tensor<Double>) -> Dataset<Double> {
         let fit = try FeatureRidge(features: x, labels: y, validationFeatures: xv, validationLabels: yv)
         #expect(!fit.ridgeAtGridEdge && fit.ridge > 1e-4 && fit.ridge < 1e3)
         // The solution satisfies (ΦcᵀΦc + λ s I) w = Φcᵀ(y − ȳ).
-        let phi = x - x.mean(axes: [0])
-        let a = Tensor.matmul(phi, phi, transposeA: true)
-        var trace = 0.0
-        for i in 0..<m { trace += a[i, i] }
-        let lhs = Tensor.matvec(a, fit.weights) + fit.weights.scaled(by: fit.ridge * trace / Double(n))
-        let rhs = Tensor.matvec(phi, y - y.mean().scalar, transpose: true)
-        #expect((lhs - rhs).scalars.map(abs).max()! < 1e-8 * max(1, rhs.scalars.map(abs).max()!))
+        let (residual, scale) = Self.normalEquations(x - x.mean(axes: [0]), y, fit)
+        #expect(residual < 1e-8 * scale)
         // Validation MSE at the chosen ridge beats both grid ends.
         let chosen = fit.validationMSEs[fit.ridges.firstIndex(of: fit.ridge)!]
         #expect(chosen < fit.validationMSEs.first! && chosen < fit.validationMSEs.last!)
@@ -130,12 +137,8 @@ func dataset(_ x: Inputs<Double>, _ y: Tensor<Double>) -> Dataset<Double> {
         let y: Tensor<Double> = rng.normal([n]), yv: Tensor<Double> = rng.normal([50])
         let fit = try FeatureRidge(features: x, labels: y, validationFeatures: xv, validationLabels: yv, ridges: [1e-2, 1, 100], mode: .kernelMatched)
         #expect(fit.featureMean == nil)
-        let a = Tensor.matmul(x, x, transposeA: true)
-        var trace = 0.0
-        for i in 0..<m { trace += a[i, i] }
-        let lhs = Tensor.matvec(a, fit.weights) + fit.weights.scaled(by: fit.ridge * trace / Double(n))
-        let rhs = Tensor.matvec(x, y - y.mean().scalar, transpose: true)
-        #expect((lhs - rhs).scalars.map(abs).max()! < 1e-8 * max(1, rhs.scalars.map(abs).max()!))
+        let (residual, scale) = Self.normalEquations(x, y, fit)
+        #expect(residual < 1e-8 * scale)
         #expect(fit.validationMSE == fit.validationMSEs[fit.ridges.firstIndex(of: fit.ridge)!])
         #expect(throws: FeatureRidge.EmptySplit(trainCount: n, validationCount: 0)) {
             try FeatureRidge(features: x, labels: y, validationFeatures: Tensor(shape: [0, m]), validationLabels: Tensor(shape: [0]))
