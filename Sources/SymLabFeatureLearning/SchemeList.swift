@@ -13,5 +13,6 @@ extension SchemeRegistry {
         SpikedOneStepScheme.self,
         OnlineSGDScheme.self,
         StaircaseSGDScheme.self,
+        GF2EliminationScheme.self,
     ]
 }
