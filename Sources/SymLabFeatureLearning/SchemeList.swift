@@ -14,5 +14,6 @@ extension SchemeRegistry {
         OnlineSGDScheme.self,
         StaircaseSGDScheme.self,
         GF2EliminationScheme.self,
+        OrbitLookupScheme.self,
     ]
 }
