@@ -121,11 +121,7 @@ public struct GF2EliminationScheme: TrainingScheme {
     public static let inconsistentMessage = "labels inconsistent with any parity (label noise?)"
     let samples: SampleLimit
 
-    public init(options: [String: String]) throws {
-        var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
-        samples = try SampleLimit(&o)
-        try o.finish()
-    }
+    public init(options: [String: String]) throws { samples = try SampleLimit(options: options, scheme: Self.schemeName) }
 
     /// The largest feature map of the parity classes for these inputs: n coordinates, or 2^w ≤ 1024
     /// pattern counts (w ≤ min(n, 10)) for vectors of n signs; at most one bit per degree for graphs.

@@ -73,11 +73,7 @@ public struct OrbitLookupScheme: TrainingScheme {
     public static let optionDocs = [SampleLimit.doc]
     let samples: SampleLimit
 
-    public init(options: [String: String]) throws {
-        var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
-        samples = try SampleLimit(&o)
-        try o.finish()
-    }
+    public init(options: [String: String]) throws { samples = try SampleLimit(options: options, scheme: Self.schemeName) }
 
     /// The table (a key, a vote, a sum and a count per training orbit, with the hash table's slack:
     /// 8 numbers per training sample at most) and the orbit keys of the test set. Graphs add the

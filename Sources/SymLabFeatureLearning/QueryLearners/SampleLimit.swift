@@ -11,10 +11,16 @@ struct SampleLimit: Sendable {
     /// nil: the whole training split.
     let limit: Int?
 
-    init(_ o: inout OptionReader) throws {
-        guard let s = o.string("samples"), s != "all" else { limit = nil; return }
-        guard let v = Int(s), v >= 1 else { throw o.fail("samples", allowed: "an integer ≥ 1, or all", got: s) }
-        limit = v
+    /// Reads the options of a scheme whose only option is `samples` (any other key is an error).
+    init(options: [String: String], scheme: String) throws {
+        var o = OptionReader(className: "scheme \(scheme)", options: options)
+        if let s = o.string("samples"), s != "all" {
+            guard let v = Int(s), v >= 1 else { throw o.fail("samples", allowed: "an integer ≥ 1, or all", got: s) }
+            limit = v
+        } else {
+            limit = nil
+        }
+        try o.finish()
     }
 
     /// The samples a run on a training split of `nTrain` uses (the preflight's estimate; a limit
