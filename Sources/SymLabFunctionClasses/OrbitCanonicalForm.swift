@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 /// How a class's symmetry group acts on its inputs, and the canonical form of each input's orbit:

@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabNumerics
 
 // The parity-type classes as linear functions over GF(2): for each of them a feature map z from

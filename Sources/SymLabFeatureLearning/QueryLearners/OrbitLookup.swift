@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabKernels
 import SymLabModels
@@ -78,10 +79,12 @@ public struct OrbitLookupScheme: TrainingScheme {
     /// The table (a key, a vote, a sum and a count per training orbit, with the hash table's slack:
     /// 8 numbers per training sample at most) and the orbit keys of the test set. Graphs add the
     /// edge-slot signs of a set and the list of all m! edge permutations of the canonical form.
+    /// Graphs beyond 8 nodes have no canonical form: the run fails at its start.
     public func memory(_ run: SchemeRunSize) -> SchemeMemory {
         let used = samples.count(nTrain: run.nTrain)
         var network = saturatingProduct([used, 8]), working = saturatingSum([run.nTest, used])
-        if case .graphs(let m, _) = run.input, m <= 8 {
+        if case .graphs(let m, _) = run.input {
+            guard m <= 8 else { return .failsAtStart }
             let edges = m * (m - 1) / 2
             network = saturatingSum([network, saturatingProduct([(1...m).reduce(1, *), edges])])
             working = saturatingSum([working, saturatingProduct([Swift.max(used, run.nTest), edges])])

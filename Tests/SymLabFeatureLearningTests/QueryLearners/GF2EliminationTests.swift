@@ -1,7 +1,9 @@
 import Foundation
+import SymLabCore
 import SymLabExperiments
 import SymLabFeatureLearning
 import SymLabFunctionClasses
+import SymLabModels
 import SymLabNumerics
 import SymLabTraining
 import Testing
@@ -112,6 +114,15 @@ import Testing
         #expect(throws: FunctionClassError.self) { try GF2EliminationScheme(options: ["samples": "many"]) }
         #expect(throws: SchemeError.self) { try GF2EliminationScheme(options: ["samples": "50"]).run(Self.context("sparse-parity", [:], n: 20)) }
         #expect(try GF2EliminationScheme(options: ["samples": "all"]).run(Self.context("sparse-parity", [:], n: 20)).metrics["samples_used"] == 20)
+    }
+
+    @Test func memoryCoversTheLargestFeatureMapAndTheSamplesUsed() throws {
+        func size(_ input: InputDescription) -> SchemeRunSize { SchemeRunSize(nTrain: 1000, nValidation: 0, nTest: 500, input: input, threads: 1) }
+        // 4096 coordinates: 65 words a row, at most 4097 kept rows.
+        let sparse = try GF2EliminationScheme(options: [:]).memory(size(.dense(shape: [4096])))
+        #expect(sparse.networkNumbers == 4097 * 65 && sparse.workingNumbers == 1500 * 69)
+        // Fewer samples used, a smaller working set; 2^10 pattern bits bound short vectors.
+        #expect(try GF2EliminationScheme(options: ["samples": "100"]).memory(size(.dense(shape: [32]))).workingNumbers == 600 * 21)
     }
 
     // MARK: - Through a spec, the executor and the store

@@ -1,5 +1,7 @@
+import SymLabCore
 import SymLabFeatureLearning
 import SymLabFunctionClasses
+import SymLabModels
 import SymLabNumerics
 import Testing
 
@@ -87,5 +89,10 @@ import Testing
         #expect(reason("er-parity", ["n": "16"]).contains("n ≤ 8"))
         #expect(reason("sparse-parity", [:]).contains("symmetric-boolean"))
         #expect(throws: FunctionClassError.self) { try OrbitLookupScheme(options: ["sample": "10"]) }
+        // The preflight: graphs beyond 8 nodes fail at the start; up to 8, the m! relabellings count.
+        let scheme = try OrbitLookupScheme(options: [:])
+        func size(_ m: Int) -> SchemeRunSize { SchemeRunSize(nTrain: 100, nValidation: 0, nTest: 100, input: .graphs(nodes: m, features: 1), threads: 1) }
+        #expect(scheme.memory(size(16)) == .failsAtStart)
+        #expect(scheme.memory(size(8)).networkNumbers >= 40_320 * 28)
     }
 }
