@@ -106,9 +106,10 @@ public struct GF2LinearSystem: Sendable {
 /// read by their sign, so Gaussian label noise enters as sign flips). ``GF2LinearSystem`` solves
 /// them; free unknowns are set to 0. About D + 1 samples in general position suffice — the
 /// classic example that statistical-query hardness is not sample hardness: parities need
-/// 2^Ω(n) statistical queries but O(n) samples (Blum–Kalai–Wasserman 2003). It is not an SQ
+/// 2^Ω(n) statistical queries (Blum et al. 1994; Kearns 1998) but O(n) samples. It is not an SQ
 /// algorithm: one flipped label changes its answer completely, which is why it does not survive
-/// noise (BKW's point), and why it reports an inconsistent system instead of a wrong parity.
+/// noise (Blum–Kalai–Wasserman 2003), and why it reports an inconsistent system instead of a
+/// wrong parity.
 ///
 /// Metrics: the test losses of the recovered parity's ±1 predictions; `exact_recovery` (see
 /// ``run(_:)``); `gf2_rank`, `gf2_unknowns` (D + 1), `gf2_determined` (rank = D + 1);
