@@ -13,5 +13,7 @@ extension SchemeRegistry {
         SpikedOneStepScheme.self,
         OnlineSGDScheme.self,
         StaircaseSGDScheme.self,
+        GF2EliminationScheme.self,
+        OrbitLookupScheme.self,
     ]
 }

@@ -1,0 +1,125 @@
+import SymLabCore
+import SymLabFunctionClasses
+import SymLabNumerics
+import Testing
+
+// MARK: - GF(2) vectors
+
+@Test func gf2VectorsPackBitsAcrossWords() {
+    var v = GF2Vector(count: 130, ones: [0, 63, 64, 129])
+    #expect(v.words.count == 3 && v.ones == [0, 63, 64, 129])
+    v[63] = false
+    #expect(!v[63] && v.ones == [0, 64, 129])
+    let u = GF2Vector(count: 130, ones: [0, 64, 100])
+    #expect(!u.dot(v))   // common ones 0 and 64: even
+    #expect(u.dot(GF2Vector(count: 130, ones: [100])))
+    // Appending the constant term crosses into a new word at 64 coordinates.
+    let w = GF2Vector(count: 64, ones: [5]).appending(true)
+    #expect(w.count == 65 && w.words.count == 2 && w.ones == [5, 64])
+    #expect(GF2Vector(count: 3, ones: [1]).description == "010")
+}
+
+@Test func gf2ParitiesLabelBySignBitAndSet() {
+    let p = GF2Parity(coefficients: GF2Vector(count: 4, ones: [1, 3]), signBit: 1)
+    #expect(p.label(GF2Vector(count: 4)) == -1)
+    #expect(p.label(GF2Vector(count: 4, ones: [1])) == 1)
+    #expect(p.label(GF2Vector(count: 4, ones: [1, 2, 3])) == -1)
+}
+
+// MARK: - Each parity class is a parity of its feature map
+
+/// The parity-type classes at small sizes (several word widths and feature maps).
+let parityClasses: [(String, [String: String])] = [
+    ("sparse-parity", ["n": "20", "k": "3"]),
+    ("sparse-parity", ["n": "100", "k": "5"]),
+    ("er-parity", ["n": "16"]),
+    ("er-parity", ["n": "32", "k": "4"]),
+    ("cyclic-pattern-parity", ["n": "16", "width": "3"]),
+    ("cyclic-pattern-parity", ["n": "32", "width": "4", "b": "1"]),
+    ("cyclic-frame-parity", ["n": "12", "k": "3"]),
+]
+
+@Test("labels are (−1)^{b + ⟨s, z(x)⟩} with the class's z and the target's (s, b)", arguments: parityClasses.indices)
+func labelsAreTheParityOfTheFeatureMap(index: Int) throws {
+    let (name, options) = parityClasses[index]
+    let c = try #require(make(name, options) as? any ParityStructuredClass)
+    for seed in UInt64(0)..<4 {
+        var rng = RandomStream(seed: seed)
+        let t = c.drawTarget(rng: &rng)
+        let truth = try #require(c.parity(of: t))
+        #expect(truth.dimension == c.parityDimension)
+        let x = t.sampleInputs(count: 500, rng: &rng)
+        let z = c.parityFeatures(x)
+        #expect(z.count == 500 && z.allSatisfy { $0.count == c.parityDimension })
+        #expect(Tensor(z.map(truth.label)) == t.evaluate(x), "\(name) \(options) seed \(seed)")
+        // The labels are not constant: the identity is not met trivially.
+        #expect(Set(t.evaluate(x).scalars).count == 2)
+    }
+}
+
+@Test func parityOfAForeignTargetIsNil() throws {
+    let sparse = try #require(make("sparse-parity", ["n": "8"]) as? any ParityStructuredClass)
+    var rng = RandomStream(seed: 1)
+    let other = make("cyclic-frame-parity", ["n": "8"]).drawTarget(rng: &rng)
+    #expect(sparse.parity(of: other) == nil)
+    // A sum of two monomials (a staircase-like target) is not a parity.
+    #expect(sparse.parity(of: MonomialSumTarget(n: 8, monomials: [[0], [0, 1]])) == nil)
+    #expect(make("relu-teacher") as? any ParityStructuredClass == nil)
+}
+
+@Test func erParityFeaturesAreTheCentralDegreeCountParities() throws {
+    let c = try #require(make("er-parity", ["n": "16"]) as? ERParityClass)
+    var rng = RandomStream(seed: 3)
+    let g = c.drawTarget(rng: &rng).sampleInputs(count: 50, rng: &rng)
+    let histograms = ErdosRenyi.degreeHistograms(g.graphs.adjacency)
+    for (z, h) in zip(c.parityFeatures(g), histograms) {
+        #expect(z.ones == c.centralDegrees.indices.filter { h[c.centralDegrees[$0]] % 2 == 1 })
+    }
+}
+
+// MARK: - Orbit canonical forms
+
+@Test("orbit keys are equal exactly on orbits", arguments: ["cyclic", "dihedral", "symmetric"])
+func orbitKeysIdentifyOrbits(group: String) throws {
+    let c = try #require(make("symmetric-boolean", ["group": group, "n": "9"]) as? any GroupInvariantClass)
+    let form = try c.orbitCanonicalForm()
+    var rng = RandomStream(seed: 7)
+    let x: Tensor<Double> = rng.rademacher([400, 9])
+    let keys = form.keys(.dense(x))
+    for _ in 0..<5 {
+        #expect(form.keys(form.act(form.group.randomElement(rng: &rng), on: .dense(x))) == keys)
+    }
+    // Keys are the group's canonical bits, so two inputs share one iff their representatives agree.
+    let representatives = (0..<400).map { i in form.group.canonicalRepresentative(Array(x.scalars[(i * 9)..<((i + 1) * 9)])) }
+    for i in 0..<50 { for j in 0..<50 { #expect((keys[i] == keys[j]) == (representatives[i] == representatives[j])) } }
+}
+
+@Test func graphOrbitKeysAreInvariantUnderNodeRelabelling() throws {
+    let c = try #require(make("er-parity", ["n": "6"]) as? any GroupInvariantClass)
+    let form = try c.orbitCanonicalForm()
+    #expect(form.action == .graphNodes(nodes: 6) && form.group.degree == 15)
+    var rng = RandomStream(seed: 4)
+    let g = c.drawTarget(rng: &rng).sampleInputs(count: 200, rng: &rng).graphs
+    let keys = form.keys(.graphs(g))
+    let relabelled = g.relabelled(by: (0..<g.count).map { _ in Permutation(rng.permutation(6)) })
+    #expect(form.keys(.graphs(relabelled)) == keys)
+    // Acting with an edge permutation is a relabelling too, and the identity gives the graphs back.
+    #expect(form.act(.identity(15), on: .graphs(g)) == .graphs(g))
+    #expect(form.keys(form.act(form.group.randomElement(rng: &rng), on: .graphs(g))) == keys)
+    // Isomorphism classes: 156 graphs on 6 nodes, so 200 samples repeat some.
+    #expect(Set(keys).count < 156)
+}
+
+@Test func largeGraphsHaveNoCanonicalForm() throws {
+    let c = try #require(make("er-parity", ["n": "16"]) as? any GroupInvariantClass)
+    #expect(throws: OrbitCanonicalFormUnavailable.self) { try c.orbitCanonicalForm() }
+    do { _ = try c.orbitCanonicalForm() } catch { #expect("\(error)".contains("n ≤ 8")) }
+}
+
+@Test func cyclicClassesUseTheCyclicGroup() throws {
+    for name in ["cyclic-pattern-parity", "cyclic-frame-parity"] {
+        let c = try #require(make(name, ["n": "10"]) as? any GroupInvariantClass)
+        let form = try c.orbitCanonicalForm()
+        #expect(form.group.name == "C10" && form.action == .coordinates)
+    }
+}
