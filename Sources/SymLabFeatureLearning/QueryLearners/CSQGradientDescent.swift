@@ -102,7 +102,7 @@ public struct CSQGradientDescentScheme: TrainingScheme {
         let test = LabelledSet(inputs: c.test.inputs, labels: c.test.cleanLabels)
         let train = LabelledSet(c.train)
         var batchRNG = c.rng.substream(.batchOrder)
-        var permutation: [Int] = [], cursor = Int.max
+        var permutation: [Int] = [], cursor = train.count   // the first step draws an order
         var nullAnswers = 0
 
         func mse(_ set: LabelledSet<Double>) -> Double {
