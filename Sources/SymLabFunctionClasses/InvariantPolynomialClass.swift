@@ -27,7 +27,7 @@ public struct InvariantPolynomialClass: RegisteredFunctionClass {
         OptionDoc("degree", "3", "degree of every monomial (1...12; boolean: ≤ n)"),
         OptionDoc("terms", "2", "number of orbit sums m (1...number of orbits of that degree)"),
         OptionDoc("monomials", "any", "any (orbits of every partition of the degree) or multilinear (only x_{i1}⋯x_{ik}, distinct coordinates; S_n)"),
-        OptionDoc("support", "n", "size s of the hidden support S (1...n; s < n needs group symmetric): monomials on S, orbits under Sym(S)"),
+        OptionDoc("support", "n (no hidden support)", "size s of the hidden support S (1...n; s < n needs group symmetric): monomials on S, orbits under Sym(S)"),
         noiseDoc,
     ]
     public let cyclic: Bool, boolean: Bool, n: Int, degree: Int, terms: Int, noise: Double

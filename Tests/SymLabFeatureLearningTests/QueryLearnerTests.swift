@@ -16,14 +16,14 @@ import Testing
 
     /// The scheme's MLP, initialised as the scheme initialises it, trained by the trainer with
     /// plain full-batch gradient descent on `labels` (the training split's when nil).
-    func plainGradientDescent(_ c: SchemeContext, widths: String, steps: Int, lr: Double, labels: Tensor<Double>? = nil) throws
+    func plainGradientDescent(_ c: SchemeContext, widths: String, steps: Int, lr: Double, batch: Int? = nil, labels: Tensor<Double>? = nil) throws
         -> (initial: Double, final: Double, net: any Model<Double>) {
         var r = c.rng.substream(.initialisation)
         let net = try ModelRegistry.make("mlp", options: ["widths": widths], input: InputDescription(c.train.inputs), rng: &r, as: Double.self)
         let test = LabelledSet(inputs: c.test.inputs, labels: c.test.cleanLabels)
         func mse() -> Double { let d = net.predict(test.inputs) - test.labels; return Tensor.dot(d, d) / Double(test.count) }
         let initial = mse()
-        let trainer = Trainer(model: net, optimizer: Optimizer<Double>(.sgd, learningRate: lr), config: TrainingConfig(steps: steps, evalEvery: steps),
+        let trainer = Trainer(model: net, optimizer: Optimizer<Double>(.sgd, learningRate: lr), config: TrainingConfig(steps: steps, batchSize: batch, evalEvery: steps),
                               batchOrder: c.rng.substream(.batchOrder), showProgress: false)
         _ = trainer.train(TrainingData(train: LabelledSet(inputs: c.train.inputs, labels: labels ?? c.train.labels),
                                        validation: LabelledSet(c.validation), test: test))
@@ -43,6 +43,11 @@ import Testing
         // queries = steps × parameters: one per parameter per step.
         #expect(m["queries"] == 6 * m["parameters"]!)
         #expect(m["parameters"] == Double(8 * 8 + 8 + 8 + 1))
+        // Minibatches of the training split: the trainer's minibatch SGD (same order, same batches).
+        let mini = try CSQGradientDescentScheme(options: options.merging(["batch": "70", "steps": "9"]) { _, b in b }).run(c).metrics
+        let sgd = try plainGradientDescent(c, widths: "8", steps: 9, lr: 0.1, batch: 70)
+        #expect(abs(mini[SchemeMetric.testMSE]! - sgd.final) <= 1e-10 * sgd.final)
+        #expect(mini["samples_used"] == 300)
         // Any mode at τ = 0 answers the empirical mean: the same run, bit for bit.
         for mode in ["random", "adversarial"] {
             let other = try CSQGradientDescentScheme(options: options.merging(["oracle": mode]) { _, b in b }).run(c).metrics

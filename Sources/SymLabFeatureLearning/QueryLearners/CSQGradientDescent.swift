@@ -73,7 +73,8 @@ public struct CSQGradientDescentScheme: TrainingScheme {
     }
 
     /// The network (values, gradient), the per-sample gradients of one step ([batch, parameters])
-    /// and its samples.
+    /// and its samples, plus the forward pass of an evaluation over the largest split (counted
+    /// together with the step: an over-estimate by at most the smaller of the two).
     public func memory(_ run: SchemeRunSize) -> SchemeMemory {
         guard let size = try? ModelRegistry.architecture(model, options: modelOptions, input: run.input).size else { return .failsAtStart }
         let rows = stepSamples(trainCount: run.nTrain)
@@ -84,7 +85,8 @@ public struct CSQGradientDescentScheme: TrainingScheme {
         }
         return SchemeMemory(networkNumbers: saturatingProduct([size.parameters, 3]),
                             workingNumbers: saturatingSum([saturatingProduct([rows, size.parameters]), saturatingProduct([rows, perSample]),
-                                                           size.activationsPerSample]))
+                                                           size.activationsPerSample,
+                                                           saturatingProduct([Swift.max(run.nTrain, run.nTest), size.activationsPerSample])]))
     }
 
     /// Samples one step sees.
