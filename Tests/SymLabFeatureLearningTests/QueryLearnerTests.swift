@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabFeatureLearning
 import SymLabFunctionClasses
 import SymLabModels

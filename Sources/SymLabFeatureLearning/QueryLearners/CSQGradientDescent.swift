@@ -1,4 +1,5 @@
 import SymLabAutodiff
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabModels
 import SymLabNumerics

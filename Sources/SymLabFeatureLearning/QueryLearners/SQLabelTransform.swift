@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabNumerics
 import SymLabTheory
