@@ -71,8 +71,9 @@ let package = Package(
         /// The trainer: GD/SGD, curves, early stopping, the divergence guard.
         .target(name: "SymLabTraining", dependencies: ["SymLabModels", "SymLabOptim"]),
         /// The feature-learning side: the papers' training schemes (one-step, layer-wise), their
-        /// diagnostics and sample-complexity fits, networks and kernels on the same data.
-        .target(name: "SymLabFeatureLearning", dependencies: ["SymLabTraining", "SymLabKernels"]),
+        /// diagnostics and sample-complexity fits, networks and kernels on the same data, and the
+        /// statistical-query learners (which ask SymLabTheory's oracle; Theory never imports this).
+        .target(name: "SymLabFeatureLearning", dependencies: ["SymLabTraining", "SymLabKernels", "SymLabTheory"]),
         /// Experiment specs (YAML), the SQLite results store, runs, sweeps and the paper figures.
         .target(
             name: "SymLabExperiments",
@@ -85,7 +86,8 @@ let package = Package(
         /// Figures (gnuplot), summaries, CSV exports, the theory plots and the paper figures: each a
         /// folder of YAML specs (resources, in a bundle beside the executable) and a Swift file with its builder.
         .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory"], resources: [.copy("PaperFigures/specs")]),
-        /// Exact orbit counts, (C)SQ quantities and bounds, and the studies `symlab theory` runs.
+        /// Exact orbit counts, (C)SQ quantities and bounds, the statistical-query oracle, and the
+        /// studies `symlab theory` runs.
         .target(
             name: "SymLabTheory",
             dependencies: ["SymLabNumerics", "SymLabFunctionClasses", .product(name: "BigInt", package: "BigInt")]),

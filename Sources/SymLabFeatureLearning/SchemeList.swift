@@ -8,12 +8,15 @@ extension SchemeRegistry {
         KernelBaselineScheme.self,
     ]
 
-    /// The schemes of the spiked-covariance, information-exponent and staircase figures: one line each.
+    /// The schemes of the spiked-covariance, information-exponent and staircase figures and the
+    /// statistical-query learners (docs/statistical-queries.md §3): one line each.
     static let additionalSchemes: [any TrainingScheme.Type] = [
         SpikedOneStepScheme.self,
         OnlineSGDScheme.self,
         StaircaseSGDScheme.self,
         GF2EliminationScheme.self,
         OrbitLookupScheme.self,
+        CSQGradientDescentScheme.self,
+        SQLabelTransformScheme.self,
     ]
 }

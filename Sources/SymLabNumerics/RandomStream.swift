@@ -71,6 +71,8 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         case scheme
         /// The random biases of a scheme's second-layer features (taken from the scheme's stream).
         case headFeatures
+        /// The perturbations of a statistical-query oracle in `random` mode (a scheme's).
+        case queryNoise
 
         // Of a theory study's root `RandomStream(seed: study seed)`.
         /// The Monte Carlo samples of a correlation study.
@@ -92,6 +94,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
             case .learningRateFactor: 3
             case .scheme: 5
             case .headFeatures: 2
+            case .queryNoise: 6
             case .monteCarloSamples: 1
             case .graphSize(let n): UInt64(n)
             }

@@ -182,3 +182,44 @@ func controlTargetValues() throws {
     let edges = DegreeMomentTarget(nodes: 4, p: 0.5, moment: 1)
     #expect(Swift.abs(edges.evaluate(.graphs(GraphBatch(adjacency: complete))).scalar - 6.0.squareRoot()) < 1e-12)
 }
+
+@Test("a hidden support: Sym(S)-invariant, blind to the other coordinates, not S_n-invariant; multilinear gives ±Π_{i∈S} x_i",
+      arguments: [["support": "4", "degree": "4", "monomials": "multilinear"], ["support": "3", "degree": "4", "terms": "3"],
+                  ["support": "5", "degree": "3", "inputs": "boolean"]])
+func invariantPolynomialWithHiddenSupport(options: [String: String]) throws {
+    let n = 12
+    let c = make("invariant-polynomial", options.merging(["n": "\(n)"]) { a, _ in a })
+    var rng = RandomStream(seed: 5)
+    for seed: UInt64 in [1, 2, 3] {
+        var r = RandomStream(seed: seed, stream: 3)
+        let report = c.checkDefiningProperty(rng: &r)
+        #expect(report.passed, "\(options), seed \(seed):\n\(report)")
+    }
+    let t = try #require(c.drawTarget(rng: &rng) as? InvariantPolynomialTarget)
+    let support = try #require(t.support)
+    #expect(support.count == Int(options["support"]!)! && support == support.sorted() && Set(support).count == support.count)
+    #expect(t.parameters["support"] == support.map(String.init).joined(separator: " "))
+    let x = t.sampleInputs(count: 500, rng: &rng).dense
+    let y = t.evaluate(.dense(x))
+    // A transposition of a coordinate of S with one outside moves the labels.
+    let outside = try #require((0..<n).first { !support.contains($0) })
+    #expect(maxAbsDifference(y, t.evaluate(.dense(Permutation.transposition(support[0], outside, degree: n).act(onAxis1: x)))) > 1e-3)
+    if options["monomials"] == "multilinear" {
+        let product = Tensor((0..<500).map { i in support.reduce(1.0) { $0 * x[i, $1] } })
+        let sign = t.coefficients[0]
+        #expect(abs(abs(sign) - 1) < 1e-15)
+        #expect(maxAbsDifference(y, product.scaled(by: sign)) < 1e-12)
+    }
+}
+
+@Test("support = n is the class without a support: the same targets and data, drawn the same way")
+func invariantPolynomialFullSupportIsUnchanged() {
+    for options in [["n": "10"], ["n": "8", "degree": "4", "terms": "3"], ["n": "9", "inputs": "boolean", "degree": "2", "terms": "1"]] {
+        let plain = make("invariant-polynomial", options), full = make("invariant-polynomial", options.merging(["support": options["n"]!]) { a, _ in a })
+        let a: DatasetSplits<Double> = plain.splits(nTrain: 50, nVal: 5, nTest: 5, seed: 4)
+        let b: DatasetSplits<Double> = full.splits(nTrain: 50, nVal: 5, nTest: 5, seed: 4)
+        #expect(a.train.inputs == b.train.inputs && a.train.labels == b.train.labels && a.test.labels == b.test.labels, "\(options)")
+        // The resolved options without `support` are the ones the class always recorded.
+        #expect(plain.parameters["support"] == nil && full.parameters["support"] == options["n"])
+    }
+}

@@ -76,7 +76,7 @@ import Glibc
     @Test func substreamIdsNeverChange() {
         let ids: [(RandomStream.Substream, UInt64)] = [
             (.target, 0), (.trainSplit, 1), (.validationSplit, 2), (.testSplit, 3), (.freshSamples(0), 16), (.freshSamples(1000), 1016),
-            (.initialisation, 1), (.batchOrder, 2), (.learningRateFactor, 3), (.scheme, 5), (.headFeatures, 2),
+            (.initialisation, 1), (.batchOrder, 2), (.learningRateFactor, 3), (.scheme, 5), (.headFeatures, 2), (.queryNoise, 6),
             (.monteCarloSamples, 1), (.graphSize(24), 24),
         ]
         for (purpose, id) in ids {
