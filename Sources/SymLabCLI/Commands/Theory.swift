@@ -28,6 +28,21 @@ extension SymLab {
 
 /// Where the theory commands' tables and plots go: errors name the option and the path.
 enum TheoryFiles {
+    /// Prints a study's table, writes its CSV to `csvFile` (--csv) and, with `out` (--out), the table
+    /// and CSV as STEM.txt and STEM.csv there with the plot drawn beside them (when there is one).
+    static func publish(lines: [String], csv: String, csvFile: String?, out: String?, stem: String, figure: (() -> Figure)? = nil) throws {
+        for line in lines { print(line) }
+        if let csvFile {
+            try write(csv, to: csvFile, option: "--csv")
+            print("wrote \(csvFile)")
+        }
+        guard let out else { return }
+        try makeDirectory(out)
+        try write(lines.joined(separator: "\n") + "\n", to: out + "/\(stem).txt", option: "--out")
+        try write(csv, to: out + "/\(stem).csv", option: "--out")
+        if let figure { try draw(figure(), in: out) } else { print("wrote \(out)/\(stem).txt and \(stem).csv") }
+    }
+
     static func makeDirectory(_ path: String) throws {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw CommandFailure("could not create --out \(path): \(error.localizedDescription)")

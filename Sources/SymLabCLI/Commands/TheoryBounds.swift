@@ -122,17 +122,7 @@ extension SymLab.Theory {
                 study = try BoundsStudy(className: className, sizes: sizes.flatMap(Self.parseSizes) ?? family.defaultSizes, sizeOption: vary,
                                         options: try parseOptionList(options), settings: measurement.settings)
             } catch let e as TheoryError { throw CommandFailure(e.description) }
-            for line in study.lines { print(line) }
-            if let csv = measurement.csv {
-                try TheoryFiles.write(study.csv, to: csv, option: "--csv")
-                print("wrote \(csv)")
-            }
-            if let out {
-                try TheoryFiles.makeDirectory(out)
-                try TheoryFiles.write(study.lines.joined(separator: "\n") + "\n", to: out + "/bounds.txt", option: "--out")
-                try TheoryFiles.write(study.csv, to: out + "/bounds.csv", option: "--out")
-                try TheoryFiles.draw(TheoryFigures.bounds(study), in: out)
-            }
+            try TheoryFiles.publish(lines: study.lines, csv: study.csv, csvFile: measurement.csv, out: out, stem: "bounds") { TheoryFigures.bounds(study) }
         }
     }
 
@@ -160,17 +150,7 @@ extension SymLab.Theory {
                 summary = try BoundsSummary(entries: uses.map { .init(className: $0.className, options: $0.options, source: $0.source) },
                                             settings: measurement.settings)
             } catch let e as TheoryError { throw CommandFailure(e.description) }
-            for line in summary.lines { print(line) }
-            if let csv = measurement.csv {
-                try TheoryFiles.write(summary.csv, to: csv, option: "--csv")
-                print("wrote \(csv)")
-            }
-            if let out {
-                try TheoryFiles.makeDirectory(out)
-                try TheoryFiles.write(summary.lines.joined(separator: "\n") + "\n", to: out + "/summary.txt", option: "--out")
-                try TheoryFiles.write(summary.csv, to: out + "/summary.csv", option: "--out")
-                print("wrote \(out)/summary.txt and summary.csv")
-            }
+            try TheoryFiles.publish(lines: summary.lines, csv: summary.csv, csvFile: measurement.csv, out: out, stem: "summary")
         }
     }
 }

@@ -34,8 +34,7 @@ enum OrbitLabellingFamily: QueryFamily {
         let log2Inverse = exactNorm ?? orbits.log2InverseOrbitNormSquaredBounds.lower
         let best = bestFamily(log2InverseNormSquared: log2Inverse, tau: settings.tau)
 
-        var members: [any Target] = []
-        for i in 0..<settings.functions { var r = rng.substream(UInt64(16 + i)); members.append(c.drawTarget(rng: &r)) }
+        let members = drawnMembers(of: c, count: settings.functions, rng: rng)
         var measureRNG = rng.substream(2)
         let (measurement, _, _) = try MemberCorrelations.measure(members, space: .hypercube(dimension: c.group.degree), settings: settings,
                                                                 rng: &measureRNG, unitNorm: true)

@@ -84,13 +84,8 @@ enum GaussianGNNFamily: QueryFamily {
 
     static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let c = try GaussianGNNClass(options: options)
-        var members: [any Target] = [], planes: [Plane] = []
-        for i in 0..<settings.functions {
-            var r = rng.substream(UInt64(16 + i))
-            let t = c.drawTarget(rng: &r)
-            members.append(t)
-            planes.append(Plane((t as! GaussianGNNTarget).family))
-        }
+        let members = drawnMembers(of: c, count: settings.functions, rng: rng)
+        let planes = members.map { Plane(($0 as! GaussianGNNTarget).family) }
         var theorem = 0.0
         for i in planes.indices { for j in planes.indices where j > i { theorem = max(theorem, power(planes[i].overlap(planes[j]), c.k)) } }
         var measureRNG = rng.substream(2)
@@ -137,13 +132,8 @@ enum GroupAveragedCNNFamily: QueryFamily {
     static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let c = try GroupAveragedCNNClass(options: options)
         let n = c.n
-        var members: [any Target] = [], planes: [Plane] = []
-        for i in 0..<settings.functions {
-            var r = rng.substream(UInt64(16 + i))
-            let t = c.drawTarget(rng: &r)
-            members.append(t)
-            planes.append(Plane((t as! GroupAveragedCNNTarget).family))
-        }
+        let members = drawnMembers(of: c, count: settings.functions, rng: rng)
+        let planes = members.map { Plane(($0 as! GroupAveragedCNNTarget).family) }
         // The Hermite bound for the measured members: Σ_s ‖P_iᵀS_sP_j‖^k / √((1 − a_i)(1 − a_j)).
         let a = planes.map { selfOverlap($0, k: c.k) }
         var theorem = 0.0
