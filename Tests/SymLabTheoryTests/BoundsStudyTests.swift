@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabNumerics
 import SymLabTheory
@@ -161,7 +162,7 @@ private func binomial(_ n: Int, _ k: Int) -> Int { subsets(Array(0..<n), k).coun
         #expect(exact <= (try #require(m.upperBound)))
         // The same labellings, brute-forced: drawn by the class from substreams 16… of the row's stream.
         let c = try SymmetricBooleanClass(options: ["n": "8"])
-        let members: [any Target] = (0..<settings.functions).map { i in var r = settings.stream(for: 8).substream(UInt64(16 + i)); return c.drawTarget(rng: &r) }
+        let members: [any Target] = (0..<settings.functions).map { i in var r = settings.stream(for: 8).substream(.familyMember(UInt64(i))); return c.drawTarget(rng: &r) }
         #expect(abs(exact - (try bruteForceGamma(members, n: 8))) < 1e-15)
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabNumerics
 import SymLabReport

@@ -12,7 +12,6 @@ import SymLabNumerics
 /// correlated (E χ_T ≈ Π_{j∈T} E z_j), which the packing choice of ``parityFamilyBound`` trades
 /// against m: members pairwise sharing ≤ t positions. γ from the bits' Walsh spectrum.
 enum CyclicFrameParityFamily: QueryFamily {
-    static let className = CyclicFrameParityClass.className
     static let sizeOption = "n"
     static let defaultSizes = [8, 12, 16, 20, 24]
     static let summary = "χ_S of the canonical rotation over k-subsets S of its not-nearly-fixed positions (|E z_j| < 1/2), or a packing of them (Blum et al. 1994; research note §1.4)"
@@ -21,26 +20,9 @@ enum CyclicFrameParityFamily: QueryFamily {
     /// Inputs used to find B when the inputs are not enumerated.
     static let selectionSamples = 100_000
 
-    struct Features: ParityFeatures {
-        let n: Int
-        var candidateCount: Int { n }
-        var space: InputSpace { .hypercube(dimension: n) }
-        var sampler: any Target { member([]) }
-        func member(_ subset: [Int]) -> any Target { CyclicFrameParityTarget(n: n, subset: subset) }
-        /// z_j = −1 where the canonical rotation (packed, position 0 the highest bit) has a 0 bit.
-        func oddBits(_ inputs: Inputs<Double>) -> [Bool] {
-            let x = inputs.dense, s = x.scalars, group = CyclicGroup(n)
-            return (0..<x.shape[0]).flatMap { r -> [Bool] in
-                let canonical = group.canonicalBits(packSigns(Array(s[(r * n)..<((r + 1) * n)])))
-                return (0..<n).map { (canonical >> UInt64(n - 1 - $0)) & 1 == 0 }
-            }
-        }
-    }
-
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
-        let c = try CyclicFrameParityClass(options: options)
-        let f = Features(n: c.n)
-        var selectionRNG = rng.substream(1)
+    static func bound(_ c: CyclicFrameParityClass, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
+        let f = ParityFeatures(parityClass: c, space: .hypercube(dimension: c.n), member: { CyclicFrameParityTarget(n: c.n, subset: $0) })
+        var selectionRNG = rng.substream(.familySelection)
         let exact = try f.space.usesExact(settings.method)
         let selection = ParityMoments.measure(f, usable: [], exact: exact, samples: min(settings.samples, selectionSamples), rng: &selectionRNG)
         let free = selection.nearUnbiased(threshold: maxBias)

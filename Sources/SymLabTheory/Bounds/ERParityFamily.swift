@@ -13,30 +13,19 @@ import SymLabNumerics
 /// draws S from the central window only, so m is that of the class (the near-unbiased count is
 /// reported beside it).
 enum ERParityFamily: QueryFamily {
-    static let className = ERParityClass.className
     static let sizeOption = "n"
     static let defaultSizes = [6, 7, 8, 12, 16, 24, 32]
     static let summary = "g_{S,0} = Π_{δ∈S} (−1)^{c_A[δ]} over k-subsets S of the central degrees of G(n, p): m = C(#central, k), γ = max |E χ_{S△S'}| (Kiani et al. Thm 3; Blum et al. 1994)"
 
-    struct Features: ParityFeatures {
-        let nodes: Int, p: Double
-        var candidateCount: Int { nodes }
-        var space: InputSpace { .erdosRenyi(nodes: nodes, p: p) }
-        var sampler: any Target { ERParityTarget(nodes: nodes, p: p, subset: [], signBit: 0) }
-        func member(_ subset: [Int]) -> any Target { ERParityTarget(nodes: nodes, p: p, subset: subset, signBit: 0) }
-        func oddBits(_ inputs: Inputs<Double>) -> [Bool] {
-            ErdosRenyi.degreeHistograms(inputs.graphs.adjacency).flatMap { $0.map { $0 & 1 == 1 } }
-        }
-    }
-
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
-        let c = try ERParityClass(options: options)
+    static func bound(_ c: ERParityClass, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let window = Double(c.parameters["window"] ?? "") ?? 0.8
-        let features = Features(nodes: c.nodes, p: c.p)
-        // The class's members are the products of the bits ERParityBits measures: checked on 256 graphs.
-        var checkRNG = rng.substream(1)
+        // The class's members are the products of the central degree bits ERParityBits measures
+        // (the class's feature map indexes the central degrees): checked on 256 graphs.
+        let features = ParityFeatures(parityClass: c, space: .erdosRenyi(nodes: c.nodes, p: c.p),
+                                      member: { ERParityTarget(nodes: c.nodes, p: c.p, subset: $0.map { c.centralDegrees[$0] }, signBit: 0) })
+        var checkRNG = rng.substream(.familySelection)
         let batch = features.sampler.sampleInputs(count: 256, rng: &checkRNG)
-        ParityMoments.checkMembers(features, usable: c.centralDegrees, bits: features.oddBits(batch), inputs: batch)
+        ParityMoments.checkMembers(features, usable: Array(c.centralDegrees.indices), bits: features.oddBits(batch), inputs: batch)
 
         // ERParityBits enumerates the graphs' parity vectors in Gray-code order: 8 nodes (2^28 graphs) on request.
         let useExact: Bool
@@ -50,7 +39,7 @@ enum ERParityFamily: QueryFamily {
             useExact = true
         }
         let useMC = !useExact || settings.method == .both
-        var mcRNG = rng.substream(2)
+        var mcRNG = rng.substream(.familyMeasurement)
         let exact = useExact ? try ERParityBits.exact(nodes: c.nodes, p: c.p, window: window) : nil
         let mc = useMC ? try ERParityBits.monteCarlo(nodes: c.nodes, p: c.p, window: window, samples: settings.samples, rng: &mcRNG) : nil
         let moments = [exact, mc].map { $0.map { b in

@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabNumerics
 
@@ -130,10 +131,10 @@ func forEachSampledBatch(samples: Int, batch: Int, from sampler: any Target, rng
     }
 }
 
-/// `count` members drawn by the class itself, member i from substream 16 + i of the row's stream (so
-/// adding members keeps the first ones; substreams below 16 are the families' other draws).
+/// `count` members drawn by the class itself, member i from sub-stream `.familyMember(i)` of the
+/// row's stream (so adding members keeps the first ones).
 func drawnMembers(of c: some FunctionClass, count: Int, rng: RandomStream) -> [any Target] {
-    (0..<count).map { i in var r = rng.substream(UInt64(16 + i)); return c.drawTarget(rng: &r) }
+    (0..<count).map { i in var r = rng.substream(.familyMember(UInt64(i))); return c.drawTarget(rng: &r) }
 }
 
 /// Correlations E[f_i f_j] of members given as the class's own targets, each evaluated with

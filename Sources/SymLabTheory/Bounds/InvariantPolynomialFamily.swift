@@ -18,24 +18,22 @@ import SymLabNumerics
 /// Measured: members the class draws, kept when their orbits are new; exact for Boolean inputs
 /// with n ≤ 16, Monte Carlo otherwise.
 enum InvariantPolynomialFamily: QueryFamily {
-    static let className = InvariantPolynomialClass.className
     static let sizeOption = "n"
     static let defaultSizes = [8, 16, 32, 64]
     static let summary = "members on pairwise disjoint orbit sets: m = ⌊#orbits/terms⌋, γ = 0 (orthonormal Hermite / Walsh monomials)"
 
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
-        let c = try InvariantPolynomialClass(options: options)
+    static func bound(_ c: InvariantPolynomialClass, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let m = c.availableOrbits / c.terms
         var members: [any Target] = [], used = Set<[Int]>()
         var attempt: UInt64 = 0
         while members.count < min(settings.functions, m), attempt < UInt64(200 * settings.functions) {
-            var r = rng.substream(16 + attempt)
+            var r = rng.substream(.familyMember(attempt))
             attempt += 1
             guard let t = c.drawTarget(rng: &r) as? InvariantPolynomialTarget, used.isDisjoint(with: t.orbits) else { continue }
             used.formUnion(t.orbits)
             members.append(t)
         }
-        var measureRNG = rng.substream(2)
+        var measureRNG = rng.substream(.familyMeasurement)
         let measurement = members.count >= 2
             ? try MemberCorrelations.measure(members, space: c.boolean ? .hypercube(dimension: c.n) : .continuous, settings: settings,
                                              rng: &measureRNG, unitNorm: true, theoremGamma: 0).0

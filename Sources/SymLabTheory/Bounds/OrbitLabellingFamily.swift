@@ -17,15 +17,10 @@ import SymLabNumerics
 ///
 /// Measured beside it: the correlations of labellings the class itself draws, exact for d ≤ 16.
 enum OrbitLabellingFamily: QueryFamily {
-    static let className = SymmetricBooleanClass.className
     static let sizeOption = "n"
     static let defaultSizes = [8, 12, 16, 24, 32]
     static let summary = "random ±1 orbit labellings, m(m−1) < exp(γ²/(2‖p_O‖²)) by Hoeffding and a union bound (probabilistic method; Kiani et al. Thm 2)"
-    /// γ is searched on this many points of (0, τ²).
-    static let gammaGrid = 400
-
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
-        let c = try SymmetricBooleanClass(options: options)
+    static func bound(_ c: SymmetricBooleanClass, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let kind = c.parameters["group"] ?? "cyclic", n = Int(c.parameters["n"] ?? "") ?? c.group.degree
         let family: GroupAction.Family = ["dihedral": .dihedral, "symmetric": .symmetric, "graph-edges": .graphs][kind] ?? .cyclic
         let orbits = try OrbitSummary(try GroupAction.family(family, n: n), bruteForceMaxDegree: family == .graphs ? 21 : 0)
@@ -35,7 +30,7 @@ enum OrbitLabellingFamily: QueryFamily {
         let best = bestFamily(log2InverseNormSquared: log2Inverse, tau: settings.tau)
 
         let members = drawnMembers(of: c, count: settings.functions, rng: rng)
-        var measureRNG = rng.substream(2)
+        var measureRNG = rng.substream(.familyMeasurement)
         let (measurement, _, _) = try MemberCorrelations.measure(members, space: .hypercube(dimension: c.group.degree), settings: settings,
                                                                 rng: &measureRNG, unitNorm: true)
         let norm = pow2(-log2Inverse / 2)
@@ -53,6 +48,9 @@ enum OrbitLabellingFamily: QueryFamily {
                      (key: "log10_orbits", value: NumberTheory.log2(orbits.orbitCount) * 0.30102999566398120)],
             notes: notes, parameters: c.parameters)
     }
+
+    /// γ is searched on this many points of (0, τ²).
+    static let gammaGrid = 400
 
     /// The γ on the grid maximising m(τ² − γ)/2 with m the union-bound size at γ, given log2(1/‖p_O‖²).
     static func bestFamily(log2InverseNormSquared l: Double, tau: Double) -> (gamma: Double, size: FamilySize) {

@@ -1,30 +1,35 @@
 import BigInt
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabNumerics
 
-/// A class whose members, with sign bit 0, are parities of ±1 feature bits of the input:
-/// g_S(x) = Π_{j∈S} z_j(x) — sparse parities (z = the coordinates), H_ER,n (z_δ = (−1)^{c_A[δ]}),
-/// C^B_F (b) (the parities of the pattern counts), C^B_F (a) (the canonical rotation's coordinates).
+/// A parity-type class (``ParityStructuredClass``: every member is y = (−1)^{b + ⟨s, z(x)⟩} for
+/// the class's feature map z) with the members of sign bit 0, g_S = Π_{j∈S} (−1)^{z_j}: sparse
+/// parities (z = the coordinates), H_ER,n (the central degree counts' parities), C^B_F (b) (the
+/// pattern counts' parities), C^B_F (a) (the canonical rotation's coordinates).
 ///
-/// For such a class E[g_S g_S'] = E[χ_{S△S'}(z)], so the correlations of *every* pair of a family
-/// {g_S : S ⊆ B, |S| = k} follow from the joint distribution of the bits z_B (Walsh–Hadamard
-/// transform: all E[χ_T], T ⊆ B, at once). That is how γ is computed for the whole family, not for
-/// a sample of members. The bits come from the class's own code; on the first batch of every
-/// measurement the class's members g_S (Target.evaluate) are checked against Π_{j∈S} z_j.
-protocol ParityFeatures {
-    /// The number C of candidate bits z_0 … z_{C−1}.
-    var candidateCount: Int { get }
-    /// true where z_j(x) = −1, row-major [inputs.count × C].
-    func oddBits(_ inputs: Inputs<Double>) -> [Bool]
-    /// The class's member g_S with sign bit 0 (S: candidate indices).
-    func member(_ subset: [Int]) -> any Target
+/// E[g_S g_S'] = E[χ_{S△S'}], so the correlations of *every* pair of a family {g_S : S ⊆ B, |S| = k}
+/// follow from the joint distribution of the bits z_B (Walsh–Hadamard transform: all E[χ_T], T ⊆ B,
+/// at once): γ over the whole family, not a sample of it. The bits are the class's own feature map;
+/// on the first batch of every measurement the class's members (Target.evaluate) are checked
+/// against the product of the bits.
+struct ParityFeatures {
+    let parityClass: any ParityStructuredClass
     /// Where the inputs come from (the class's input distribution).
-    var space: InputSpace { get }
-    /// A member whose `sampleInputs` draws the class's inputs.
-    var sampler: any Target { get }
-}
+    let space: InputSpace
+    /// The class's member g_S with sign bit 0 (S: indices into z).
+    let member: ([Int]) -> any Target
 
-extension ParityFeatures {
+    /// D, the number of bits z_0 … z_{D−1}.
+    var candidateCount: Int { parityClass.parityDimension }
+    /// A member whose `sampleInputs` draws the class's inputs.
+    var sampler: any Target { member([]) }
+
+    /// true where z_j(x) = 1 (the coordinate's factor is −1), row-major [inputs.count × D].
+    func oddBits(_ inputs: Inputs<Double>) -> [Bool] {
+        parityClass.parityFeatures(inputs).flatMap { z in (0..<z.count).map { z[$0] } }
+    }
+
     /// Calls `body` with the bits of every input (exact, with probabilities, nil = uniform) or of
     /// `samples` drawn ones, in batches.
     func forEachBitsBatch(exact: Bool, samples: Int, rng: inout RandomStream,
@@ -55,7 +60,7 @@ struct ParityMoments {
     let walsh: [Double]
 
     /// One pass over the inputs (all of them, or `samples` draws from `rng`).
-    static func measure(_ f: some ParityFeatures, usable: [Int], exact: Bool, samples: Int, rng: inout RandomStream) -> ParityMoments {
+    static func measure(_ f: ParityFeatures, usable: [Int], exact: Bool, samples: Int, rng: inout RandomStream) -> ParityMoments {
         precondition(usable.count <= maxUsableBits, "ParityMoments: at most \(maxUsableBits) usable bits, got \(usable.count)")
         let c = f.candidateCount
         var biasSum = [Double](repeating: 0, count: c)
@@ -77,13 +82,17 @@ struct ParityMoments {
                              walsh: distribution.map { $0 / total })
     }
 
-    /// The class's members g_S (Target.evaluate) are the products of the bits: checked for a few S
-    /// on one batch. A mismatch means the family is not the class's: a programming error.
-    static func checkMembers(_ f: some ParityFeatures, usable: [Int], bits: [Bool], inputs: Inputs<Double>) {
+    /// The class's members g_S (Target.evaluate) are the products of the bits, and the class reads
+    /// them back as (1_S, 0): checked for a few S on one batch. A mismatch means the family is not
+    /// the class's: a programming error.
+    static func checkMembers(_ f: ParityFeatures, usable: [Int], bits: [Bool], inputs: Inputs<Double>) {
         let c = f.candidateCount, rows = inputs.count
         let subsets = [Array(usable.prefix(3)), Array(usable.suffix(2)), Array(Set([usable.first, usable.last].compactMap { $0 })).sorted()]
         for s in subsets where !s.isEmpty {
-            let y = f.member(s).evaluate(inputs).scalars
+            let target = f.member(s)
+            precondition(f.parityClass.parity(of: target) == GF2Parity(coefficients: GF2Vector(count: c, ones: s), signBit: 0),
+                         "ParityMoments: the class does not read its member for S = \(s) as (1_S, 0)")
+            let y = target.evaluate(inputs).scalars
             for r in 0..<rows {
                 let product: Double = s.reduce(1) { $0 * (bits[r * c + $1] ? -1 : 1) }
                 precondition(y[r] == product, "ParityMoments: the class's member for S = \(s) is not the product of its feature bits")
@@ -161,7 +170,7 @@ let maxPackingMembers = 5000
 /// kept (every k-subset when all are vacuous at τ); the others are listed in the notes with their τ_min = √γ. γ from the bits' Walsh spectrum — exact when the
 /// inputs are enumerated, else the Monte Carlo upper bound (and both, for `--method both`).
 /// `bitsName` names the bits in the plural ("central degree bits"); `packings: false` keeps every k-subset.
-func parityFamilyBound(_ f: some ParityFeatures, usable requested: [Int], k: Int, family: String, bitsName: String,
+func parityFamilyBound(_ f: ParityFeatures, usable requested: [Int], k: Int, family: String, bitsName: String,
                        settings: BoundsSettings, rng: RandomStream, parameters: [String: String], packings: Bool = true,
                        extras: [(key: String, value: Double)] = [], notes: [String] = []) throws -> FamilyBound {
     var notes = notes
@@ -171,7 +180,7 @@ func parityFamilyBound(_ f: some ParityFeatures, usable requested: [Int], k: Int
     }
     let useExact = try f.space.usesExact(settings.method)
     let useMC = !useExact || settings.method == .both
-    var measurementRNG = rng.substream(2)
+    var measurementRNG = rng.substream(.familyMeasurement)
     let exact = useExact ? ParityMoments.measure(f, usable: usable, exact: true, samples: 0, rng: &measurementRNG) : nil
     let mc = useMC ? ParityMoments.measure(f, usable: usable, exact: false, samples: settings.samples, rng: &measurementRNG) : nil
     return try parityFamilyBound(exact: exact, monteCarlo: mc, k: k, family: family, bitsName: bitsName, inputsText: f.space.exactText,

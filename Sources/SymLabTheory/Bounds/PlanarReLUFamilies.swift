@@ -77,18 +77,16 @@ func bestPacking(deltaMax: Double, tau: Double, logE: (Double) -> Double, gamma:
 /// term of ‖f_P‖² (which is ≥ 0), and ‖f_P‖ = ‖f_Q‖ by rotation invariance, so
 /// |corr(f_P, f_Q)| ≤ ‖PᵀQ‖_op^k: γ = δ^k for a family of planes with overlaps ≤ δ.
 enum GaussianGNNFamily: QueryFamily {
-    static let className = GaussianGNNClass.className
     static let sizeOption = "d"
     static let defaultSizes = [8, 16, 32, 64, 128, 256, 512]
     static let summary = "planar ReLU members on random planes P ⊂ R^d with ‖P_iᵀP_j‖ ≤ δ: γ ≤ δ^k (Hermite), m by a union bound (DKKZ 2020)"
 
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
-        let c = try GaussianGNNClass(options: options)
+    static func bound(_ c: GaussianGNNClass, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let members = drawnMembers(of: c, count: settings.functions, rng: rng)
         let planes = members.map { Plane(($0 as! GaussianGNNTarget).family) }
         var theorem = 0.0
         for i in planes.indices { for j in planes.indices where j > i { theorem = max(theorem, power(planes[i].overlap(planes[j]), c.k)) } }
-        var measureRNG = rng.substream(2)
+        var measureRNG = rng.substream(.familyMeasurement)
         let measurement = try MemberCorrelations.measure(members, space: .continuous, settings: settings, rng: &measureRNG,
                                                          unitNorm: false, theoremGamma: theorem).0
         let k = Double(c.k)
@@ -117,7 +115,6 @@ enum GaussianGNNFamily: QueryFamily {
 /// union bound over the m(m − 1)/2 pairs and n shifts gives m(m − 1) < q_lo²/(n(1 − δ²/2)^{(n−2)/2}).
 /// The statement holds at the stated confidence (the only estimated ingredient is q).
 enum GroupAveragedCNNFamily: QueryFamily {
-    static let className = GroupAveragedCNNClass.className
     static let sizeOption = "n"
     static let defaultSizes = [8, 12, 16, 24, 32]
     static let summary = "C_n-averaged planar ReLU members, planes with ‖P_iᵀS_sP_j‖ ≤ δ for all shifts: γ ≤ 2nδ^k, m by a union bound (DKKZ 2020; the |G| loss of Kiani et al.)"
@@ -129,8 +126,7 @@ enum GroupAveragedCNNFamily: QueryFamily {
         (1..<p.u.count).reduce(0) { $0 + power(p.overlap(p, shift: $1), k) }
     }
 
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
-        let c = try GroupAveragedCNNClass(options: options)
+    static func bound(_ c: GroupAveragedCNNClass, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let n = c.n
         let members = drawnMembers(of: c, count: settings.functions, rng: rng)
         let planes = members.map { Plane(($0 as! GroupAveragedCNNTarget).family) }
@@ -141,11 +137,11 @@ enum GroupAveragedCNNFamily: QueryFamily {
             let cross = (0..<n).reduce(0.0) { $0 + power(planes[i].overlap(planes[j], shift: $1), c.k) }
             theorem = max(theorem, a[i] < 1 && a[j] < 1 ? min(1, cross / ((1 - a[i]) * (1 - a[j])).squareRoot()) : 1)
         } }
-        var measureRNG = rng.substream(2)
+        var measureRNG = rng.substream(.familyMeasurement)
         let measurement = try MemberCorrelations.measure(members, space: .continuous, settings: settings, rng: &measureRNG,
                                                          unitNorm: false, theoremGamma: theorem).0
         // q: Haar planes (the class's draw: rng.orthonormal) with a_P ≤ 1/2.
-        var qRNG = rng.substream(3)
+        var qRNG = rng.substream(.familyPlanes)
         var good = 0
         for _ in 0..<qDraws {
             let uv: Tensor<Double> = qRNG.orthonormal(rows: 2, cols: n)

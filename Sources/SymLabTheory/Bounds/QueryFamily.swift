@@ -15,16 +15,26 @@ import SymLabNumerics
 /// `claimsQueryHardness` has exactly one family.
 public protocol QueryFamily: Sendable {
     /// The registered function class the family lives in.
-    static var className: String { get }
+    associatedtype Class: RegisteredFunctionClass
     /// The class option the sizes of `theory bounds` set by default (n, d, …).
     static var sizeOption: String { get }
     /// The sizes `theory bounds` uses when none are given (a range that runs in seconds to a minute).
     static var defaultSizes: [Int] { get }
     /// The family in one line, with its reference.
     static var summary: String { get }
-    /// The family of the class built from `options` (class defaults for the rest): its size, γ,
-    /// what was measured. `rng` is this row's own stream (``BoundsSettings/stream(for:)``).
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound
+    /// The family of class instance `c`: its size, γ, what was measured. `rng` is this row's own
+    /// stream (``BoundsSettings/stream(for:)``).
+    static func bound(_ c: Class, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound
+}
+
+extension QueryFamily {
+    /// The registry name of the class.
+    public static var className: String { Class.className }
+
+    /// The family of the class built from `options` (class defaults for the rest).
+    public static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
+        try bound(try Class(options: options), settings: settings, rng: rng)
+    }
 }
 
 /// Every family, in the order of the function-class registry.
@@ -74,7 +84,7 @@ public struct BoundsSettings: Sendable {
 
     /// The stream of the row at `size`: substream `size` of the seed, so one size's numbers do not
     /// depend on which other sizes are in the grid.
-    public func stream(for size: Int) -> RandomStream { RandomStream(seed: seed).substream(UInt64(size)) }
+    public func stream(for size: Int) -> RandomStream { RandomStream(seed: seed).substream(.boundsSize(size)) }
 
     func validate() throws {
         guard tau > 0, tau <= 1 else { throw TheoryError.invalidArgument("the tolerance τ must be in (0, 1], got \(tau)") }

@@ -6,24 +6,14 @@ import SymLabNumerics
 /// Fourier orthogonality). The measurement confirms it through the coordinates' Walsh spectrum:
 /// exactly for n ≤ 16, by Monte Carlo beyond, over the first 20 coordinates when n > 20.
 enum SparseParityFamily: QueryFamily {
-    static let className = SparseParityClass.className
     static let sizeOption = "n"
     static let defaultSizes = [8, 12, 16, 24, 32]
     static let summary = "parities χ_S, |S| = k, x uniform on {±1}^n: m = C(n, k), γ = 0 (Blum et al. 1994)"
 
-    struct Features: ParityFeatures {
-        let n: Int
-        var candidateCount: Int { n }
-        var space: InputSpace { .hypercube(dimension: n) }
-        var sampler: any Target { MonomialSumTarget(n: n, monomials: [[]]) }
-        func member(_ subset: [Int]) -> any Target { MonomialSumTarget(n: n, monomials: [subset]) }
-        func oddBits(_ inputs: Inputs<Double>) -> [Bool] { inputs.dense.scalars.map { $0 < 0 } }
-    }
-
-    static func bound(options: [String: String], settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
-        let c = try SparseParityClass(options: options)
+    static func bound(_ c: SparseParityClass, settings: BoundsSettings, rng: RandomStream) throws -> FamilyBound {
         let measured = try parityFamilyBound(
-            Features(n: c.n), usable: Array(0..<c.n), k: c.k, family: "χ_S, |S| = \(c.k), S ⊆ {1…\(c.n)}", bitsName: "coordinates",
+            ParityFeatures(parityClass: c, space: .hypercube(dimension: c.n), member: { MonomialSumTarget(n: c.n, monomials: [$0]) }),
+            usable: Array(0..<c.n), k: c.k, family: "χ_S, |S| = \(c.k), S ⊆ {1…\(c.n)}", bitsName: "coordinates",
             settings: settings, rng: rng, parameters: c.parameters, packings: false)
         // The theorem covers every pair of the whole family; the measurement, when it covers all n coordinates exactly, agrees.
         let whole = FamilySize(NumberTheory.binomial(c.n, c.k))

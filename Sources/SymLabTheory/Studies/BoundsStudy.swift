@@ -1,3 +1,4 @@
+import SymLabCore
 import SymLabFunctionClasses
 import SymLabNumerics
 
