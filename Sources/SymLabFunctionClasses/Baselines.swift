@@ -10,6 +10,7 @@ import Darwin
 /// non-symmetric baseline of the hardness results (SQ dimension C(n, k)). Mean 0, variance 1.
 public struct SparseParityClass: RegisteredFunctionClass {
     public static let className = "sparse-parity"
+    public static let claimsQueryHardness = true
     public static let summary = "k-sparse parity χ_S on {±1}^n (non-symmetric baseline)"
     public static let optionDocs = [
         OptionDoc("n", "20", "input dimension (1...4096)"),

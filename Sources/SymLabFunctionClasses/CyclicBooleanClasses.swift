@@ -28,6 +28,7 @@ func booleanInvarianceCheck(_ report: inout PropertyReport, target: any Target, 
 /// C^B_F was not recovered; this is the note's proposal.
 public struct CyclicPatternParityClass: RegisteredFunctionClass {
     public static let className = "cyclic-pattern-parity"
+    public static let claimsQueryHardness = true
     public static let summary = "C^B_F (b): parity of cyclic pattern counts on {±1}^n (Kiani et al., Fig. 1b; research note §1.4)"
     public static let optionDocs = [
         OptionDoc("n", "16", "input length (2...64)"),
@@ -70,6 +71,11 @@ public struct CyclicPatternParityTarget: Target {
     public let patterns: [Int]
     public let signBit: Int
 
+    /// The member with pattern set S = `patterns` (ids below 2^width) and sign bit b.
+    public init(n: Int, width: Int, patterns: [Int], signBit: Int) {
+        self.n = n; self.width = width; self.patterns = patterns; self.signBit = signBit
+    }
+
     /// The ±1 filters of the patterns in S (the weights of the minimal network's convolution).
     public var filters: [[Double]] { patterns.map { unpackSigns(UInt64($0), degree: width) } }
 
@@ -107,6 +113,7 @@ public struct CyclicPatternParityTarget: Target {
 /// rotations start with −1s) and is reported, not documented.
 public struct CyclicFrameParityClass: RegisteredFunctionClass {
     public static let className = "cyclic-frame-parity"
+    public static let claimsQueryHardness = true
     public static let summary = "C^B_F (a): frame-averaged parity χ_S of the canonical rotation of x ∈ {±1}^n (research note §1.4)"
     public static let optionDocs = [
         OptionDoc("n", "16", "input length (2...64)"),
@@ -138,6 +145,8 @@ public struct CyclicFrameParityClass: RegisteredFunctionClass {
 public struct CyclicFrameParityTarget: Target {
     public let n: Int
     public let subset: [Int]
+    /// The member χ_S of the canonical rotation, S = `subset` (0-based positions).
+    public init(n: Int, subset: [Int]) { self.n = n; self.subset = subset }
     public var parameters: [String: String] { ["subset": subset.map(String.init).joined(separator: ",")] }
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> { .dense(rng.rademacher([count, n])) }
     public func evaluate(_ inputs: Inputs<Double>) -> Tensor<Double> {
@@ -159,6 +168,7 @@ public struct CyclicFrameParityTarget: Target {
 /// S_n, and S_m on the C(m, 2) edge slots of a graph ("graph-edges", n = m nodes ≤ 8).
 public struct SymmetricBooleanClass: RegisteredFunctionClass {
     public static let className = "symmetric-boolean"
+    public static let claimsQueryHardness = true
     public static let summary = "H_ρ: random ±1 labelling of the orbits of C_n, D_n, S_n or S_m on graph edges (Kiani et al., Thm 2)"
     public static let optionDocs = [
         OptionDoc("group", "cyclic", "cyclic, dihedral, symmetric or graph-edges"),

@@ -72,6 +72,7 @@ func readEvenK(_ o: inout OptionReader) throws -> Int {
 /// overlap and is reported, not documented. Invariant under relabelling nodes of (X, A) jointly.
 public struct GaussianGNNClass: RegisteredFunctionClass {
     public static let className = "gaussian-gnn"
+    public static let claimsQueryHardness = true
     public static let summary = "Gaussian-feature GNN 1ᵀσ(AXW)a with the DKKZ hard ReLU family (Kiani et al., Thm 4)"
     public static let optionDocs = [
         OptionDoc("n", "8", "nodes per graph (2...64)"),
@@ -138,6 +139,7 @@ public struct GaussianGNNTarget: Target {
 /// it) and is reported, not documented. Invariant under cyclic shifts of the rows.
 public struct GroupAveragedCNNClass: RegisteredFunctionClass {
     public static let className = "group-averaged-cnn"
+    public static let claimsQueryHardness = true
     public static let summary = "C_n-averaged Gaussian CNN (1/|G|)Σ_g aᵀσ(Wᵀg⁻¹X)1 with the DKKZ hard ReLU family (Kiani et al.)"
     public static let optionDocs = [
         OptionDoc("n", "8", "rows acted on by C_n (2...256)"),

@@ -12,6 +12,7 @@ import SymLabNumerics
 /// only near 0 (the parity bits are near-, not exactly, unbiased) and is reported, not documented.
 public struct ERParityClass: RegisteredFunctionClass {
     public static let className = "er-parity"
+    public static let claimsQueryHardness = true
     public static let summary = "H_ER,n: parity of degree-histogram counts of G(n, p) graphs (Kiani et al., Thm 3)"
     public static let optionDocs = [
         OptionDoc("n", "16", "nodes per graph (2...128)"),
@@ -89,6 +90,11 @@ public struct ERParityTarget: Target {
     /// S, as degrees δ (the paper's index i = δ + 1).
     public let subset: [Int]
     public let signBit: Int
+
+    /// The member g_{S,b} with S = `subset` (degrees) and b = `signBit`.
+    public init(nodes: Int, p: Double, subset: [Int], signBit: Int) {
+        self.nodes = nodes; self.p = p; self.subset = subset; self.signBit = signBit
+    }
 
     public var parameters: [String: String] {
         ["subset-degrees": subset.map(String.init).joined(separator: ","), "sign-bit": "\(signBit)"]

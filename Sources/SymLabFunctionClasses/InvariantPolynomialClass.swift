@@ -19,6 +19,7 @@ import SymLabNumerics
 /// draws exactly as it always has.
 public struct InvariantPolynomialClass: RegisteredFunctionClass {
     public static let className = "invariant-polynomial"
+    public static let claimsQueryHardness = true
     public static let summary = "sparse S_n- or C_n-invariant polynomials (orbit sums of monomials) of Gaussian or Boolean x (Kiani et al.)"
     public static let optionDocs = [
         OptionDoc("group", "symmetric", "symmetric (S_n) or cyclic (C_n)"),

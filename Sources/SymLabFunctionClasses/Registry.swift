@@ -6,9 +6,15 @@ public protocol RegisteredFunctionClass: FunctionClass, RegistryMember {
     static var className: String { get }
     /// Validates every option; a bad one throws ``FunctionClassError/invalidParameter(className:parameter:allowed:got:)``.
     init(options: [String: String]) throws
+    /// True for the classes a (C)SQ lower bound is claimed for (default false).
+    static var claimsQueryHardness: Bool { get }
 }
 
 extension RegisteredFunctionClass {
+    /// Whether a reference paper claims a (C)SQ lower bound for the class (the hardness classes of
+    /// Kiani et al., and sparse parities as the classic case). `symlab theory bounds` has a query
+    /// family for every such class, and its tests check that none is missing.
+    public static var claimsQueryHardness: Bool { false }
     public var name: String { Self.className }
     public static var registryName: String { className }
 }

@@ -80,6 +80,18 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         /// The Monte Carlo graphs of one graph size `n` (id n), so that each size's numbers do
         /// not depend on the rest of the grid.
         case graphSize(Int)
+        /// One size `n` of `theory bounds` / `theory summary` (id n), for the same reason.
+        case boundsSize(Int)
+
+        // Of one such row's stream (a query family's draws).
+        /// Inputs that choose a family's usable bits or check the family against the class's members.
+        case familySelection
+        /// The Monte Carlo inputs that measure a family's γ.
+        case familyMeasurement
+        /// Random planes that measure a fraction of the Haar measure (group-averaged-cnn's q).
+        case familyPlanes
+        /// Member `k` of a family, drawn by the class (id 16 + k).
+        case familyMember(UInt64)
 
         /// The sub-stream number passed to ``RandomStream/init(seed:stream:)``.
         public var id: UInt64 {
@@ -97,6 +109,11 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
             case .queryNoise: 6
             case .monteCarloSamples: 1
             case .graphSize(let n): UInt64(n)
+            case .boundsSize(let n): UInt64(n)
+            case .familySelection: 1
+            case .familyMeasurement: 2
+            case .familyPlanes: 3
+            case .familyMember(let k): 16 &+ k
             }
         }
     }

@@ -1,3 +1,4 @@
+import SymLabNumerics
 import SymLabTheory
 
 /// The plots of `symlab theory`: what the hardness theorems are stated in, drawn from the
@@ -55,5 +56,29 @@ public enum TheoryFigures {
                    lower: withPairs.map { _ in 0 }, upper: withPairs.map { $0.pairUpper! }, colour: 2, withPoints: true),
         ])
         return Figure(name: "er-parity", title: "Degree-count parity bits of G(n, \(p)) (Kiani et al., Theorem 3)", panels: [biasPanel, countPanel, pairPanel])
+    }
+
+    /// log10 of the query bound m(τ² − γ)/2 and of the family size m against size (`theory bounds`),
+    /// and γ against τ², which says where the bound turns vacuous.
+    public static func bounds(_ study: BoundsStudy) -> Figure {
+        let key = study.sizeOption, rows = study.rows
+        let nonVacuous = rows.filter { $0.log10Queries != nil }
+        let tau = NumberFormat.shortest(study.settings.tau)
+        let queries = Panel(title: "\(study.className): query lower bound at tau = \(tau)", xLabel: key, yLabel: "log10", series: [
+            Series(title: "log10 queries m(tau^2 - gamma)/2", x: nonVacuous.map { Double($0.size) }, y: nonVacuous.map { $0.log10Queries! },
+                   colour: 0, withPoints: true),
+            Series(title: "log10 m (family size)", x: rows.map { Double($0.size) }, y: rows.map { $0.bound.size.log10 },
+                   dashed: true, colour: 1, withPoints: true),
+        ])
+        let positive = rows.filter { $0.bound.gamma.value > 0 }
+        guard !positive.isEmpty else {
+            return Figure(name: "bounds", title: "(C)SQ query lower bounds of \(study.className) against \(key)", panels: [queries])
+        }
+        let gamma = Panel(title: "gamma (largest pairwise |correlation|) against tau^2", xLabel: key, yLabel: "gamma", logY: true,
+                          series: [
+                              Series(title: "gamma used by the bound", x: positive.map { Double($0.size) }, y: positive.map { $0.bound.gamma.value },
+                                     colour: 2, withPoints: true),
+                          ], references: [ReferenceLine(title: "tau^2", y: study.settings.tau * study.settings.tau)])
+        return Figure(name: "bounds", title: "(C)SQ query lower bounds of \(study.className) against \(key)", panels: [queries, gamma])
     }
 }

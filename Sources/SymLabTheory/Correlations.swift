@@ -125,7 +125,13 @@ public enum Correlations {
             let x = draw(&rng)
             gram.addRow { row in for i in 0..<m { row[i] = functions[i](x) } }
         }
-        let sum = gram.finish(), sumSq = gram.finishSquares()
+        return monteCarloResult(sum: gram.finish(), sumOfSquares: gram.finishSquares(), samples: samples, columns: m, confidence: confidence)
+    }
+
+    /// The estimates, intervals and simultaneous γ bound from Σ_k v_k v_kᵀ and Σ_k (v_k ∘ v_k)(v_k ∘ v_k)ᵀ
+    /// over `samples` rows of `columns` function values (row-major m×m, as ``GramAccumulator`` gives them).
+    static func monteCarloResult(sum: [Double], sumOfSquares sumSq: [Double], samples: Int, columns m: Int,
+                                 confidence: Double) -> MonteCarloCorrelations {
         let n = Double(samples)
         let z = normalQuantile(0.5 + confidence / 2)
         let pairs = max(1, m * (m - 1) / 2)
@@ -145,13 +151,19 @@ public enum Correlations {
             halfWidths: se.map { $0.map { z * $0 } }, gammaUpperBound: upper)
     }
 
+    /// The half-width z·s/√N of the normal-approximation interval for the mean of N values in
+    /// {−1, +1} with sample mean `mean`: s² = N(1 − mean²)/(N − 1) is their sample variance.
+    public static func signMeanHalfWidth(mean: Double, samples: Int, z: Double) -> Double {
+        z * (Swift.max(0, 1 - mean * mean) / Double(samples - 1)).squareRoot()
+    }
+
     /// The parity χ_S(x) = Π_{i∈S} x_i on ±1 vectors: the prototypical pairwise-orthogonal family.
     public static func parity(_ subset: [Int]) -> @Sendable ([Double]) -> Double {
         { x in subset.reduce(1.0) { $0 * x[$1] } }
     }
 
     /// The full matrix from a symmetric row-major m×m one (upper triangle read), times `scale`.
-    private static func symmetric(_ upper: [Double], _ m: Int, scale: Double) -> [[Double]] {
+    static func symmetric(_ upper: [Double], _ m: Int, scale: Double) -> [[Double]] {
         (0..<m).map { i in (0..<m).map { j in (i <= j ? upper[i * m + j] : upper[j * m + i]) * scale } }
     }
 

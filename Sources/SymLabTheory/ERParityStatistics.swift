@@ -51,7 +51,7 @@ public struct ERParityBits: Sendable {
     /// The half-width at normal quantile z of the interval for a mean of ±1 values with sample mean
     /// `moment`: z·s/√N with s² = N(1 − moment²)/(N − 1). Zero when exact.
     public func halfWidth(_ moment: Double, z: Double) -> Double {
-        method == .exact ? 0 : z * (Swift.max(0, 1 - moment * moment) / Double(samples - 1)).squareRoot()
+        method == .exact ? 0 : Correlations.signMeanHalfWidth(mean: moment, samples: samples, z: z)
     }
 
     /// Degrees whose bit has |E[b_δ]| < threshold (the point estimate).

@@ -78,6 +78,7 @@ import Glibc
             (.target, 0), (.trainSplit, 1), (.validationSplit, 2), (.testSplit, 3), (.freshSamples(0), 16), (.freshSamples(1000), 1016),
             (.initialisation, 1), (.batchOrder, 2), (.learningRateFactor, 3), (.scheme, 5), (.headFeatures, 2), (.queryNoise, 6),
             (.monteCarloSamples, 1), (.graphSize(24), 24),
+            (.boundsSize(24), 24), (.familySelection, 1), (.familyMeasurement, 2), (.familyPlanes, 3), (.familyMember(5), 21),
         ]
         for (purpose, id) in ids {
             #expect(purpose.id == id, "\(purpose)")

@@ -17,52 +17,32 @@ extension SymLab {
                 with ‖p_O‖ and a brute-force cross-check for small d. correlations: the correlation matrix \
                 of a function family, its γ and the implied query bound. er-parity: bias and correlations \
                 of the degree-count parity bits of G(n, p) behind H_ER,n. bounds: the statistical-dimension \
-                lower bound m(τ² − γ)/2.
+                lower bound m(τ² − γ)/2, from given numbers or for a hard class over a range of sizes. \
+                summary: every hard class's bound at the sizes the paper figures use.
                 """,
-            subcommands: [Orbits.self, Correlations.self, ERParity.self, Bounds.self])
+            subcommands: [Orbits.self, Correlations.self, ERParity.self, Bounds.self, Summary.self])
 
         public init() {}
     }
 }
-
-extension SymLab.Theory {
-    /// `symlab theory bounds`: m(τ² − γ)/2.
-    public struct Bounds: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "The (C)SQ lower bound m(τ² − γ)/2 on the number of queries of tolerance τ.",
-            discussion: """
-                For m functions of unit norm with pairwise |correlation| ≤ γ, each query of tolerance τ \
-                can rule out fewer than 2/(τ² − γ) of them (answer 0 to every query), so identifying \
-                the target needs at least m(τ² − γ)/2 queries. Vacuous when τ² ≤ γ.
-                """)
-
-        @Option(help: "γ: the largest off-diagonal |correlation| of the family, in [0, 1].") public var gamma: Double
-        @Option(help: "τ: the query tolerance, in (0, 1].") public var tau: Double
-        @Option(help: "m: the number of functions in the family (e.g. 1e30).") public var m: Double
-
-        public init() {}
-
-        public func validate() throws {
-            do { _ = try QueryBounds.csqLowerBound(functionCount: m, gamma: gamma, tolerance: tau) } catch let e as TheoryError {
-                throw ValidationError(e.description)
-            }
-        }
-
-        public func run() throws {
-            let b = try QueryBounds.csqLowerBound(functionCount: m, gamma: gamma, tolerance: tau)
-            print("m = \(m), γ = \(gamma), τ = \(tau), τ² − γ = \(NumberFormat.significantAsPrintf(QueryBounds.margin(tau: tau, gamma: gamma), 4))")
-            if b.isVacuous {
-                print("bound: vacuous (τ² = \(NumberFormat.significantAsPrintf(tau * tau, 4)) ≤ γ = \(gamma), up to rounding); the argument needs τ² > γ")
-            } else {
-                print("bound: at least \(NumberFormat.scientific(b.queries)) queries of tolerance \(tau) (log2 = \(NumberFormat.fixed(b.log2Queries, 2)))")
-            }
-        }
-    }
-}
-
 
 /// Where the theory commands' tables and plots go: errors name the option and the path.
 enum TheoryFiles {
+    /// Prints a study's table, writes its CSV to `csvFile` (--csv) and, with `out` (--out), the table
+    /// and CSV as STEM.txt and STEM.csv there with the plot drawn beside them (when there is one).
+    static func publish(lines: [String], csv: String, csvFile: String?, out: String?, stem: String, figure: (() -> Figure)? = nil) throws {
+        for line in lines { print(line) }
+        if let csvFile {
+            try write(csv, to: csvFile, option: "--csv")
+            print("wrote \(csvFile)")
+        }
+        guard let out else { return }
+        try makeDirectory(out)
+        try write(lines.joined(separator: "\n") + "\n", to: out + "/\(stem).txt", option: "--out")
+        try write(csv, to: out + "/\(stem).csv", option: "--out")
+        if let figure { try draw(figure(), in: out) } else { print("wrote \(out)/\(stem).txt and \(stem).csv") }
+    }
+
     static func makeDirectory(_ path: String) throws {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw CommandFailure("could not create --out \(path): \(error.localizedDescription)")

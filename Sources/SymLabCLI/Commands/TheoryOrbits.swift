@@ -63,17 +63,7 @@ extension SymLab.Theory {
 
         public func run() throws {
             let study = try OrbitStudy(families: group.members.map(\.family), n: nMin...nMax, bruteForceMaxBits: bruteForceMaxBits)
-            for line in study.lines { print(line) }
-            if let csv {
-                try TheoryFiles.write(study.csv, to: csv, option: "--csv")
-                print("wrote \(csv)")
-            }
-            if let out {
-                try TheoryFiles.makeDirectory(out)
-                try TheoryFiles.write(study.lines.joined(separator: "\n") + "\n", to: out + "/orbits.txt", option: "--out")
-                try TheoryFiles.write(study.csv, to: out + "/orbits.csv", option: "--out")
-                try TheoryFiles.draw(TheoryFigures.orbits(study), in: out)
-            }
+            try TheoryFiles.publish(lines: study.lines, csv: study.csv, csvFile: csv, out: out, stem: "orbits") { TheoryFigures.orbits(study) }
             if study.hasMismatch {
                 print("error: brute force disagrees with the formulas (rows marked MISMATCH)")
                 throw ExitCode.failure
