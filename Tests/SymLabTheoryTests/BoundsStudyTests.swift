@@ -205,6 +205,30 @@ private func binomial(_ n: Int, _ k: Int) -> Int { subsets(Array(0..<n), k).coun
         #expect(gaussian.bound.size.description == "\(orbits.count / 2)")
     }
 
+    /// invariant-polynomial with a hidden support: the overlap identity
+    /// ⟨P_{λ,S}, P_{λ,S′}⟩ = falling(|S∩S′|, ℓ)/falling(s, ℓ) against brute force, and m as the closed forms
+    /// (every s-subset when ℓ = s; the Gilbert–Varshamov count ⌈C(n, s)/V(u)⌉ otherwise).
+    @Test func hiddenSupportFamilyFollowsTheOverlapIdentity() throws {
+        // Two members on supports sharing 3 of their 4 coordinates, degree-3 multilinear orbit: 3·2·1/(4·3·2) = 1/4.
+        let members: [any Target] = [[0, 1, 2, 3], [1, 2, 3, 5]].map {
+            InvariantPolynomialTarget(n: 8, boolean: true, cyclic: false, orbits: [[1, 1, 1]], coefficients: [1], support: $0)
+        }
+        #expect(abs(try bruteForceGamma(members, n: 8) - 0.25) < 1e-15)
+        var settings = quick
+        settings.functions = 6
+        // degree = s, multilinear: parities on the supports, all C(10, 3) orthogonal.
+        let all = try BoundsRow(className: "invariant-polynomial",
+                                options: ["n": "10", "support": "3", "degree": "3", "inputs": "boolean"], settings: settings)
+        #expect(all.bound.size.description == "120" && all.bound.gamma.value == 0)
+        #expect(try #require(all.bound.measurement?.exactGamma) == 0)
+        // degree 3 on supports of 4: sharing ≤ 2 coordinates keeps γ = 0; V(2) = C(4,3)C(6,1) + 1 = 25, ⌈210/25⌉ = 9.
+        let packed = try BoundsRow(className: "invariant-polynomial",
+                                   options: ["n": "10", "support": "4", "degree": "3", "inputs": "boolean"], settings: settings)
+        #expect(packed.bound.size.description == "9" && packed.bound.gamma.value == 0 && packed.bound.extra("max_shared") == 2)
+        let m = try #require(packed.bound.measurement)
+        #expect(try #require(m.exactGamma) == 0 && m.theoremGamma == 0)
+    }
+
     /// The Gaussian classes: the Hermite bound from the members' planes is above what Monte Carlo
     /// measures (up to its noise), and the family obeys its union bound.
     @Test func gaussianFamiliesHermiteBoundHoldsAndPackingIsTheUnionBound() throws {
