@@ -35,6 +35,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("spiked-covariance", build: spikedFigure),
         PaperFigure("information-exponent", build: informationExponentFigure),
         PaperFigure("staircase", build: staircaseFigure),
+        PaperFigure("kiani-separation", build: kianiSeparationFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }

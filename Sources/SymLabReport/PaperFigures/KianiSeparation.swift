@@ -1,0 +1,356 @@
+import Foundation
+import SymLabExperiments
+import SymLabFeatureLearning
+import SymLabNumerics
+import SymLabTheory
+
+/// What `kiani-separation` compares and the choices its summary states. The spec files
+/// (`specs/kiani-separation/`) hold the runs; this type holds what the builder needs to read them:
+/// which experiment is which learner of which class, the thresholds of the issue's claims, and the
+/// settings of the two studies the builder runs itself (the query bounds, SymLabTheory; orbit-lookup's
+/// samples-to-learn over n, `OrbitLookupScaling`).
+public enum KianiSeparation {
+    /// One experiment of the figure and how the summary names it.
+    public struct Learner: Sendable {
+        public let experiment: String
+        public let label: String
+    }
+
+    /// The issue's claim a class is shown for.
+    public enum Claim: Sendable {
+        /// `gf2-elimination` recovers the parity exactly from at most 2n samples while the network
+        /// trained with ``networkSamples`` samples stays at ≥ ``failLevel``·Var(y).
+        case exactRecovery
+        /// The SQ learner reaches ≤ ``sqLevel``·Var(y) at a sample size where the network and
+        /// `csq-gd` both stay at ≥ ``failLevel``·Var(y).
+        case separation
+        /// The network stays at ≥ ``failLevel``·Var(y) at a sample size where `orbit-lookup` reaches
+        /// ≤ ``orbitEpsilon``·Var(y) (measured, not one of the issue's claims).
+        case orbitTable
+    }
+
+    /// One hard class: its three learners, the network on an easy control class, the claim.
+    public struct HardClass: Sendable {
+        public let className: String
+        /// What the class is, for the panel title and the summary.
+        public let label: String
+        public let network: Learner
+        public let csq: Learner
+        /// The class's learner that is not correlational.
+        public let query: Learner
+        /// The same network and training on an easy class of the same input size: that it learns
+        /// there is what makes its failure on the hard class the class's, not the training's.
+        public let control: Learner
+        public let claim: Claim
+        /// Sizes (option n) at which the query-bound panel evaluates the class's family, below the
+        /// figure's own size (which is always added, read from the runs).
+        public let smallerBoundSizes: [Int]
+    }
+
+    public static let classes: [HardClass] = [
+        HardClass(className: "er-parity", label: "er-parity (H_ER,n, graphs G(n, 1/2))",
+                  network: Learner(experiment: "sep-er-gnn", label: "GNN by Adam"),
+                  csq: Learner(experiment: "sep-er-csq", label: "csq-gd (GNN)"),
+                  query: Learner(experiment: "sep-er-gf2", label: "gf2-elimination"),
+                  control: Learner(experiment: "sep-er-gnn-control", label: "GNN by Adam on er-degree-moment"),
+                  claim: .exactRecovery, smallerBoundSizes: [8, 16, 32]),
+        HardClass(className: "cyclic-pattern-parity", label: "cyclic-pattern-parity (C^B_F, ±1 sequences)",
+                  network: Learner(experiment: "sep-cpp-cnn", label: "CNN by Adam"),
+                  csq: Learner(experiment: "sep-cpp-csq", label: "csq-gd (CNN)"),
+                  query: Learner(experiment: "sep-cpp-gf2", label: "gf2-elimination"),
+                  control: Learner(experiment: "sep-cpp-cnn-control", label: "CNN by Adam on cyclic-autocorrelation"),
+                  claim: .exactRecovery, smallerBoundSizes: [8, 16]),
+        HardClass(className: "invariant-polynomial", label: "invariant-polynomial (Gaussian x, hidden support)",
+                  network: Learner(experiment: "sep-poly-mlp", label: "MLP by Adam"),
+                  csq: Learner(experiment: "sep-poly-csq", label: "csq-gd (MLP)"),
+                  query: Learner(experiment: "sep-poly-sq", label: "sq-label-transform"),
+                  control: Learner(experiment: "sep-poly-mlp-control", label: "MLP by Adam on a degree-2 hidden support"),
+                  claim: .separation, smallerBoundSizes: [8, 16, 32]),
+        HardClass(className: "symmetric-boolean", label: "symmetric-boolean (H_ρ under C_n)",
+                  network: Learner(experiment: "sep-sym-cnn", label: "CNN by Adam"),
+                  csq: Learner(experiment: "sep-sym-csq", label: "csq-gd (CNN)"),
+                  query: Learner(experiment: "sep-sym-orbit", label: "orbit-lookup"),
+                  control: Learner(experiment: "sep-sym-cnn-control", label: "CNN by Adam on cyclic-autocorrelation"),
+                  claim: .orbitTable, smallerBoundSizes: [8, 16, 24]),
+    ]
+
+    /// `csq-gd` with τ = 0 on fresh samples of an easy class: the control of the claim that
+    /// `csq-gd` above the class's threshold stays at the null predictor.
+    public static let csqControl = Learner(experiment: "sep-csq-control", label: "csq-gd, τ = 0, fresh samples, on single-index")
+
+    /// "Stays at the null predictor": every seed at ≥ 0.8·Var(y) (the issue's level).
+    public static let failLevel = 0.8
+    /// `csq-gd` above the threshold: every seed at ≥ 0.9·Var(y) (the issue's level).
+    public static let csqFailLevel = 0.9
+    /// The SQ learner "learns": every seed at ≤ 0.05·Var(y) (the issue's level).
+    public static let sqLevel = 0.05
+    /// A control "learns": median ≤ 0.2·Var(y) (a network that explains 80 % of the variance of
+    /// an easy class at this size can learn at this size).
+    public static let controlLevel = 0.2
+    /// The network samples of the exact-recovery claim (the issue's 10⁴).
+    public static let networkSamples = 10_000
+    /// ε of orbit-lookup's samples-to-learn (as in docs/statistical-queries.md §3).
+    public static let orbitEpsilon = 0.1
+    /// The claim's factor: samples-to-learn / #orbits stays within it over ≥ ``orbitMinSizes`` n.
+    public static let orbitSpread = 3.0
+    public static let orbitMinSizes = 5
+
+    /// How the builder runs its two studies; the tests pass cheaper settings.
+    public struct Studies: Sendable {
+        /// `theory bounds`' settings; τ is the one `csq-gd` runs at in the specs.
+        public var bounds: BoundsSettings
+        /// orbit-lookup's samples-to-learn on symmetric-boolean under C_n at each of these n.
+        public var orbitSizes: [Int]
+        public var orbitSettings: SamplesToLearn.Settings
+
+        public init(bounds: BoundsSettings, orbitSizes: [Int], orbitSettings: SamplesToLearn.Settings) {
+            self.bounds = bounds; self.orbitSizes = orbitSizes; self.orbitSettings = orbitSettings
+        }
+
+        /// τ = 0.05 (`theory bounds`' default and the specs' `csq-gd` tolerance); Monte Carlo sizes
+        /// a tenth of the command's defaults (the γ of the parity families is an upper confidence
+        /// bound, so fewer samples only loosen it); n = 6…12 with 5 seeds and 2000 test samples.
+        public static let standard = Studies(
+            bounds: BoundsSettings(tau: 0.05, samples: 20_000, memberSamples: 2000, functions: 8),
+            orbitSizes: Array(6...12),
+            orbitSettings: SamplesToLearn.Settings(epsilon: orbitEpsilon, seeds: [0, 1, 2, 3, 4], nTest: 2000, start: 4))
+    }
+
+    /// The choices the paper does not fix and the builder makes (the spec files' own choices are
+    /// printed from the runs' configurations).
+    static func builderChoices(_ s: Studies) -> [String] {
+        let tau = NumberFormat.shortest(s.bounds.tau)
+        return [
+            "choice: test error = test MSE / Var(y) of the test labels (1 = predicting the mean); points are medians over seeds, bands min–max",
+            "choice: a learner \"stays at the null predictor\" when every seed has test MSE ≥ \(NumberFormat.shortest(failLevel))·Var(y) (csq-gd above the threshold: ≥ \(NumberFormat.shortest(csqFailLevel))); it \"learns\" when every seed is ≤ the claim's level; a control learns when its median is ≤ \(NumberFormat.shortest(controlLevel))·Var(y)",
+            "choice: csq-gd runs behind the adversarial oracle at τ = \(tau), the τ of the query bounds: the answers are those of the lower bound's adversary",
+            "choice: query bounds from `symlab theory bounds` (docs/statistical-queries.md §2) at τ = \(tau), Monte Carlo with \(s.bounds.samples) inputs for the parity bits and \(s.bounds.memberSamples) for member correlations, \(s.bounds.functions) members measured, seed \(s.bounds.seed)",
+            "choice: orbit-lookup's samples-to-learn on symmetric-boolean under C_n: smallest N with median test error ≤ \(NumberFormat.shortest(s.orbitSettings.epsilon)) (doubling from \(s.orbitSettings.start), then bisection), seeds \(s.orbitSettings.seeds.map(String.init).joined(separator: ", ")), \(s.orbitSettings.nTest) test samples, n = \(s.orbitSizes.map(String.init).joined(separator: ", "))",
+            "choice: symmetric-boolean's network is the cyclic CNN of kiani-fig1 (circular convolutions and pooling: exactly C_n-invariant), not a frame-averaged model (which sees the canonical rotation, i.e. the orbit itself, and so is orbit-lookup with an MLP as table)",
+        ]
+    }
+}
+
+/// `kiani-separation`: test error against training samples for a network trained by Adam,
+/// `csq-gd` and a learner that is not correlational, on four hard classes, beside each class's
+/// query bound against size.
+func kianiSeparationFigure(_ store: ResultsStore) throws -> (Figure, String) {
+    try KianiSeparation.build(store, studies: .standard)
+}
+
+/// Test MSE / Var(y) of a run: schemes report `test_loss_normalized`, the trainer `test_mse_normalized`.
+private func testError(_ r: SchemeRun) -> Double {
+    let s = r.metric(SchemeMetric.testLossNormalized)
+    return s.isFinite ? s : r.metric("test_mse_normalized")
+}
+
+/// One experiment's finished runs grouped by training-set size N.
+private struct LearnerRuns {
+    let learner: KianiSeparation.Learner
+    let runs: [SchemeRun]
+    let results: ExperimentResults
+
+    init(_ store: ResultsStore, _ learner: KianiSeparation.Learner) throws {
+        self.learner = learner
+        let read = try schemeRuns(store, learner.experiment)
+        runs = read.runs; results = read.results
+    }
+
+    var sizes: [Double] { Array(Set(runs.map(\.n))).sorted() }
+    var seeds: Int { Set(runs.map(\.run.seed)).count }
+    func at(_ n: Double) -> [SchemeRun] { runs.filter { $0.n == n } }
+    func errors(at n: Double) -> [Double] { at(n).map(testError).filter(\.isFinite) }
+    func band(at n: Double) -> (median: Double, low: Double, high: Double) { medianBand(errors(at: n)) }
+    /// The data options of its runs (one size per experiment).
+    var dataOptions: [String: String] { runs.first?.config.dataOptions ?? [:] }
+
+    /// "N = 128: 1.01; N = 1000: 0.998 (min 0.99, max 1.01)": the median at each N, with the
+    /// spread at the largest.
+    var line: String {
+        guard let last = sizes.last else { return "no finished runs" }
+        let cells = sizes.map { "N = \(Int($0)): \(NumberFormat.significant(band(at: $0).median))" }.joined(separator: "; ")
+        let b = band(at: last)
+        return cells + " (at N = \(Int(last)): min \(NumberFormat.significant(b.low)), max \(NumberFormat.significant(b.high)))"
+    }
+
+    func series(_ colour: Int, dashed: Bool = false) -> Series {
+        medianSeries(learner.label, runs, x: \.n, y: testError, colour: colour, dashed: dashed)
+    }
+
+    /// What its specs chose, from the runs' configurations: model and training, or scheme options.
+    var choice: String? {
+        guard let c = runs.first?.config else { return nil }
+        let data = "\(c.dataClass) " + options(c.dataOptions) + ", n_test \(c.nTest)"
+        let grid = "N ∈ {" + sizes.map { "\(Int($0))" }.joined(separator: ", ") + "}, \(seeds) seed(s)"
+        switch c.kind {
+        case .training(let t):
+            let batch = t.training.batchSize.map { "minibatches of \($0)" } ?? "full batch"
+            return "choice: \(learner.experiment): \(t.modelName) " + options(t.modelOptions)
+                + ", \(t.optimizer.name.rawValue) lr \(NumberFormat.shortest(t.optimizer.learningRate)), \(t.training.steps) steps of \(batch), \(t.training.loss.rawValue) loss; \(data); \(grid)"
+        case .scheme(let s):
+            return "choice: \(learner.experiment): \(s.name) " + options(s.options) + "; \(data); \(grid)"
+        }
+    }
+
+    private func options(_ o: [String: String]) -> String {
+        "{" + o.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
+    }
+}
+
+extension KianiSeparation {
+    /// The builder with the studies' settings given (the tests make them cheap).
+    public static func build(_ store: ResultsStore, studies: Studies) throws -> (Figure, String) {
+        typealias K = KianiSeparation
+        typealias F = NumberFormat
+        let tau = studies.bounds.tau
+        var s = ["Test error (test MSE / Var(y)) against training samples N; medians over seeds. Verdicts judge every seed (see the choices below).", ""]
+        var panels: [Panel] = [], boundSeries: [Series] = [], choices: [String] = []
+        var problems: [String] = []
+        let csqControl = try LearnerRuns(store, K.csqControl)
+        let csqControlLearns = csqControl.sizes.last.map { csqControl.band(at: $0).median <= K.controlLevel } ?? false
+        var csqHard: [(name: String, worst: Double, n: Double)] = []
+
+        for (k, c) in K.classes.enumerated() {
+            let network = try LearnerRuns(store, c.network), csq = try LearnerRuns(store, c.csq)
+            let query = try LearnerRuns(store, c.query), control = try LearnerRuns(store, c.control)
+            let options = network.dataOptions
+            let n = Int(options["n"] ?? "") ?? 0
+            s.append("\(c.label), " + options.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ") + ":")
+            for l in [network, csq, query] {
+                s.append("  \(l.learner.label) (\(l.learner.experiment), \(l.seeds) seeds): \(l.line)")
+            }
+            // What the learners' own metrics say.
+            if let last = csq.sizes.last {
+                let r = csq.at(last)
+                let queries = medianBand(r.map { $0.metric("queries") }).median, deviation = medianBand(r.map { $0.metric("largest_deviation") }).high
+                let nulls = medianBand(r.map { $0.metric("null_answer_fraction") }).low
+                s.append("    csq-gd at N = \(Int(last)): \(F.scientific(queries)) queries at τ = \(F.shortest(r.first?.metric("tolerance") ?? .nan)); largest |v̂ − v₀| asked \(F.significant(deviation)); null answers \(F.significant(100 * nulls))% (least over seeds)")
+                csqHard.append((c.className, r.map(testError).min() ?? .nan, last))
+            }
+            let controlText = control.sizes.last.map { "N = \(Int($0)): \(F.significant(control.band(at: $0).median))" } ?? "no finished runs"
+            s.append("  control: \(c.control.label) (\(c.control.experiment)): \(controlText)")
+            let controlLearns = control.sizes.last.map { control.band(at: $0).median <= K.controlLevel } ?? false
+
+            // The query bound at the figure's size (the last row) and below it.
+            var rows: [BoundsRow] = []
+            do {
+                var others = options
+                others["n"] = nil
+                let sizes = c.smallerBoundSizes.filter { $0 < n } + [n]
+                rows = try BoundsStudy(className: c.className, sizes: sizes, options: others, settings: studies.bounds).rows
+            } catch {
+                s.append("  query bound: not computed (\(error))")
+            }
+            if let r = rows.last {
+                s.append("  query bound at n = \(r.size): family m = \(r.bound.size) (\(r.bound.family)); γ = \(F.scientific(r.bound.gamma.value)) (\(r.bound.gamma.source.rawValue)), τ_min = √γ = \(F.scientific(r.tauMin));"
+                         + " at τ = \(F.shortest(tau)): ≥ \(r.queriesText) queries" + (r.log10Queries.map { " (log10 \(F.fixed($0, 2)))" } ?? ""))
+                let shown = rows.filter { $0.log10Queries != nil }
+                boundSeries.append(Series(title: c.className, x: shown.map { Double($0.size) }, y: shown.map { $0.log10Queries! }, colour: k, withPoints: true))
+                boundSeries.append(Series(title: "\(c.className): log10 m", x: rows.map { Double($0.size) }, y: rows.map { $0.bound.size.log10 },
+                                          dashed: true, colour: k, withPoints: true))
+            }
+
+            s.append("  verdict: " + verdict(c, network: network, csq: csq, query: query, n: n, controlLearns: controlLearns, control: c.control))
+            s.append("")
+            for l in [network, csq, query, control] {
+                if let line = l.choice { choices.append(line) }
+                problems += l.results.problemLines
+            }
+            var references = [ReferenceLine(title: "\(F.shortest(K.failLevel))·Var(y)", y: K.failLevel)]
+            if case .separation = c.claim { references.append(ReferenceLine(title: "\(F.shortest(K.sqLevel))·Var(y)", y: K.sqLevel)) }
+            panels.append(Panel(title: "\(c.className), n = \(n)", xLabel: "training samples N", yLabel: "test MSE / Var(y)", logX: true,
+                                series: [network.series(0), csq.series(1, dashed: true), query.series(2)], references: references))
+        }
+
+        // csq-gd: learns the control at τ = 0, stays at the null predictor on every hard class above the threshold.
+        let controlLine = csqControl.sizes.last.map { "N = \(Int($0)): \(F.significant(csqControl.band(at: $0).median))" } ?? "no finished runs"
+        s.append("csq-gd control: \(K.csqControl.label) (\(K.csqControl.experiment)): \(controlLine)")
+        let hardText = csqHard.map { "\($0.name) \(F.significant($0.worst)) at N = \(Int($0.n))" }.joined(separator: ", ")
+        let allFail = !csqHard.isEmpty && csqHard.allSatisfy { $0.worst >= K.csqFailLevel }
+        let csqClaim = "csq-gd with τ = 0 and fresh samples learns an easy control class; at τ = \(F.shortest(tau)) (adversarial) it stays at ≥ \(F.shortest(K.csqFailLevel))·Var(y) on the hard classes"
+        s.append("  verdict: \(csqClaim) → " + (!csqControlLearns ? "inconclusive: the control did not learn (median > \(F.shortest(K.controlLevel))·Var(y))"
+                                              : allFail ? "holds (least over seeds: \(hardText))" : "does not hold (least over seeds: \(hardText))"))
+        choices.append(csqControl.choice ?? "")
+        problems += csqControl.results.problemLines
+        s.append("")
+
+        // orbit-lookup's samples-to-learn against the orbit count, over n.
+        let scaling = try OrbitLookupScaling.measure(family: .cyclic, sizes: studies.orbitSizes, settings: studies.orbitSettings)
+        let study = scaling.study
+        s.append("orbit-lookup on symmetric-boolean under C_n: samples-to-learn (median test error ≤ \(F.shortest(studies.orbitSettings.epsilon))) against the number of orbits")
+        s += study.lines.map { "  " + $0 }
+        let reached = study.rows.filter { $0.samplesToLearn != nil }
+        let spread = study.spreadPerOrbit
+        let orbitClaim = "orbit-lookup's samples-to-learn on symmetric-boolean under C_n grows with the number of orbits: samples-to-learn / #orbits within a factor \(F.shortest(K.orbitSpread)) over ≥ \(K.orbitMinSizes) n"
+        s.append("  verdict: \(orbitClaim) → " + (reached.count >= K.orbitMinSizes && (spread ?? .infinity) <= K.orbitSpread
+            ? "holds (spread \(F.significant(spread!)) over n = \(reached.first!.n)…\(reached.last!.n), orbits \(F.significant(reached.first!.orbits))…\(F.significant(reached.last!.orbits)))"
+            : "does not hold (\(reached.count) n reached, spread \(spread.map { F.significant($0) } ?? "–"))"))
+        s.append("")
+
+        s += K.builderChoices(studies) + choices.filter { !$0.isEmpty }
+        if !problems.isEmpty { s.append("runs that did not finish:"); s += problems }
+
+        panels.append(Panel(title: "query lower bound m(tau^2 - gamma)/2 at tau = \(F.shortest(tau))", xLabel: "size n", yLabel: "log10 (dashed: log10 m)",
+                            series: boundSeries, references: [ReferenceLine(title: "1 query", y: 0)]))
+        let orbitRows = reached
+        panels.append(Panel(title: "orbit-lookup on symmetric-boolean (C_n)", xLabel: "n", yLabel: "samples", logY: true, series: [
+            Series(title: "samples-to-learn (error <= \(F.shortest(studies.orbitSettings.epsilon)))", x: orbitRows.map { Double($0.n) },
+                   y: orbitRows.map { Double($0.samplesToLearn!) }, colour: 2, withPoints: true),
+            Series(title: "number of orbits", x: study.rows.map { Double($0.n) }, y: study.rows.map(\.orbits), dashed: true, colour: 4, withPoints: true),
+        ]))
+        return (Figure(name: "kiani-separation", title: "Beyond gradient descent: networks, csq-gd and non-correlational learners on the hard classes", panels: panels),
+                s.joined(separator: "\n"))
+    }
+}
+
+/// The verdict line of one class's claim: holds, does not hold, or inconclusive when its control
+/// did not learn (then the network's failure says nothing about the class).
+private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: LearnerRuns, query: LearnerRuns, n: Int,
+                     controlLearns: Bool, control: KianiSeparation.Learner) -> String {
+    typealias K = KianiSeparation
+    typealias F = NumberFormat
+    let inconclusive = "inconclusive: the control \(control.experiment) did not learn (median > \(F.shortest(K.controlLevel))·Var(y)), so the network's failure is not shown to be the class's"
+    func fails(_ l: LearnerRuns, at N: Double, level: Double = K.failLevel) -> Bool {
+        let e = l.errors(at: N)
+        return !e.isEmpty && e.allSatisfy { $0 >= level }
+    }
+    func least(_ l: LearnerRuns, at N: Double) -> String { F.significant(l.errors(at: N).min() ?? .nan) }
+    switch c.claim {
+    case .exactRecovery:
+        let claim = "gf2-elimination recovers \(c.className) exactly (test error 0) at n = \(n) from ≤ 2n = \(2 * n) samples, while the \(c.network.label) with \(K.networkSamples) samples stays at ≥ \(F.shortest(K.failLevel))·Var(y)"
+        // The smallest N ≤ 2n at which every seed recovered the parity with test error 0.
+        let exactAt = query.sizes.first { N in
+            let r = query.at(N)
+            return N <= Double(2 * n) && !r.isEmpty && r.allSatisfy { $0.metric("exact_recovery") == 1 && testError($0) == 0 }
+        }
+        guard let big = network.sizes.last, big >= Double(K.networkSamples) else {
+            return "\(claim) → inconclusive: the network's largest N is \(network.sizes.last.map { "\(Int($0))" } ?? "none") < \(K.networkSamples)"
+        }
+        let evidence = "gf2 exact on every seed from N = \(exactAt.map { "\(Int($0))" } ?? "none ≤ \(2 * n)"); network at N = \(Int(big)): least error over seeds \(least(network, at: big))"
+        guard let _ = exactAt, fails(network, at: big) else { return "\(claim) → does not hold (\(evidence))" }
+        return "\(claim) → " + (controlLearns ? "holds (\(evidence))" : inconclusive)
+    case .separation:
+        let claim = "sq-label-transform reaches ≤ \(F.shortest(K.sqLevel))·Var(y) at a sample size where the \(c.network.label) and csq-gd both stay at ≥ \(F.shortest(K.failLevel))·Var(y)"
+        // The sample sizes all three ran at, largest first.
+        let common = query.sizes.filter { network.sizes.contains($0) && csq.sizes.contains($0) }.reversed()
+        let witness = common.first { N in
+            let q = query.errors(at: N)
+            return !q.isEmpty && q.allSatisfy { $0 <= K.sqLevel } && fails(network, at: N) && fails(csq, at: N)
+        }
+        guard let N = witness else {
+            let at = common.first.map { N in "at N = \(Int(N)): sq-label-transform worst \(F.significant(query.errors(at: N).max() ?? .nan)), network least \(least(network, at: N)), csq-gd least \(least(csq, at: N))" } ?? "no sample size common to the three"
+            return "\(claim) → does not hold (\(at))"
+        }
+        let evidence = "at N = \(Int(N)): sq-label-transform worst over seeds \(F.significant(query.errors(at: N).max()!)), network least \(least(network, at: N)), csq-gd least \(least(csq, at: N))"
+        return "\(claim) → " + (controlLearns ? "holds (\(evidence))" : inconclusive)
+    case .orbitTable:
+        let claim = "the \(c.network.label) stays at ≥ \(F.shortest(K.failLevel))·Var(y) at a sample size where orbit-lookup reaches ≤ \(F.shortest(K.orbitEpsilon))·Var(y) (measured; not one of the issue's claims)"
+        let learned = query.sizes.filter { N in let e = query.errors(at: N); return !e.isEmpty && e.allSatisfy { $0 <= K.orbitEpsilon } }
+        guard let first = learned.first else { return "\(claim) → inconclusive: orbit-lookup did not reach it on every seed within the grid" }
+        let shared = learned.filter { network.sizes.contains($0) }
+        let failing = shared.filter { fails(network, at: $0) }
+        let evidence = "orbit-lookup ≤ \(F.shortest(K.orbitEpsilon)) on every seed from N = \(Int(first)); network least error over seeds " + shared.map { "\(least(network, at: $0)) at N = \(Int($0))" }.joined(separator: ", ")
+        guard !failing.isEmpty else { return "\(claim) → does not hold (\(evidence))" }
+        return "\(claim) → " + (controlLearns ? "holds at N = " + failing.map { "\(Int($0))" }.joined(separator: ", ") + " (\(evidence))" : inconclusive)
+    }
+}
