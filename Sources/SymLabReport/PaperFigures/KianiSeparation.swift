@@ -42,9 +42,9 @@ public enum KianiSeparation {
         /// there is what makes its failure on the hard class the class's, not the training's.
         public let control: Learner
         public let claim: Claim
-        /// Sizes (option n) at which the query-bound panel evaluates the class's family, below the
-        /// figure's own size (which is always added, read from the runs).
-        public let smallerBoundSizes: [Int]
+        /// Sizes (option n) at which the query-bound panel evaluates the class's family; the
+        /// figure's own size, read from the runs, is always added.
+        public let boundSizes: [Int]
     }
 
     public static let classes: [HardClass] = [
@@ -53,25 +53,25 @@ public enum KianiSeparation {
                   csq: Learner(experiment: "sep-er-csq", label: "csq-gd (GNN)"),
                   query: Learner(experiment: "sep-er-gf2", label: "gf2-elimination"),
                   control: Learner(experiment: "sep-er-gnn-control", label: "GNN by Adam on er-degree-moment"),
-                  claim: .exactRecovery, smallerBoundSizes: [8, 16, 32]),
+                  claim: .exactRecovery, boundSizes: [8, 16, 32, 64]),
         HardClass(className: "cyclic-pattern-parity", label: "cyclic-pattern-parity (C^B_F, ±1 sequences)",
                   network: Learner(experiment: "sep-cpp-cnn", label: "CNN by Adam"),
                   csq: Learner(experiment: "sep-cpp-csq", label: "csq-gd (CNN)"),
                   query: Learner(experiment: "sep-cpp-gf2", label: "gf2-elimination"),
                   control: Learner(experiment: "sep-cpp-cnn-control", label: "CNN by Adam on cyclic-autocorrelation"),
-                  claim: .exactRecovery, smallerBoundSizes: [8, 16]),
+                  claim: .exactRecovery, boundSizes: [8, 16, 32]),
         HardClass(className: "invariant-polynomial", label: "invariant-polynomial (Gaussian x, hidden support)",
                   network: Learner(experiment: "sep-poly-mlp", label: "MLP by Adam"),
                   csq: Learner(experiment: "sep-poly-csq", label: "csq-gd (MLP)"),
                   query: Learner(experiment: "sep-poly-sq", label: "sq-label-transform"),
                   control: Learner(experiment: "sep-poly-mlp-control", label: "MLP by Adam on a degree-2 hidden support"),
-                  claim: .separation, smallerBoundSizes: [8, 16, 32]),
+                  claim: .separation, boundSizes: [8, 16, 32, 64]),
         HardClass(className: "symmetric-boolean", label: "symmetric-boolean (H_ρ under C_n)",
                   network: Learner(experiment: "sep-sym-cnn", label: "CNN by Adam"),
                   csq: Learner(experiment: "sep-sym-csq", label: "csq-gd (CNN)"),
                   query: Learner(experiment: "sep-sym-orbit", label: "orbit-lookup"),
                   control: Learner(experiment: "sep-sym-cnn-control", label: "CNN by Adam on cyclic-autocorrelation"),
-                  claim: .orbitTable, smallerBoundSizes: [8, 16, 24]),
+                  claim: .orbitTable, boundSizes: [8, 12, 16, 24, 32]),
     ]
 
     /// `csq-gd` with τ = 0 on fresh samples of an easy class: the control of the claim that
@@ -126,7 +126,11 @@ public enum KianiSeparation {
             "choice: csq-gd runs behind the adversarial oracle at τ = \(tau), the τ of the query bounds: the answers are those of the lower bound's adversary",
             "choice: query bounds from `symlab theory bounds` (docs/statistical-queries.md §2) at τ = \(tau), Monte Carlo with \(s.bounds.samples) inputs for the parity bits and \(s.bounds.memberSamples) for member correlations, \(s.bounds.functions) members measured, seed \(s.bounds.seed)",
             "choice: orbit-lookup's samples-to-learn on symmetric-boolean under C_n: smallest N with median test error ≤ \(NumberFormat.shortest(s.orbitSettings.epsilon)) (doubling from \(s.orbitSettings.start), then bisection), seeds \(s.orbitSettings.seeds.map(String.init).joined(separator: ", ")), \(s.orbitSettings.nTest) test samples, n = \(s.orbitSizes.map(String.init).joined(separator: ", "))",
-            "choice: symmetric-boolean's network is the cyclic CNN of kiani-fig1 (circular convolutions and pooling: exactly C_n-invariant), not a frame-averaged model (which sees the canonical rotation, i.e. the orbit itself, and so is orbit-lookup with an MLP as table)",
+            "choice: the networks are kiani-fig1's (fig1-gnn-hard, fig1-cnn-hard) and, for invariant-polynomial, an MLP with one hidden layer of 256; symmetric-boolean's is the cyclic CNN (circular convolutions and pooling: exactly C_n-invariant), not a frame-averaged model (which sees the canonical rotation, i.e. the orbit itself, and so is orbit-lookup with an MLP as the table)",
+            "choice: every network trains for a fixed number of minibatch-Adam steps (batch 128) whatever N: 4000 for the CNN and MLP (51 epochs at N = 10⁴), 1200 for the GNN (a step costs about 20 times more); each class's control trains the same network the same way on an easy class of the same input size",
+            "choice: the GNN starts from init-scale 0.1: at n = 64 the default initialisation's outputs are of order 10² (sums over about 32 neighbours, twice), and from there Adam learned neither the hard class nor the control (the README has the probe)",
+            "choice: csq-gd trains the class's network (the MLP: width 64) by plain gradient descent at the largest learning rate found stable at τ = 0 (GNN 0.01 at init-scale 0.1, CNN 0.001, MLP 0.05), on batches of the training split (fresh: false), so N is the samples it can see",
+            "choice: sizes: er-parity n = 64 and cyclic-pattern-parity n = 32, width 4, k = 3 (the issue's); invariant-polynomial n = 64, s = 4, f_S = ±Π_{i∈S} x_i (docs/statistical-queries.md §3); symmetric-boolean under C_16, where the CNN was measured to fail at sample sizes where orbit-lookup succeeds (at n = 12 it learned part of the orbit table: the README has the probe)",
         ]
     }
 }
@@ -209,10 +213,12 @@ extension KianiSeparation {
         let csqControl = try LearnerRuns(store, K.csqControl)
         let csqControlLearns = csqControl.sizes.last.map { csqControl.band(at: $0).median <= K.controlLevel } ?? false
         var csqHard: [(name: String, worst: Double, n: Double)] = []
+        var csqExperiments = [csqControl]
 
         for (k, c) in K.classes.enumerated() {
             let network = try LearnerRuns(store, c.network), csq = try LearnerRuns(store, c.csq)
             let query = try LearnerRuns(store, c.query), control = try LearnerRuns(store, c.control)
+            csqExperiments.append(csq)
             let options = network.dataOptions
             let n = Int(options["n"] ?? "") ?? 0
             s.append("\(c.label), " + options.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ") + ":")
@@ -236,21 +242,25 @@ extension KianiSeparation {
             do {
                 var others = options
                 others["n"] = nil
-                let sizes = c.smallerBoundSizes.filter { $0 < n } + [n]
+                let sizes = Array(Set(c.boundSizes + [n])).sorted()
                 rows = try BoundsStudy(className: c.className, sizes: sizes, options: others, settings: studies.bounds).rows
             } catch {
                 s.append("  query bound: not computed (\(error))")
             }
-            if let r = rows.last {
-                s.append("  query bound at n = \(r.size): family m = \(r.bound.size) (\(r.bound.family)); γ = \(F.scientific(r.bound.gamma.value)) (\(r.bound.gamma.source.rawValue)), τ_min = √γ = \(F.scientific(r.tauMin));"
-                         + " at τ = \(F.shortest(tau)): ≥ \(r.queriesText) queries" + (r.log10Queries.map { " (log10 \(F.fixed($0, 2)))" } ?? ""))
+            if let r = rows.first(where: { $0.size == n }) {
+                let bound = r.log10Queries.map { "≥ \(r.queriesText) queries (log10 \(F.fixed($0, 2)))" }
+                    ?? (r.queriesText == "vacuous" ? "vacuous (τ² ≤ γ)" : "none (fewer than two members)")
+                s.append("  query bound at n = \(n): family m = \(r.bound.size) (\(r.bound.family)); γ = \(F.scientific(r.bound.gamma.value)) (\(r.bound.gamma.source.rawValue)), τ_min = √γ = \(F.scientific(r.tauMin)); at τ = \(F.shortest(tau)): \(bound)")
+                s.append("    log10 queries over n: " + rows.map { "\($0.size): \($0.log10Queries.map { F.fixed($0, 2) } ?? $0.queriesText)" }.joined(separator: ", "))
                 let shown = rows.filter { $0.log10Queries != nil }
                 boundSeries.append(Series(title: c.className, x: shown.map { Double($0.size) }, y: shown.map { $0.log10Queries! }, colour: k, withPoints: true))
                 boundSeries.append(Series(title: "\(c.className): log10 m", x: rows.map { Double($0.size) }, y: rows.map { $0.bound.size.log10 },
                                           dashed: true, colour: k, withPoints: true))
             }
 
-            s.append("  verdict: " + verdict(c, network: network, csq: csq, query: query, n: n, controlLearns: controlLearns, control: c.control))
+            let unfinished = [network, csq, query, control].filter { !$0.results.problems.isEmpty }.map(\.learner.experiment)
+            s.append("  verdict: " + verdict(c, network: network, csq: csq, query: query, n: n, controlLearns: controlLearns, control: c.control,
+                                             unfinished: unfinished))
             s.append("")
             for l in [network, csq, query, control] {
                 if let line = l.choice { choices.append(line) }
@@ -266,10 +276,16 @@ extension KianiSeparation {
         let controlLine = csqControl.sizes.last.map { "N = \(Int($0)): \(F.significant(csqControl.band(at: $0).median))" } ?? "no finished runs"
         s.append("csq-gd control: \(K.csqControl.label) (\(K.csqControl.experiment)): \(controlLine)")
         let hardText = csqHard.map { "\($0.name) \(F.significant($0.worst)) at N = \(Int($0.n))" }.joined(separator: ", ")
-        let allFail = !csqHard.isEmpty && csqHard.allSatisfy { $0.worst >= K.csqFailLevel }
+        let allFail = csqHard.count == K.classes.count && csqHard.allSatisfy { $0.worst >= K.csqFailLevel }
+        let csqUnfinished = csqExperiments.filter { !$0.results.problems.isEmpty }.map(\.learner.experiment)
         let csqClaim = "csq-gd with τ = 0 and fresh samples learns an easy control class; at τ = \(F.shortest(tau)) (adversarial) it stays at ≥ \(F.shortest(K.csqFailLevel))·Var(y) on the hard classes"
-        s.append("  verdict: \(csqClaim) → " + (!csqControlLearns ? "inconclusive: the control did not learn (median > \(F.shortest(K.controlLevel))·Var(y))"
-                                              : allFail ? "holds (least over seeds: \(hardText))" : "does not hold (least over seeds: \(hardText))"))
+        let csqVerdict: String
+        if !csqHard.allSatisfy({ $0.worst >= K.csqFailLevel }) { csqVerdict = "does not hold (least over seeds at the largest N: \(hardText))" }
+        else if !csqUnfinished.isEmpty { csqVerdict = "inconclusive: runs of \(csqUnfinished.joined(separator: ", ")) did not finish (listed at the end)" }
+        else if !csqControlLearns { csqVerdict = "inconclusive: the control did not learn (median > \(F.shortest(K.controlLevel))·Var(y))" }
+        else if !allFail { csqVerdict = "inconclusive: csq-gd has finished runs on \(csqHard.count) of the \(K.classes.count) classes" }
+        else { csqVerdict = "holds (least over seeds at the largest N: \(hardText))" }
+        s.append("  verdict: \(csqClaim) → " + csqVerdict)
         choices.append(csqControl.choice ?? "")
         problems += csqControl.results.problemLines
         s.append("")
@@ -306,10 +322,13 @@ extension KianiSeparation {
 /// The verdict line of one class's claim: holds, does not hold, or inconclusive when its control
 /// did not learn (then the network's failure says nothing about the class).
 private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: LearnerRuns, query: LearnerRuns, n: Int,
-                     controlLearns: Bool, control: KianiSeparation.Learner) -> String {
+                     controlLearns: Bool, control: KianiSeparation.Learner, unfinished: [String]) -> String {
     typealias K = KianiSeparation
     typealias F = NumberFormat
-    let inconclusive = "inconclusive: the control \(control.experiment) did not learn (median > \(F.shortest(K.controlLevel))·Var(y)), so the network's failure is not shown to be the class's"
+    let inconclusive = unfinished.isEmpty
+        ? "inconclusive: the control \(control.experiment) did not learn (median > \(F.shortest(K.controlLevel))·Var(y)), so the network's failure is not shown to be the class's"
+        : "inconclusive: runs of \(unfinished.joined(separator: ", ")) did not finish (listed at the end)"
+    let judged = controlLearns && unfinished.isEmpty
     func fails(_ l: LearnerRuns, at N: Double, level: Double = K.failLevel) -> Bool {
         let e = l.errors(at: N)
         return !e.isEmpty && e.allSatisfy { $0 >= level }
@@ -328,7 +347,7 @@ private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: 
         }
         let evidence = "gf2 exact on every seed from N = \(exactAt.map { "\(Int($0))" } ?? "none ≤ \(2 * n)"); network at N = \(Int(big)): least error over seeds \(least(network, at: big))"
         guard let _ = exactAt, fails(network, at: big) else { return "\(claim) → does not hold (\(evidence))" }
-        return "\(claim) → " + (controlLearns ? "holds (\(evidence))" : inconclusive)
+        return "\(claim) → " + (judged ? "holds (\(evidence))" : inconclusive)
     case .separation:
         let claim = "sq-label-transform reaches ≤ \(F.shortest(K.sqLevel))·Var(y) at a sample size where the \(c.network.label) and csq-gd both stay at ≥ \(F.shortest(K.failLevel))·Var(y)"
         // The sample sizes all three ran at, largest first.
@@ -342,7 +361,7 @@ private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: 
             return "\(claim) → does not hold (\(at))"
         }
         let evidence = "at N = \(Int(N)): sq-label-transform worst over seeds \(F.significant(query.errors(at: N).max()!)), network least \(least(network, at: N)), csq-gd least \(least(csq, at: N))"
-        return "\(claim) → " + (controlLearns ? "holds (\(evidence))" : inconclusive)
+        return "\(claim) → " + (judged ? "holds (\(evidence))" : inconclusive)
     case .orbitTable:
         let claim = "the \(c.network.label) stays at ≥ \(F.shortest(K.failLevel))·Var(y) at a sample size where orbit-lookup reaches ≤ \(F.shortest(K.orbitEpsilon))·Var(y) (measured; not one of the issue's claims)"
         let learned = query.sizes.filter { N in let e = query.errors(at: N); return !e.isEmpty && e.allSatisfy { $0 <= K.orbitEpsilon } }
@@ -351,6 +370,6 @@ private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: 
         let failing = shared.filter { fails(network, at: $0) }
         let evidence = "orbit-lookup ≤ \(F.shortest(K.orbitEpsilon)) on every seed from N = \(Int(first)); network least error over seeds " + shared.map { "\(least(network, at: $0)) at N = \(Int($0))" }.joined(separator: ", ")
         guard !failing.isEmpty else { return "\(claim) → does not hold (\(evidence))" }
-        return "\(claim) → " + (controlLearns ? "holds at N = " + failing.map { "\(Int($0))" }.joined(separator: ", ") + " (\(evidence))" : inconclusive)
+        return "\(claim) → " + (judged ? "holds at N = " + failing.map { "\(Int($0))" }.joined(separator: ", ") + " (\(evidence))" : inconclusive)
     }
 }
