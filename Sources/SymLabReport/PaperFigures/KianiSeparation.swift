@@ -71,7 +71,7 @@ public enum KianiSeparation {
                   csq: Learner(experiment: "sep-sym-csq", label: "csq-gd (CNN)"),
                   query: Learner(experiment: "sep-sym-orbit", label: "orbit-lookup"),
                   control: Learner(experiment: "sep-sym-cnn-control", label: "CNN by Adam on cyclic-autocorrelation"),
-                  claim: .orbitTable, boundSizes: [8, 12, 16, 24, 32]),
+                  claim: .orbitTable, boundSizes: [8, 12, 16, 20, 24, 26, 28, 30]),
     ]
 
     /// `csq-gd` with τ = 0 on fresh samples of an easy class: the control of the claim that
@@ -107,12 +107,13 @@ public enum KianiSeparation {
             self.bounds = bounds; self.orbitSizes = orbitSizes; self.orbitSettings = orbitSettings
         }
 
-        /// τ = 0.05 (`theory bounds`' default and the specs' `csq-gd` tolerance); Monte Carlo sizes
-        /// a tenth of the command's defaults (the γ of the parity families is an upper confidence
-        /// bound, so fewer samples only loosen it); n = 6…12 with 5 seeds and 2000 test samples.
+        /// `theory bounds`' defaults (τ = 0.05, the specs' `csq-gd` tolerance), so that each row is
+        /// the one `symlab theory bounds --class NAME --sizes n` prints (a row depends on its size
+        /// only); orbit-lookup at n = 6…14 with 5 seeds and 2000 test samples, as in
+        /// docs/statistical-queries.md §3.
         public static let standard = Studies(
-            bounds: BoundsSettings(tau: 0.05, samples: 20_000, memberSamples: 2000, functions: 8),
-            orbitSizes: Array(6...12),
+            bounds: BoundsSettings(),
+            orbitSizes: Array(6...14),
             orbitSettings: SamplesToLearn.Settings(epsilon: orbitEpsilon, seeds: [0, 1, 2, 3, 4], nTest: 2000, start: 4))
     }
 
@@ -124,7 +125,7 @@ public enum KianiSeparation {
             "choice: test error = test MSE / Var(y) of the test labels (1 = predicting the mean); points are medians over seeds, bands min–max",
             "choice: a learner \"stays at the null predictor\" when every seed has test MSE ≥ \(NumberFormat.shortest(failLevel))·Var(y) (csq-gd above the threshold: ≥ \(NumberFormat.shortest(csqFailLevel))); it \"learns\" when every seed is ≤ the claim's level; a control learns when its median is ≤ \(NumberFormat.shortest(controlLevel))·Var(y)",
             "choice: csq-gd runs behind the adversarial oracle at τ = \(tau), the τ of the query bounds: the answers are those of the lower bound's adversary",
-            "choice: query bounds from `symlab theory bounds` (docs/statistical-queries.md §2) at τ = \(tau), Monte Carlo with \(s.bounds.samples) inputs for the parity bits and \(s.bounds.memberSamples) for member correlations, \(s.bounds.functions) members measured, seed \(s.bounds.seed)",
+            "choice: query bounds from `symlab theory bounds` (docs/statistical-queries.md §2: one family per class) at τ = \(tau), Monte Carlo with \(s.bounds.samples) inputs for the parity bits and \(s.bounds.memberSamples) for member correlations, \(s.bounds.functions) members measured, seed \(s.bounds.seed)",
             "choice: orbit-lookup's samples-to-learn on symmetric-boolean under C_n: smallest N with median test error ≤ \(NumberFormat.shortest(s.orbitSettings.epsilon)) (doubling from \(s.orbitSettings.start), then bisection), seeds \(s.orbitSettings.seeds.map(String.init).joined(separator: ", ")), \(s.orbitSettings.nTest) test samples, n = \(s.orbitSizes.map(String.init).joined(separator: ", "))",
             "choice: the networks are kiani-fig1's (fig1-gnn-hard, fig1-cnn-hard) and, for invariant-polynomial, an MLP with one hidden layer of 256; symmetric-boolean's is the cyclic CNN (circular convolutions and pooling: exactly C_n-invariant), not a frame-averaged model (which sees the canonical rotation, i.e. the orbit itself, and so is orbit-lookup with an MLP as the table)",
             "choice: every network trains for a fixed number of minibatch-Adam steps (batch 128) whatever N: 4000 for the CNN and MLP (51 epochs at N = 10⁴), 1200 for the GNN (a step costs about 20 times more); each class's control trains the same network the same way on an easy class of the same input size",
@@ -251,11 +252,12 @@ extension KianiSeparation {
                 let bound = r.log10Queries.map { "≥ \(r.queriesText) queries (log10 \(F.fixed($0, 2)))" }
                     ?? (r.queriesText == "vacuous" ? "vacuous (τ² ≤ γ)" : "none (fewer than two members)")
                 s.append("  query bound at n = \(n): family m = \(r.bound.size) (\(r.bound.family)); γ = \(F.scientific(r.bound.gamma.value)) (\(r.bound.gamma.source.rawValue)), τ_min = √γ = \(F.scientific(r.tauMin)); at τ = \(F.shortest(tau)): \(bound)")
-                s.append("    log10 queries over n: " + rows.map { "\($0.size): \($0.log10Queries.map { F.fixed($0, 2) } ?? $0.queriesText)" }.joined(separator: ", "))
+                s.append("    over n (family size m; log10 of the bound): " + rows.map { "\($0.size): \($0.bound.size); \($0.log10Queries.map { F.fixed($0, 2) } ?? $0.queriesText)" }.joined(separator: " | "))
+                // Vacuous sizes (and a class vacuous at every size) have no point.
                 let shown = rows.filter { $0.log10Queries != nil }
-                boundSeries.append(Series(title: c.className, x: shown.map { Double($0.size) }, y: shown.map { $0.log10Queries! }, colour: k, withPoints: true))
-                boundSeries.append(Series(title: "\(c.className): log10 m", x: rows.map { Double($0.size) }, y: rows.map { $0.bound.size.log10 },
-                                          dashed: true, colour: k, withPoints: true))
+                if !shown.isEmpty {
+                    boundSeries.append(Series(title: c.className, x: shown.map { Double($0.size) }, y: shown.map { $0.log10Queries! }, colour: k, withPoints: true))
+                }
             }
 
             let unfinished = [network, csq, query, control].filter { !$0.results.problems.isEmpty }.map(\.learner.experiment)
@@ -306,7 +308,7 @@ extension KianiSeparation {
         s += K.builderChoices(studies) + choices.filter { !$0.isEmpty }
         if !problems.isEmpty { s.append("runs that did not finish:"); s += problems }
 
-        panels.append(Panel(title: "query lower bound m(tau^2 - gamma)/2 at tau = \(F.shortest(tau))", xLabel: "size n", yLabel: "log10 (dashed: log10 m)",
+        panels.append(Panel(title: "query lower bound m(tau^2 - gamma)/2 at tau = \(F.shortest(tau))", xLabel: "size n (nodes, length or dimension)", yLabel: "log10 queries (vacuous sizes omitted)",
                             series: boundSeries, references: [ReferenceLine(title: "1 query", y: 0)]))
         let orbitRows = reached
         panels.append(Panel(title: "orbit-lookup on symmetric-boolean (C_n)", xLabel: "n", yLabel: "samples", logY: true, series: [
