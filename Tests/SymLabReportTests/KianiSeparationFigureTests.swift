@@ -85,9 +85,10 @@ import Testing
         #expect(summary.contains("query bound at n = 64: family m = "))
         // Every spec's own choices, and the builder's.
         for name in try Self.figure.experiments() { #expect(summary.contains("choice: \(name): "), "\(name)") }
-        #expect(summary.contains("choice: csq-gd runs behind the adversarial oracle at τ = 0.05"))
+        #expect(summary.contains("choice: csq-gd runs behind the adversarial oracle (the lower bound's adversary): its curve at τ = 0.05"))
+        #expect(summary.contains("oracle: adversarial, steps: 100, tolerance: 0.05 | 0.5}; er-parity {n: 64}"))
         #expect(figure.panels.count == KianiSeparation.classes.count + 2)
-        #expect(figure.panels[0].logX && figure.panels[0].series.count == 3)
+        #expect(figure.panels[0].logX && figure.panels[0].series.count == 4)   // csq-gd above the threshold is its own series
     }
 
     @Test func aFailedControlMakesAVerdictInconclusiveAndAMissedClaimDoesNotHold() throws {
