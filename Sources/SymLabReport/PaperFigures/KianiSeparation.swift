@@ -240,7 +240,8 @@ extension KianiSeparation {
             let tolerance = { (r: SchemeRun) in Double(r.option("tolerance") ?? "0") ?? 0 }
             let tauCurve = csqAll.runs.map(tolerance).min() ?? tau
             let csq = csqAll.only("\(c.csq.label), τ = \(F.shortest(tauCurve))") { tolerance($0) == tauCurve }
-            let above = csqAll.only("\(c.csq.label), τ above its threshold") { tolerance($0) > tauCurve }
+            let aboveTau = csqAll.runs.map(tolerance).filter { $0 > tauCurve }.max()
+            let above = csqAll.only("\(c.csq.label), τ = \(aboveTau.map { F.shortest($0) } ?? "–")") { tolerance($0) > tauCurve }
             csqExperiments.append(csqAll)
             let options = network.dataOptions
             let n = Int(options["n"] ?? "") ?? 0
@@ -248,7 +249,6 @@ extension KianiSeparation {
             for l in [network, csq, query] {
                 s.append("  \(l.learner.label) (\(l.learner.experiment), \(l.seeds) seeds): \(l.line)")
             }
-            let aboveTau = above.runs.map(tolerance).max()
             // What the learners' own metrics say.
             if let last = csq.sizes.last {
                 let r = csq.at(last)
