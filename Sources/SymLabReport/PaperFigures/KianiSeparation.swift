@@ -240,12 +240,6 @@ extension KianiSeparation {
             let tolerance = { (r: SchemeRun) in Double(r.option("tolerance") ?? "0") ?? 0 }
             let tauCurve = csqAll.runs.map(tolerance).min() ?? tau
             let csq = csqAll.only("\(c.csq.label), τ = \(F.shortest(tauCurve))") { tolerance($0) == tauCurve }
-            // Whether a network that fails fits its training set (memorises) or not at all.
-            if let last = network.sizes.last {
-                let fit = network.at(last).sorted { $0.run.seed < $1.run.seed }
-                    .map { F.significant($0.metric(SchemeMetric.trainMSE) / $0.metric("train_label_variance")) }
-                s.append("    \(c.network.label) at N = \(Int(last)): train MSE / Var(y) per seed " + fit.joined(separator: ", "))
-            }
             let aboveTau = csqAll.runs.map(tolerance).filter { $0 > tauCurve }.max()
             let above = csqAll.only("\(c.csq.label), τ = \(aboveTau.map { F.shortest($0) } ?? "–")") { tolerance($0) > tauCurve }
             csqExperiments.append(csqAll)
@@ -254,6 +248,12 @@ extension KianiSeparation {
             s.append("\(c.label), " + options.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ") + ":")
             for l in [network, csq, query] {
                 s.append("  \(l.learner.label) (\(l.learner.experiment), \(l.seeds) seeds): \(l.line)")
+            }
+            // Whether a network that fails fits its training set (memorises) or not at all.
+            if let last = network.sizes.last {
+                let fit = network.at(last).sorted { $0.run.seed < $1.run.seed }
+                    .map { F.significant($0.metric(SchemeMetric.trainMSE) / $0.metric("train_label_variance")) }
+                s.append("    \(c.network.label) at N = \(Int(last)): train MSE / Var(y) per seed " + fit.joined(separator: ", "))
             }
             // What the learners' own metrics say.
             if let last = csq.sizes.last {
