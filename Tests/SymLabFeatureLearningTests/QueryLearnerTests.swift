@@ -84,6 +84,17 @@ import Testing
         #expect(gm["queries"] == 2 * gm["parameters"]!)
     }
 
+    @Test func csqGradientDescentThatBlowsUpIsDivergedNotFailed() throws {
+        // A step size far too large: the outputs overflow before the parameters do, so the
+        // per-sample gradients are not finite — the oracle would refuse them as out of range;
+        // the run must end `diverged` (a result), not throw (a failure).
+        let c = try context("single-index", ["d": "8", "exponent": "1", "degree": "1"], n: 100)
+        let r = try CSQGradientDescentScheme(options: ["widths": "8,8", "steps": "200", "lr": "1e8", "fresh": "false", "batch": "0"]).run(c)
+        #expect(r.status == .diverged)
+        #expect(r.message?.contains("per-sample gradient is not finite") == true, "\(r.message ?? "no message")")
+        #expect(r.metrics["steps_run"]! < 200)
+    }
+
     @Test func csqGradientDescentRejectsBadOptions() {
         #expect(throws: FunctionClassError.self) { try CSQGradientDescentScheme(options: ["model": "gnn", "widths": "8"]) }
         #expect(throws: FunctionClassError.self) { try CSQGradientDescentScheme(options: ["model": "mlp", "model.no-such": "1"]) }

@@ -26,9 +26,9 @@ import Testing
 
     /// The shipped specs' runs (two seeds), finished with the metrics `metrics(experiment, N, seed)`
     /// instead of being run: the builder sees the figure's real grid.
-    static func handMadeStore(_ metrics: (String, Int, Int) -> [String: Double]) throws -> (ResultsStore, String) {
+    static func handMadeStore(seeds: String = "[0, 1]", _ metrics: (String, Int, Int) -> [String: Double]) throws -> (ResultsStore, String) {
         let (store, dir) = try temporaryStore()
-        let planned = try figure.plan(overrides: ["seeds=[0, 1]"])
+        let planned = try figure.plan(overrides: ["seeds=\(seeds)"])
         try store.enqueue(planned.flatMap { $0.spec.runs })
         while let run = try store.claimNext(environment: RunEnvironment.current(blasThreads: 1)) {
             let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "test")
@@ -107,6 +107,24 @@ import Testing
         // 10⁴ no longer separates; 1000 still does.
         #expect(try #require(verdicts.first { $0.hasPrefix("verdict: sq-label-transform") }).contains("→ holds (at N = 1000:"))
         #expect(try #require(verdicts.first { $0.hasPrefix("verdict: csq-gd") }).contains("→ inconclusive: the control did not learn"))
+    }
+
+    @Test func aNetworkIsJudgedOnItsMedianTargetAndTheTargetsItLearnedAreNamed() throws {
+        // Seed 2's CNN learns its cyclic-pattern-parity target at 10⁴ samples (as measured once at
+        // n = 32): the median target still fails, the verdict holds and names the exception.
+        func metrics(_ e: String, _ n: Int, _ seed: Int) -> [String: Double] {
+            var m = Self.holding(e, n, seed)
+            if e == "sep-cpp-cnn" && seed == 2 && n == 10000 { m["test_mse_normalized"] = 0.0635 }
+            if e == "sep-er-gnn" && seed >= 1 && n == 10000 { m["test_mse_normalized"] = 0.1 }   // two of three: the median learns
+            return m
+        }
+        let (store, dir) = try Self.handMadeStore(seeds: "[0, 1, 2]", metrics)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let verdicts = Self.verdicts(try KianiSeparation.build(store, studies: Self.studies).1)
+        let cpp = try #require(verdicts.first { $0.contains("recovers cyclic-pattern-parity") })
+        #expect(cpp.contains("→ holds (") && cpp.contains("network at N = 10000: median 0.95 over 3 targets; below 0.8 on 1: seed 2 0.0635"), "\(cpp)")
+        let er = try #require(verdicts.first { $0.contains("recovers er-parity") })
+        #expect(er.contains("→ does not hold (") && er.contains("below 0.8 on 2: seed 1 0.1, seed 2 0.1"), "\(er)")
     }
 
     /// The shipped specs run at tiny sizes (n = 8, a few steps) and the builder reads them.

@@ -132,7 +132,9 @@ public struct CSQGradientDescentScheme: TrainingScheme {
                 samples = train.samples(at: Array(permutation[cursor..<(cursor + rows)]))
                 cursor += rows
             }
-            let answers = try CSQGradient.step(net, samples, oracle: &oracle)
+            guard let answers = try CSQGradient.step(net, samples, oracle: &oracle) else {
+                status = .diverged; message = "diverged at step \(step): a prediction or per-sample gradient is not finite"; break
+            }
             if mode == .adversarial { nullAnswers += answers.nullAnswers }
             guard answers.gradient.allSatisfy(\.isFinite) else {
                 status = .diverged; message = "diverged at step \(step): the gradient is not finite"; break
@@ -168,9 +170,12 @@ enum CSQGradient {
         var nullAnswers: Int
     }
 
-    static func step(_ net: any Model<Double>, _ samples: LabelledSet<Double>, oracle: inout StatisticalQueryOracle) throws -> Step {
+    /// nil when a prediction or a per-sample gradient is not finite: the run has diverged, and the
+    /// oracle would refuse the query as out of range — that is a result (`diverged`), not a failure.
+    static func step(_ net: any Model<Double>, _ samples: LabelledSet<Double>, oracle: inout StatisticalQueryOracle) throws -> Step? {
         let (jacobian, predictions) = perSampleGradients(net, samples.inputs)
         let n = samples.count, p = net.parameters.count
+        guard predictions.allSatisfy(\.isFinite), jacobian.isFinite else { return nil }
         let y = samples.labels.scalars
         // The exact label-free term E[f ∇f], then the column bounds B_p, then φ = ∂f / B in place.
         var labelFree = [Double](repeating: 0, count: p), bound = [Double](repeating: 0, count: p)

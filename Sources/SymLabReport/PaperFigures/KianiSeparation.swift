@@ -78,7 +78,7 @@ public enum KianiSeparation {
     /// `csq-gd` above the class's threshold stays at the null predictor.
     public static let csqControl = Learner(experiment: "sep-csq-control", label: "csq-gd, τ = 0, fresh samples, on single-index")
 
-    /// "Stays at the null predictor": every seed at ≥ 0.8·Var(y) (the issue's level).
+    /// "Stays at the null predictor": the median target (the networks) or every seed (csq-gd) at ≥ 0.8·Var(y) (the issue's level).
     public static let failLevel = 0.8
     /// `csq-gd` above the threshold: every seed at ≥ 0.9·Var(y) (the issue's level).
     public static let csqFailLevel = 0.9
@@ -123,7 +123,7 @@ public enum KianiSeparation {
         let tau = NumberFormat.shortest(s.bounds.tau)
         return [
             "choice: test error = test MSE / Var(y) of the test labels (1 = predicting the mean); points are medians over seeds, bands min–max",
-            "choice: a learner \"stays at the null predictor\" when every seed has test MSE ≥ \(NumberFormat.shortest(failLevel))·Var(y) (csq-gd above the threshold: ≥ \(NumberFormat.shortest(csqFailLevel))); it \"learns\" when every seed is ≤ the claim's level; a control learns when its median is ≤ \(NumberFormat.shortest(controlLevel))·Var(y)",
+            "choice: a network \"stays at the null predictor\" when its median over seeds has test MSE ≥ \(NumberFormat.shortest(failLevel))·Var(y) — each seed draws its own target, and a query lower bound says a learner fails on most members of the class, not on each; the targets it learned are named — csq-gd when every seed does (above the threshold: ≥ \(NumberFormat.shortest(csqFailLevel))); it \"learns\" when every seed is ≤ the claim's level; a control learns when its median is ≤ \(NumberFormat.shortest(controlLevel))·Var(y)",
             "choice: csq-gd runs behind the adversarial oracle (the lower bound's adversary): its curve at τ = \(tau), the τ of the query bounds, and once more at the largest N at a τ above every normalised correlation its runs ask about, where every answer is the null one (the class's threshold as the learner meets it, docs/statistical-queries.md §1)",
             "choice: query bounds from `symlab theory bounds` (docs/statistical-queries.md §2: one family per class) at τ = \(tau), Monte Carlo with \(s.bounds.samples) inputs for the parity bits and \(s.bounds.memberSamples) for member correlations, \(s.bounds.functions) members measured, seed \(s.bounds.seed)",
             "choice: orbit-lookup's samples-to-learn on symmetric-boolean under C_n: smallest N with median test error ≤ \(NumberFormat.shortest(s.orbitSettings.epsilon)) (doubling from \(s.orbitSettings.start), then bisection), seeds \(s.orbitSettings.seeds.map(String.init).joined(separator: ", ")), \(s.orbitSettings.nTest) test samples, n = \(s.orbitSizes.map(String.init).joined(separator: ", "))",
@@ -223,7 +223,7 @@ extension KianiSeparation {
         typealias K = KianiSeparation
         typealias F = NumberFormat
         let tau = studies.bounds.tau
-        var s = ["Test error (test MSE / Var(y)) against training samples N; medians over seeds. Verdicts judge every seed (see the choices below).", ""]
+        var s = ["Test error (test MSE / Var(y)) against training samples N; medians over seeds (each seed draws its own target). Verdicts judge the networks on the median target and the other learners on every seed (see the choices below).", ""]
         var panels: [Panel] = [], boundSeries: [Series] = [], choices: [String] = []
         var problems: [String] = []
         let csqControl = try LearnerRuns(store, K.csqControl)
@@ -374,6 +374,22 @@ private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: 
         let e = l.errors(at: N)
         return !e.isEmpty && e.allSatisfy { $0 >= level }
     }
+    /// The network is judged on the median target: each seed draws its own member of the class,
+    /// and a query lower bound says a learner fails on most members, not on every one — a
+    /// network's bias may favour a few (measured: the CNN learned 1 of 10 cyclic-pattern-parity
+    /// targets at n = 32). The members it did learn are named in the evidence.
+    func networkFails(_ N: Double) -> Bool {
+        let e = network.errors(at: N)
+        return !e.isEmpty && medianBand(e).median >= K.failLevel
+    }
+    func networkEvidence(_ N: Double) -> String {
+        let r = network.at(N).filter { testError($0).isFinite }.sorted { $0.run.seed < $1.run.seed }
+        let learned = r.filter { testError($0) < K.failLevel }
+        let median = F.significant(medianBand(r.map(testError)).median)
+        guard !learned.isEmpty else { return "network at N = \(Int(N)): median \(median), least \(least(network, at: N)) over \(r.count) targets" }
+        return "network at N = \(Int(N)): median \(median) over \(r.count) targets; below \(F.shortest(K.failLevel)) on \(learned.count): "
+            + learned.map { "seed \($0.run.seed) \(F.significant(testError($0)))" }.joined(separator: ", ")
+    }
     func least(_ l: LearnerRuns, at N: Double) -> String { F.significant(l.errors(at: N).min() ?? .nan) }
     switch c.claim {
     case .exactRecovery:
@@ -386,8 +402,8 @@ private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: 
         guard let big = network.sizes.last, big >= Double(K.networkSamples) else {
             return "\(claim) → inconclusive: the network's largest N is \(network.sizes.last.map { "\(Int($0))" } ?? "none") < \(K.networkSamples)"
         }
-        let evidence = "gf2 exact on every seed from N = \(exactAt.map { "\(Int($0))" } ?? "none ≤ \(2 * n)"); network at N = \(Int(big)): least error over seeds \(least(network, at: big))"
-        guard let _ = exactAt, fails(network, at: big) else { return "\(claim) → does not hold (\(evidence))" }
+        let evidence = "gf2 exact on every seed from N = \(exactAt.map { "\(Int($0))" } ?? "none ≤ \(2 * n)"); \(networkEvidence(big))"
+        guard let _ = exactAt, networkFails(big) else { return "\(claim) → does not hold (\(evidence))" }
         return "\(claim) → " + (judged ? "holds (\(evidence))" : inconclusive)
     case .separation:
         let claim = "sq-label-transform reaches ≤ \(F.shortest(K.sqLevel))·Var(y) at a sample size where the \(c.network.label) and csq-gd both stay at ≥ \(F.shortest(K.failLevel))·Var(y)"
@@ -395,21 +411,21 @@ private func verdict(_ c: KianiSeparation.HardClass, network: LearnerRuns, csq: 
         let common = query.sizes.filter { network.sizes.contains($0) && csq.sizes.contains($0) }.reversed()
         let witness = common.first { N in
             let q = query.errors(at: N)
-            return !q.isEmpty && q.allSatisfy { $0 <= K.sqLevel } && fails(network, at: N) && fails(csq, at: N)
+            return !q.isEmpty && q.allSatisfy { $0 <= K.sqLevel } && networkFails(N) && fails(csq, at: N)
         }
         guard let N = witness else {
-            let at = common.first.map { N in "at N = \(Int(N)): sq-label-transform worst \(F.significant(query.errors(at: N).max() ?? .nan)), network least \(least(network, at: N)), csq-gd least \(least(csq, at: N))" } ?? "no sample size common to the three"
+            let at = common.first.map { N in "at N = \(Int(N)): sq-label-transform worst \(F.significant(query.errors(at: N).max() ?? .nan)), \(networkEvidence(N)), csq-gd least \(least(csq, at: N))" } ?? "no sample size common to the three"
             return "\(claim) → does not hold (\(at))"
         }
-        let evidence = "at N = \(Int(N)): sq-label-transform worst over seeds \(F.significant(query.errors(at: N).max()!)), network least \(least(network, at: N)), csq-gd least \(least(csq, at: N))"
+        let evidence = "at N = \(Int(N)): sq-label-transform worst over seeds \(F.significant(query.errors(at: N).max()!)), \(networkEvidence(N)), csq-gd least \(least(csq, at: N))"
         return "\(claim) → " + (judged ? "holds (\(evidence))" : inconclusive)
     case .orbitTable:
         let claim = "the \(c.network.label) stays at ≥ \(F.shortest(K.failLevel))·Var(y) at a sample size where orbit-lookup reaches ≤ \(F.shortest(K.orbitEpsilon))·Var(y) (measured; not one of the issue's claims)"
         let learned = query.sizes.filter { N in let e = query.errors(at: N); return !e.isEmpty && e.allSatisfy { $0 <= K.orbitEpsilon } }
         guard let first = learned.first else { return "\(claim) → inconclusive: orbit-lookup did not reach it on every seed within the grid" }
         let shared = learned.filter { network.sizes.contains($0) }
-        let failing = shared.filter { fails(network, at: $0) }
-        let evidence = "orbit-lookup ≤ \(F.shortest(K.orbitEpsilon)) on every seed from N = \(Int(first)); network least error over seeds " + shared.map { "\(least(network, at: $0)) at N = \(Int($0))" }.joined(separator: ", ")
+        let failing = shared.filter(networkFails)
+        let evidence = "orbit-lookup ≤ \(F.shortest(K.orbitEpsilon)) on every seed from N = \(Int(first)); " + shared.map(networkEvidence).joined(separator: "; ")
         guard !failing.isEmpty else { return "\(claim) → does not hold (\(evidence))" }
         return "\(claim) → " + (judged ? "holds at N = " + failing.map { "\(Int($0))" }.joined(separator: ", ") + " (\(evidence))" : inconclusive)
     }
