@@ -44,6 +44,19 @@ import Testing
         #expect(Set(c).isDisjoint(with: a))
     }
 
+    /// `training.stop_train_mse`: read and validated; a spec without it keeps the run ids it had
+    /// before the key existed (pinned: the ids `symlab run` of main at 62fe374 gave this spec).
+    @Test func stopTrainMSEIsOptionalValidatedAndLeavesOtherSpecsIDsAlone() throws {
+        let plain = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml")
+        #expect(plain.points[0].kind.training?.training.stopTrainMSE == nil)
+        #expect(plain.runs.map(\.id) == ["79832a03d3e9d1fc-s0", "79832a03d3e9d1fc-s1"])
+        let stopping = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml", overrides: ["training.stop_train_mse=1e-10"])
+        #expect(stopping.points[0].kind.training?.training.stopTrainMSE == 1e-10)
+        #expect(Set(stopping.runs.map(\.id)).isDisjoint(with: plain.runs.map(\.id)))
+        expectSpecError(Self.base, overrides: ["training.stop_train_mse=-1"], keyPath: "training.stop_train_mse", containing: "expected a number")
+        expectSpecError(Self.base, overrides: ["training.stop_train_mse=small"], keyPath: "training.stop_train_mse", containing: "expected a number")
+    }
+
     @Test func overridesApply() throws {
         let spec = try ExperimentSpec.parse(yaml: Self.base, file: "demo.yaml",
                                             overrides: ["model.options.width=512", "seeds=0..4", "training.batch_size=16", "precision=f32"])
