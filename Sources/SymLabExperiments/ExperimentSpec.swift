@@ -49,12 +49,15 @@ public struct ExperimentSpec: Sendable {
         guard case .map = tree else { throw SpecError(file: file, keyPath: "", message: "expected a mapping at the top level, got \(tree)") }
         for o in overrides { tree = try applyOverride(o, to: tree, file: file) }
 
-        let seeds = try parseSeeds(tree[path: "seeds"], file: file)
+        let seeds: [Int]
+        do { seeds = try parseSeeds(tree[path: "seeds"], file: file) } catch let e as SpecError { throw blame(e, overrides: overrides) }
         var points: [RunConfig] = []
         for (i, pointTree) in try expandSweep(tree, file: file, overrides: overrides).enumerated() {
             do { points.append(try RunConfig(tree: pointTree, file: file)) }
-            catch let e as SpecError where tree[path: "sweep"] != nil {
-                throw SpecError(file: e.file, keyPath: e.keyPath, message: e.message + " (in sweep point \(i))")
+            catch let e as SpecError {
+                let blamed = blame(e, overrides: overrides)
+                guard tree[path: "sweep"] != nil else { throw blamed }
+                throw SpecError(file: blamed.file, keyPath: e.keyPath, message: e.message + " (in sweep point \(i))")
             }
         }
         guard points.count * seeds.count <= maxRuns else {
@@ -68,13 +71,33 @@ public struct ExperimentSpec: Sendable {
         return ExperimentSpec(file: file, name: name, seeds: seeds, points: points)
     }
 
+    /// An error about a key an override set names the override, not only the file: the typo is
+    /// on the command line (`trainig.steps=5`), not in the spec.
+    static func blame(_ e: SpecError, overrides: [String]) -> SpecError {
+        guard !e.keyPath.isEmpty, let o = overrides.last(where: { o in
+            o.firstIndex(of: "=").map { keyPathsOverlap(overridePath(String(o[..<$0])).path, e.keyPath) } ?? false
+        }) else { return e }
+        return SpecError(file: "override '\(o)' (on \(e.file))", keyPath: e.keyPath, message: e.message)
+    }
+
+    /// The key path of an override's left side, and whether it replaces (`key:=value`) rather
+    /// than merges.
+    static func overridePath(_ left: String) -> (path: String, replace: Bool) {
+        var path = left.trimmingCharacters(in: .whitespaces)
+        let replace = path.hasSuffix(":")
+        if replace { path = String(path.dropLast()).trimmingCharacters(in: .whitespaces) }
+        return (path, replace)
+    }
+
     /// `key.path=value`, the value read as YAML (`model.options.width=512`, `seeds=0..4`,
-    /// `data.options.n=[8,12]`).
+    /// `data.options.n=[8,12]`). A mapping merges into a mapping already there, key by key and at
+    /// every depth (`model.options={depth: 1}` keeps the spec's width), as hydra merges a config
+    /// node; `key.path:=value` replaces the node whole. Any other value replaces what was there.
     public static func applyOverride(_ text: String, to tree: SpecValue, file: String) throws -> SpecValue {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
             throw SpecError(file: file, keyPath: "", message: "override '\(text)' must look like key.path=value")
         }
-        let path = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+        let (path, replace) = overridePath(String(text[..<eq]))
         let raw = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         let components = path.split(separator: ".", omittingEmptySubsequences: false)
         guard components.count <= SpecLimits.maxDepth, path.count <= SpecLimits.maxStringLength else {
@@ -95,6 +118,7 @@ public struct ExperimentSpec: Sendable {
             return tree.setting(path, to: .list(range.map { .int($0) }))
         }
         let value = try SpecValue.parse(yaml: raw.isEmpty ? "''" : raw, file: "override '\(text)'")
+        if !replace, let existing = tree[path: path] { return tree.setting(path, to: existing.merging(value)) }
         return tree.setting(path, to: value)
     }
 
@@ -137,7 +161,7 @@ public struct ExperimentSpec: Sendable {
     /// `overrides`: the command line's `key.path=value` texts; one that sets a key a sweep axis
     /// also sets would be silently replaced by the axis's values at every point, so it is an error.
     static func expandSweep(_ tree: SpecValue, file: String, overrides: [String] = []) throws -> [SpecValue] {
-        let overridden = overrides.compactMap { o in o.firstIndex(of: "=").map { (path: String(o[..<$0]).trimmingCharacters(in: .whitespaces), text: o) } }
+        let overridden = overrides.compactMap { o in o.firstIndex(of: "=").map { (path: overridePath(String(o[..<$0])).path, text: o) } }
             .filter { !$0.path.hasPrefix("sweep") }
         let base = tree.removing("sweep")
         let blocks: [(SpecValue, String)]

@@ -160,7 +160,10 @@ extension PaperFigure {
     /// `SPEC:key.path=value` → (SPEC, `key.path=value`); nil for an override without a target
     /// (no `:` before the `=`; key paths never hold a `:`, values may).
     static func splitTarget(_ override: String) -> (target: String, override: String)? {
-        guard let eq = override.firstIndex(of: "="), let colon = override[..<eq].firstIndex(of: ":") else { return nil }
+        // A colon right before `=` is the replacing override `key:=value`, not a target.
+        guard let eq = override.firstIndex(of: "=") else { return nil }
+        let left = override[..<eq], head = left.hasSuffix(":") ? left.dropLast() : left
+        guard let colon = head.firstIndex(of: ":") else { return nil }
         return (String(override[..<colon]).trimmingCharacters(in: .whitespaces), String(override[override.index(after: colon)...]))
     }
 
