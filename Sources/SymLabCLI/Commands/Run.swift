@@ -6,7 +6,7 @@ extension SymLab {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run an experiment spec (every sweep point × every seed) and record it in the results database.",
-            discussion: "Overrides: key.path=value, e.g. `symlab run spec.yaml model.options.width=512 seeds=0..4`. Runs already done in the database are skipped.\n\n" + SweepExitStatus.help)
+            discussion: "Overrides: key.path=value, e.g. `symlab run spec.yaml model.options.width=512 seeds=0..4`; a mapping merges into the spec's (`model.options={depth: 1}` keeps the width), `key.path:=value` replaces it. Runs already done in the database are skipped.\n\n" + SweepExitStatus.help)
 
         @Argument(help: "The experiment spec (YAML).") var spec: String
         @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
