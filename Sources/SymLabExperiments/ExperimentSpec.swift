@@ -132,12 +132,19 @@ public struct ExperimentSpec: Sendable {
     }
 
     static func parseSeeds(_ v: SpecValue?, file: String) throws -> [Int] {
-        let err = SpecError(file: file, keyPath: "seeds", message: "expected a non-negative integer, a list of them, or a range 'a..b'")
+        let err = SpecError(file: file, keyPath: "seeds", message: "expected a non-negative integer (one seed), a list of them ([0, 1, 2] or 0,1,2), or a range 'a..b'")
         let seeds: [Int]
         switch v {
         case nil, .null?: seeds = [0]
         case .int(let i)?: seeds = [i]
-        case .string(let s)?: guard let r = parseIntRange(s) else { throw err }; seeds = Array(r)
+        case .string(let s)?:
+            if let r = parseIntRange(s) { seeds = Array(r) }
+            else {
+                // `seeds=0,1,2` on the command line: YAML reads it as one string.
+                let parts = s.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard parts.count > 1, parts.count <= maxRuns, parts.allSatisfy({ $0 != nil }) else { throw err }
+                seeds = parts.map { $0! }
+            }
         case .list(let l)?:
             seeds = try l.map { guard case .int(let i) = $0 else { throw err }; return i }
         default: throw err

@@ -22,4 +22,21 @@ import Testing
             #expect(SymLab.message(for: error).contains("--sizes"))
         }
     }
+
+    /// A negative number is an option's value, not a missing one (issue 28, item 11): the error
+    /// is about the value's range, naming the option.
+    @Test func negativeNumbersAreValuesNotMissingOnes() throws {
+        for (args, expected) in [(["theory", "bounds", "--class", "er-parity", "--sizes", "8", "--tau", "-0.5"], "--tau must be in (0, 1], got -0.5"),
+                                 (["theory", "correlations", "--n", "-3"], "--n must be ≥ 1, got -3"),
+                                 (["data", "describe", "parity", "--n", "-3"], "--n must be positive, got -3")] {
+            do {
+                var command = try SymLab.parseAsRoot(args)
+                try command.run()
+                Issue.record("expected an error for \(args)")
+            } catch {
+                let message = SymLab.message(for: error)
+                #expect(message.contains(expected), "\(args): \(message)")
+            }
+        }
+    }
 }

@@ -185,4 +185,21 @@ import Testing
         #expect(message(Self.base.replacingOccurrences(of: "name: mlp", with: "name: MLP")).contains("(did you mean 'mlp'?)"))
         #expect(message(Self.base.replacingOccurrences(of: "options: {width: 32}", with: "options: {widht: 32}")).contains("(did you mean 'width'?)"))
     }
+
+    /// `patience` with no validation split would stop every run after `patience` evaluations and
+    /// record it done (issue 28, item 1): the spec is refused, naming the key.
+    @Test func patienceWithoutAValidationSplitIsRefused() throws {
+        let early = Self.base.replacingOccurrences(of: "eval_every: 5}", with: "eval_every: 5, patience: 2}")
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: early, file: "s.yaml") }
+        expectSpecError(early.replacingOccurrences(of: "  n_val: 20\n", with: ""), keyPath: "training.patience", containing: "data.n_val is 0")
+        expectSpecError(early, overrides: ["data.n_val=0"], keyPath: "training.patience", containing: "set data.n_val > 0, or drop patience")
+    }
+
+    /// `seeds=0,1,2` on the command line is a list, like `seeds=[0, 1, 2]` (issue 28, item 11).
+    @Test func commaSeparatedSeedsAreAList() throws {
+        #expect(try ExperimentSpec.parse(yaml: Self.base, file: "s.yaml", overrides: ["seeds=0,1,2"]).seeds == [0, 1, 2])
+        #expect(try ExperimentSpec.parse(yaml: Self.base, file: "s.yaml", overrides: ["seeds=4, 7"]).seeds == [4, 7])
+        expectSpecError(Self.base, overrides: ["seeds=0,x"], keyPath: "seeds", containing: "or 0,1,2")
+        expectSpecError(Self.base, overrides: ["seeds=1,1"], keyPath: "seeds", containing: "seeds repeat")
+    }
 }

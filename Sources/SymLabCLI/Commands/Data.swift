@@ -27,9 +27,9 @@ extension SymLab.Data {
         public var className: String
         @Option(name: .customLong("option"), help: ArgumentHelp("A class option key=value (repeatable), e.g. --option n=16 --option p=0.5.", valueName: "key=value"))
         public var options: [String] = []
-        @Option(help: "Seed: the same seed gives the same target and data, bit for bit.")
+        @Option(parsing: .unconditional, help: "Seed: the same seed gives the same target and data, bit for bit.")
         public var seed: UInt64 = 0
-        @Option(name: .customLong("n"), help: "Number of samples.")
+        @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of samples.")
         public var count: Int = 1000
 
         public init() {}

@@ -157,8 +157,8 @@ extension SymLab.Sweep {
         @Option(help: "Results database (a local sweep).") var db: String?
         @Option(help: "Experiments to work on (repeatable; default: all).") var experiment: [String] = []
         @Option(help: "A Slurm sweep's directory.") var dir: String?
-        @Option(help: "The Slurm submission.") var submission: Int?
-        @Option(help: "The array task (within the submission).") var task: Int?
+        @Option(parsing: .unconditional, help: "The Slurm submission.") var submission: Int?
+        @Option(parsing: .unconditional, help: "The array task (within the submission).") var task: Int?
         @Option(help: "BLAS threads (default 1).") var threads = 1
         @Option(help: ArgumentHelp("A local sweep: the pid of the `sweep run` that started this worker; it stops at once if that is not its parent.",
                                    visibility: .hidden)) var parent: Int32?

@@ -8,10 +8,10 @@ import SymLabTraining
 struct SlurmArguments: ParsableArguments {
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "Time limit per array task, in Slurm's format (e.g. 2:00:00).") var time: String?
-    @Option(help: "CPUs per array task; BLAS runs with this many threads (default 1).") var cpusPerTask: Int?
+    @Option(parsing: .unconditional, help: "CPUs per array task; BLAS runs with this many threads (default 1).") var cpusPerTask: Int?
     @Option(help: "Memory per array task (e.g. 4G; default: the cluster's).") var mem: String?
-    @Option(help: "At most N array tasks at once (sbatch --array=…%N).") var arrayParallelism: Int?
-    @Option(help: "Runs (point × seed) per array task (default 1).") var pointsPerTask: Int?
+    @Option(parsing: .unconditional, help: "At most N array tasks at once (sbatch --array=…%N).") var arrayParallelism: Int?
+    @Option(parsing: .unconditional, help: "Runs (point × seed) per array task (default 1).") var pointsPerTask: Int?
 
     func resolved(over base: SlurmOptions) throws -> SlurmOptions {
         var o = base
