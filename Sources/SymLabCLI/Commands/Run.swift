@@ -20,7 +20,7 @@ extension SymLab {
         func run() throws {
             let s = try loadSpec(spec, overrides)
             let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
-            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()), showProgress: workers == 1)
+            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()), showProgress: workers == 1 && SweepProgress.isTerminal)
             try SweepExitStatus.finish(s.name, summary, db: store.path)
         }
     }
