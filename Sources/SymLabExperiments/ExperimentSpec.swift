@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 
 /// One run to do: a point of a sweep with one seed. Its id is stable: the same spec gives the
 /// same ids every time, so a resumed or retried sweep recognises what is already done.
@@ -35,13 +36,88 @@ public struct ExperimentSpec: Sendable {
     }
 
     public static func load(path: String, overrides: [String] = []) throws -> ExperimentSpec {
+        try parse(yaml: try readText(path), file: path, overrides: overrides)
+    }
+
+    /// Every spec at `path`: a directory's `*.yaml`/`*.yml` files (by name), or a file's YAML
+    /// documents (separated by `---` lines, as `symlab figure NAME --print-specs` writes them; a
+    /// document of comments only is skipped). Plain overrides apply to every spec; `SPEC:key=value`
+    /// to the spec named SPEC only (an unknown SPEC is an error). Names must differ: they share
+    /// one results database.
+    public static func loadAll(path: String, overrides: [String] = []) throws -> [ExperimentSpec] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SpecError(file: path, keyPath: "", message: "no such file or directory")
+        }
+        var documents: [(file: String, yaml: String)] = []
+        if isDirectory.boolValue {
+            let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            guard !names.isEmpty else { throw SpecError(file: path, keyPath: "", message: "the directory holds no .yaml or .yml file") }
+            for n in names { documents.append((path + "/" + n, try readText(path + "/" + n))) }
+        } else {
+            let parts = splitDocuments(try readText(path))
+            documents = parts.count == 1 ? [(path, parts[0])] : parts.enumerated().map { ("\(path) (document \($0.offset + 1))", $0.element) }
+        }
+        // Skip documents of comments only; the rest must each be a spec.
+        documents = try documents.filter { d in
+            if case .null = try SpecValue.parse(yaml: d.yaml, file: d.file) { return false }
+            return true
+        }
+        guard !documents.isEmpty else { throw SpecError(file: path, keyPath: "", message: "no spec in the file") }
+        let plain = overrides.filter { splitTarget($0) == nil }
+        var specs: [ExperimentSpec] = []
+        var targeted: [String: [String]] = [:]
+        for o in overrides { if let (target, override) = splitTarget(o) { targeted[target, default: []].append(override) } }
+        for d in documents {
+            // The name decides which targeted overrides apply: read it before the overrides.
+            let name = (try? parse(yaml: d.yaml, file: d.file))?.name ?? ""
+            specs.append(try parse(yaml: d.yaml, file: d.file, overrides: plain + (targeted[name] ?? [])))
+        }
+        let names = specs.map(\.name)
+        if let unknown = targeted.keys.sorted().first(where: { !names.contains($0) }) {
+            throw SpecError(file: path, keyPath: "", message: "an override targets spec '\(unknown)', which is not here; the specs are \(names.joined(separator: ", "))\(Suggestion.hint(for: unknown, among: names))")
+        }
+        if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw SpecError(file: path, keyPath: "name", message: "two specs are named '\(twice)'; specs run together need distinct names")
+        }
+        return specs
+    }
+
+    /// `SPEC:key.path=value` → (SPEC, `key.path=value`); nil for an override without a target (no
+    /// `:` before the `=`; key paths never hold a `:`, values may). A colon right before `=` is
+    /// the replacing override `key:=value`, not a target.
+    public static func splitTarget(_ override: String) -> (target: String, override: String)? {
+        guard let eq = override.firstIndex(of: "=") else { return nil }
+        let left = override[..<eq], head = left.hasSuffix(":") ? left.dropLast() : left
+        guard let colon = head.firstIndex(of: ":") else { return nil }
+        return (String(override[..<colon]).trimmingCharacters(in: .whitespaces), String(override[override.index(after: colon)...]))
+    }
+
+    /// A file's YAML documents: the text between lines that are `---` (optionally followed by a
+    /// comment). A separator inside a block scalar would split it too; specs have none.
+    static func splitDocuments(_ text: String) -> [String] {
+        var parts: [String] = [], current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t == "---" || t.hasPrefix("--- #") {
+                if !current.isEmpty { parts.append(current.joined(separator: "\n")) }
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty || parts.isEmpty { parts.append(current.joined(separator: "\n")) }
+        return parts
+    }
+
+    static func readText(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(file: path, keyPath: "", message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SpecError(file: path, keyPath: "", message: "the file is not UTF-8 text")
         }
-        return try parse(yaml: text, file: path, overrides: overrides)
+        return text
     }
 
     public static func parse(yaml: String, file: String, overrides: [String] = []) throws -> ExperimentSpec {

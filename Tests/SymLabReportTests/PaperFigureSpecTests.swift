@@ -84,7 +84,7 @@ import Testing
         let files = try figure.specs()
         #expect(try figure.printedSpecs(only: "fig1-cnn-hard") == files.first { $0.name == "fig1-cnn-hard" }!.yaml)
         let all = try figure.printedSpecs()
-        #expect(all == files.map { "# ==> kiani-fig1/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n"))
+        #expect(all == files.map { "--- # ==> kiani-fig1/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n"))
         // A figure of one spec prints its file alone.
         let one = PaperFigure.named("staircase")!
         #expect(try one.printedSpecs() == one.specs()[0].yaml)
