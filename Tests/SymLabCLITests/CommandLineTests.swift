@@ -1,5 +1,6 @@
 import ArgumentParser
 import SymLabCLI
+import SymLabFunctionClasses
 import Testing
 
 @Suite struct CommandLineTests {
@@ -38,5 +39,20 @@ import Testing
                 #expect(message.contains(expected), "\(args): \(message)")
             }
         }
+    }
+
+    /// Help is short; the class catalogue is behind `symlab data list` (issue 28, item 11), and
+    /// `kernel fit` takes `--option` like `data` does (item 8).
+    @Test func helpIsShortAndTheCatalogueIsBehindDataList() throws {
+        for help in [SymLab.Data.helpMessage(), SymLab.Data.Describe.helpMessage(), SymLab.Data.Export.helpMessage()] {
+            #expect(help.split(separator: "\n").count <= 40, "\(help)")
+            #expect(help.contains("symlab data list"))
+        }
+        let one = try SymLab.parseAsRoot(["data", "list", "er-parity"])
+        #expect(one is SymLab.Data.List)
+        #expect(throws: (any Error).self) { var c = try SymLab.parseAsRoot(["data", "list", "erparity"]); try c.run() }
+        #expect(FunctionClassRegistry.helpText(for: "er-parity").contains("n=16"))
+        #expect(!FunctionClassRegistry.helpText(for: "er-parity").contains("sparse-parity"))
+        _ = try SymLab.parseAsRoot(["kernel", "fit", "sparse-parity", "--option", "n=8", "--kernel", "rbf", "--n-train", "20", "--n-test", "20"])
     }
 }

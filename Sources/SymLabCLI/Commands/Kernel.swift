@@ -36,12 +36,12 @@ extension SymLab.Kernel {
                 rbf / laplace: bandwidth from --bandwidth or the median pairwise distance. \
                 random-features: --features relu (or --activation) features of a frozen random first layer.
 
-                Classes and their options (pass as --data-option key=value):
-                """ + "\n" + FunctionClassRegistry.helpText)
+                Options of a class (pass as --option key=value; --data-option is the same): `symlab data list CLASS`.
+                """)
 
         @Argument(help: ArgumentHelp("The function class, one of: \(FunctionClassRegistry.names.joined(separator: ", ")).", valueName: "class"))
         public var className: String
-        @Option(name: .customLong("data-option"), help: ArgumentHelp("A class option key=value (repeatable).", valueName: "key=value"))
+        @Option(name: [.customLong("option"), .customLong("data-option")], help: ArgumentHelp("A class option key=value (repeatable).", valueName: "key=value"))
         public var dataOptions: [String] = []
         @Option(help: "rbf, laplace, relu-nngp, relu-ntk or random-features.")
         public var kernel: KernelChoice
