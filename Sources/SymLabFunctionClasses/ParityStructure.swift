@@ -98,12 +98,39 @@ public protocol ParityStructuredClass: FunctionClass {
     func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector]
     /// The target's (s, b); nil when `target` is not a parity member of this class.
     func parity(of target: any Target) -> GF2Parity?
+    /// |S|: every member's s has this many ones among the D coordinates (the class's k).
+    var paritySubsetSize: Int { get }
+    /// True when a target's sign bit b is drawn (b ∈ {0, 1}); false when it is fixed (an option, or
+    /// a class without one).
+    var drawsParitySignBit: Bool { get }
+}
+
+extension ParityStructuredClass {
+    /// How many members the class draws its targets from: every |S|-subset of the D coordinates,
+    /// times 2 when b is drawn. The hardness figures state it (issue 27: a claim about hardness must
+    /// say how many functions it is about; 8 functions are told apart by a handful of queries).
+    /// It counts draws (s, b), not distinct functions: where the feature bits obey identities
+    /// (`cyclic-pattern-parity`'s count relations) several draws are one function, and the query
+    /// family of `theory bounds` counts only distinct, nearly uncorrelated members.
+    public var drawnMemberCount: Double {
+        var c = 1.0
+        for i in 0..<paritySubsetSize { c = c * Double(parityDimension - i) / Double(i + 1) }
+        return (drawsParitySignBit ? 2 : 1) * c.rounded()
+    }
+
+    /// "2·C(4, 3) = 8": the count with how it is made.
+    public var drawnMemberCountText: String {
+        let count = drawnMemberCount < 1e15 ? String(Int(drawnMemberCount)) : NumberFormat.scientific(drawnMemberCount)
+        return (drawsParitySignBit ? "2·" : "") + "C(\(parityDimension), \(paritySubsetSize)) = \(count)"
+    }
 }
 
 // MARK: - The four parity-type classes
 
 extension SparseParityClass: ParityStructuredClass {
     public var parityDimension: Int { n }
+    public var paritySubsetSize: Int { k }
+    public var drawsParitySignBit: Bool { false }
     public var parityFeatureMap: String { "the coordinates: z_i = 1 iff x_i = −1 (so χ_S(x) = (−1)^{⟨1_S, z⟩}, b = 0)" }
 
     public func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector] {
@@ -127,6 +154,8 @@ extension ERParityClass: ParityStructuredClass {
     /// Σ_{δ odd} c_A[δ] ≡ 0), so (s, b) over all degrees is never unique. Over the central degrees
     /// it is, once the samples span them.
     public var parityDimension: Int { centralDegrees.count }
+    public var paritySubsetSize: Int { subsetSize }
+    public var drawsParitySignBit: Bool { signBit == nil }
     public var parityFeatureMap: String {
         "the parity of each central degree count: z_j = c_A[δ_j] mod 2 for the central degrees δ = \(centralDegrees.map(String.init).joined(separator: ","))"
     }
@@ -149,6 +178,8 @@ extension CyclicPatternParityClass: ParityStructuredClass {
     /// One bit per pattern (2^w). The counts satisfy identities (they sum to n; each (w−1)-prefix
     /// starts as many windows as it ends), so (s, b) is unique only up to them.
     public var parityDimension: Int { 1 << width }
+    public var paritySubsetSize: Int { subsetSize }
+    public var drawsParitySignBit: Bool { signBit == nil }
     public var parityFeatureMap: String { "the parity of each pattern count: z_j = c_x[j] mod 2 for the 2^\(width) width-\(width) patterns j" }
 
     public func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector] {
@@ -166,6 +197,8 @@ extension CyclicPatternParityClass: ParityStructuredClass {
 
 extension CyclicFrameParityClass: ParityStructuredClass {
     public var parityDimension: Int { n }
+    public var paritySubsetSize: Int { k }
+    public var drawsParitySignBit: Bool { false }
     public var parityFeatureMap: String { "the coordinates of the canonical rotation c(x): z_i = 1 iff c(x)_i = −1 (b = 0)" }
 
     public func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector] {

@@ -57,6 +57,29 @@ func labelsAreTheParityOfTheFeatureMap(index: Int) throws {
     }
 }
 
+/// The count a hardness summary states is the number of (s, b) the class really draws: 3000 draws
+/// of a small instance hit exactly that many distinct pairs, and none outside |S| = k.
+@Test func theDrawnMemberCountIsTheNumberOfDistinctDraws() throws {
+    let cases: [(String, [String: String], Double, String)] = [
+        ("er-parity", ["n": "16"], 8, "2·C(4, 3) = 8"),                     // the count at G(16, ½)
+        ("er-parity", ["n": "16", "b": "1"], 4, "C(4, 3) = 4"),
+        ("cyclic-pattern-parity", ["n": "12", "width": "3", "k": "2"], 56, "2·C(8, 2) = 56"),
+        ("cyclic-frame-parity", ["n": "8", "k": "2"], 28, "C(8, 2) = 28"),
+        ("sparse-parity", ["n": "7", "k": "3"], 35, "C(7, 3) = 35"),
+    ]
+    for (name, options, count, text) in cases {
+        let c = try #require(make(name, options) as? any ParityStructuredClass)
+        #expect(c.drawnMemberCount == count && c.drawnMemberCountText == text, "\(name) \(options): \(c.drawnMemberCountText)")
+        var rng = RandomStream(seed: 3)
+        let drawn = try (0..<3000).map { _ in try #require(c.parity(of: c.drawTarget(rng: &rng))) }
+        #expect(drawn.allSatisfy { $0.coefficients.ones.count == c.paritySubsetSize })
+        #expect(Double(Set(drawn.map { "\($0)" }).count) == count, "\(name) \(options)")
+    }
+    // Sizes past Double's integers are written in scientific notation.
+    let wide = try #require(make("sparse-parity", ["n": "2000", "k": "9"]) as? any ParityStructuredClass)
+    #expect(wide.drawnMemberCountText.hasPrefix("C(2000, 9) = ") && wide.drawnMemberCountText.contains("e+"))
+}
+
 @Test func parityOfAForeignTargetIsNil() throws {
     let sparse = try #require(make("sparse-parity", ["n": "8"]) as? any ParityStructuredClass)
     var rng = RandomStream(seed: 1)
