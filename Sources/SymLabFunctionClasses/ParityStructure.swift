@@ -123,6 +123,42 @@ extension ParityStructuredClass {
         let count = drawnMemberCount < 1e15 ? String(Int(drawnMemberCount)) : NumberFormat.scientific(drawnMemberCount)
         return (drawsParitySignBit ? "2·" : "") + "C(\(parityDimension), \(paritySubsetSize)) = \(count)"
     }
+
+    /// The most draws ``distinctDrawnMembers(on:)`` enumerates.
+    public static var maxEnumeratedDraws: Double { 200_000 }
+
+    /// How many distinct functions the class's draws (s, b) are on `inputs`: draws whose labels
+    /// agree on every input count once. On all inputs of a finite domain this is the exact number of
+    /// distinct members; on random inputs it is a lower bound that merges only members differing on
+    /// a fraction of inputs too small to be seen (e.g. `cyclic-frame-parity`'s χ_S and χ_{S△{0}},
+    /// which differ only at x = (+1, …, +1)). Why: ``drawnMemberCount`` counts draws, and where the
+    /// feature bits obey identities mod 2 (`cyclic-pattern-parity`: 2^{w−1} free count parities of 2^w)
+    /// many draws are one function. nil when there are more than ``maxEnumeratedDraws`` draws.
+    public func distinctDrawnMembers(on inputs: Inputs<Double>) -> Int? {
+        guard drawnMemberCount <= Self.maxEnumeratedDraws else { return nil }
+        let z = parityFeatures(inputs), d = parityDimension, k = paritySubsetSize
+        let words = (z.count + 63) / 64
+        // Column j: bit r set iff z(x_r)_j = 1, so a member's label bits are the XOR of its columns.
+        var columns = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: d)
+        for (r, v) in z.enumerated() { for j in v.ones { columns[j][r >> 6] |= 1 << UInt64(r & 63) } }
+        let lastMask: UInt64 = z.count % 64 == 0 ? ~0 : (1 << UInt64(z.count % 64)) - 1
+        var seen = Set<[UInt64]>()
+        func visit(_ start: Int, _ left: Int, _ acc: [UInt64]) {
+            if left == 0 {
+                seen.insert(acc)
+                if drawsParitySignBit {    // b = 1 flips every label
+                    var flipped = acc.map { ~$0 }
+                    if words > 0 { flipped[words - 1] &= lastMask }
+                    seen.insert(flipped)
+                }
+                return
+            }
+            guard d - start >= left else { return }
+            for j in start..<d { visit(j + 1, left - 1, zip(acc, columns[j]).map { $0 ^ $1 }) }
+        }
+        visit(0, k, [UInt64](repeating: 0, count: words))
+        return seen.count
+    }
 }
 
 // MARK: - The four parity-type classes

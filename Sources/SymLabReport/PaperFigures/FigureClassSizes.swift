@@ -45,6 +45,9 @@ struct HardClassFamily {
     let options: [String: String]
     /// "2·C(4, 3) = 8" for a parity-type class (``ParityStructuredClass/drawnMemberCountText``).
     let drawn: String?
+    /// How many distinct functions those draws are on ``distinctInputs`` random inputs (seed 0).
+    let distinct: Int?
+    static let distinctInputs = 4096
     let row: BoundsRow?
     /// Why the row could not be computed (a class without a query family).
     let problem: String?
@@ -69,7 +72,12 @@ struct HardClassFamily {
     /// With a row computed already (kiani-separation's builder computes its rows over n).
     init(className: String, options: [String: String], row: BoundsRow?, problem: String?) {
         self.className = className; self.options = options; self.row = row; self.problem = problem
-        drawn = ((try? FunctionClassRegistry.make(className, options: options)) as? any ParityStructuredClass)?.drawnMemberCountText
+        let parityClass = (try? FunctionClassRegistry.make(className, options: options)) as? any ParityStructuredClass
+        drawn = parityClass?.drawnMemberCountText
+        distinct = parityClass.flatMap { c in
+            var rng = RandomStream(seed: 0)
+            return c.distinctDrawnMembers(on: c.drawTarget(rng: &rng).sampleInputs(count: Self.distinctInputs, rng: &rng))
+        }
     }
 
     /// Its size option's value ("16"), or "?".
@@ -96,21 +104,22 @@ struct HardClassFamily {
         return r.queriesText == "vacuous" ? "vacuous (τ² ≤ γ)" : "none (fewer than two members)"
     }
 
-    /// One line for a table of sizes: "8 functions (2·C(4, 3)); 4 near-unbiased bits; SQ family m = 4, γ = 0.0133, τ = 0.05: vacuous".
+    /// One line for a table of sizes: "draws (S, b) among 2·C(4, 3) = 8, 8 distinct functions; 4 near-unbiased bits; SQ family m = 4, γ = 0.0133, at τ = 0.05: vacuous (τ² ≤ γ)".
     var short: String {
         guard let r = row else { return "family size not computed (\(problem ?? ""))" }
         var parts: [String] = []
-        if let drawn { parts.append("draws \(drawn) functions") }
+        if let drawn { parts.append("draws (S, b) among \(drawn)" + (distinct.map { ", \($0) distinct functions" } ?? "")) }
         if let near = r.bound.extra("near_unbiased_bits") { parts.append("\(Int(near)) near-unbiased bits") }
         parts.append("SQ family m = \(r.bound.size), γ = \(NumberFormat.scientific(r.bound.gamma.value)), at τ = \(NumberFormat.shortest(r.tau)): \(boundText)")
         return parts.joined(separator: "; ")
     }
 
-    /// "family size at n = 16: the class draws its target from 2·C(4, 3) = 8 functions; 4
-    /// near-unbiased parity bits …": the class's size, without its bound.
+    /// "family size at n = 16: the class draws its target's (S, b) among 2·C(4, 3) = 8, which are 8
+    /// distinct functions …; 4 near-unbiased parity bits …": the class's size, without its bound.
     func sizeLine(indent: String = "    ") -> String {
         var line = "\(indent)family size at \(row?.sizeOption ?? "n") = \(row.map { "\($0.size)" } ?? options["n"] ?? "?"): "
-        line += drawn.map { "the class draws its target from \($0) functions" } ?? "not a parity-type class (its size is the query family's m)"
+        line += drawn.map { "the class draws its target's (S, b) among \($0), which are "
+            + (distinct.map { "\($0) distinct functions (on \(Self.distinctInputs) random inputs)" } ?? "not enumerated") } ?? "not a parity-type class (its size is the query family's m)"
         if let bits = bitsText { line += "; \(bits)" }
         return line
     }
