@@ -90,11 +90,11 @@ struct HardClassFamily {
         return "symlab theory bounds --class \(className) --sizes \(options[sizeKey] ?? size)" + rest
     }
 
-    /// "4 near-unbiased parity bits (|E z| < 0.05), the family uses 4": nil for a class without bits.
+    /// "near-unbiased parity bits (|E z| < 0.05): 4, the family uses 4": nil for a class without bits.
     var bitsText: String? {
         guard let r = row, let near = r.bound.extra("near_unbiased_bits") else { return nil }
         let usable = r.bound.extra("usable_bits").map { ", the family uses \(Int($0))" } ?? ""
-        return "\(Int(near)) near-unbiased parity bits (|E z| < \(NumberFormat.shortest(BoundsSettings().threshold)))\(usable)"
+        return "near-unbiased parity bits (|E z| < \(NumberFormat.shortest(BoundsSettings().threshold))): \(Int(near))\(usable)"
     }
 
     /// "vacuous (τ² ≤ γ)" or "≥ 12.4 queries".
@@ -104,18 +104,18 @@ struct HardClassFamily {
         return r.queriesText == "vacuous" ? "vacuous (τ² ≤ γ)" : "none (fewer than two members)"
     }
 
-    /// One line for a table of sizes: "draws (S, b) among 2·C(4, 3) = 8, 8 distinct functions; 4 near-unbiased bits; SQ family m = 4, γ = 0.0133, at τ = 0.05: vacuous (τ² ≤ γ)".
+    /// One line for a table of sizes: "draws (S, b) among 2·C(4, 3) = 8, 8 distinct functions; near-unbiased bits: 4; SQ family m = 4, γ = 0.0133, at τ = 0.05: vacuous (τ² ≤ γ)".
     var short: String {
         guard let r = row else { return "family size not computed (\(problem ?? ""))" }
         var parts: [String] = []
         if let drawn { parts.append("draws (S, b) among \(drawn)" + (distinct.map { ", \($0) distinct functions" } ?? "")) }
-        if let near = r.bound.extra("near_unbiased_bits") { parts.append("\(Int(near)) near-unbiased bits") }
+        if let near = r.bound.extra("near_unbiased_bits") { parts.append("near-unbiased bits: \(Int(near))") }
         parts.append("SQ family m = \(r.bound.size), γ = \(NumberFormat.scientific(r.bound.gamma.value)), at τ = \(NumberFormat.shortest(r.tau)): \(boundText)")
         return parts.joined(separator: "; ")
     }
 
     /// "family size at n = 16: the class draws its target's (S, b) among 2·C(4, 3) = 8, which are 8
-    /// distinct functions …; 4 near-unbiased parity bits …": the class's size, without its bound.
+    /// distinct functions …; near-unbiased parity bits …: 4 …": the class's size, without its bound.
     func sizeLine(indent: String = "    ") -> String {
         var line = "\(indent)family size at \(row?.sizeOption ?? "n") = \(row.map { "\($0.size)" } ?? options["n"] ?? "?"): "
         line += drawn.map { "the class draws its target's (S, b) among \($0), which are "
