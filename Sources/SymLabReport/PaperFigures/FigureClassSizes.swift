@@ -45,6 +45,8 @@ struct HardClassFamily {
     let options: [String: String]
     /// "2·C(4, 3) = 8" for a parity-type class (``ParityStructuredClass/drawnMemberCountText``).
     let drawn: String?
+    /// What a draw is: "(S, b)", or "S" when the sign bit is fixed.
+    let drawnWhat: String
     /// How many distinct functions those draws are on ``distinctInputs`` random inputs (seed 0).
     let distinct: Int?
     static let distinctInputs = 4096
@@ -74,6 +76,7 @@ struct HardClassFamily {
         self.className = className; self.options = options; self.row = row; self.problem = problem
         let parityClass = (try? FunctionClassRegistry.make(className, options: options)) as? any ParityStructuredClass
         drawn = parityClass?.drawnMemberCountText
+        drawnWhat = parityClass?.drawsParitySignBit == true ? "(S, b)" : "S"
         distinct = parityClass.flatMap { c in
             var rng = RandomStream(seed: 0)
             return c.distinctDrawnMembers(on: c.drawTarget(rng: &rng).sampleInputs(count: Self.distinctInputs, rng: &rng))
@@ -108,7 +111,7 @@ struct HardClassFamily {
     var short: String {
         guard let r = row else { return "family size not computed (\(problem ?? ""))" }
         var parts: [String] = []
-        if let drawn { parts.append("draws (S, b) among \(drawn)" + (distinct.map { ", \($0) distinct functions" } ?? "")) }
+        if let drawn { parts.append("draws \(drawnWhat) among \(drawn)" + (distinct.map { ", \($0) distinct functions" } ?? "")) }
         if let near = r.bound.extra("near_unbiased_bits") { parts.append("near-unbiased bits: \(Int(near))") }
         parts.append("SQ family m = \(r.bound.size), γ = \(NumberFormat.scientific(r.bound.gamma.value)), at τ = \(NumberFormat.shortest(r.tau)): \(boundText)")
         return parts.joined(separator: "; ")
@@ -118,7 +121,7 @@ struct HardClassFamily {
     /// distinct functions …; near-unbiased parity bits …: 4 …": the class's size, without its bound.
     func sizeLine(indent: String = "    ") -> String {
         var line = "\(indent)family size at \(row?.sizeOption ?? "n") = \(row.map { "\($0.size)" } ?? options["n"] ?? "?"): "
-        line += drawn.map { "the class draws its target's (S, b) among \($0), which are "
+        line += drawn.map { "the class draws its target's \(drawnWhat) among \($0), which are "
             + (distinct.map { "\($0) distinct functions (on \(Self.distinctInputs) random inputs)" } ?? "not enumerated") } ?? "not a parity-type class (its size is the query family's m)"
         if let bits = bitsText { line += "; \(bits)" }
         return line
