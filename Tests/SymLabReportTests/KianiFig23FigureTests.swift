@@ -83,8 +83,10 @@ import Testing
         #expect(line("fig3-gnn-control").hasSuffix("→ fits, generalises (test MSE ≤ 0.1·Var(y))"), "\(summary)")
         #expect(line("fig3-cnn-control").contains("→ fits, generalises"), "\(summary)")
         // The hand-set networks, through MinimalNetworks.exactFit on the runs' own splits: exact.
-        let exact = lines.filter { $0.contains("hand-set minimal network (`symlab model exact") }
-        #expect(exact.count == 2 && exact.allSatisfy { $0.contains("train MSE ≤ 0, test MSE ≤ 0 (max over 2 seeds, f64)") }, "\(summary)")
+        let exact = lines.filter { $0.contains("(`symlab model exact") }
+        #expect(exact.count == 3 && exact.allSatisfy { $0.contains("train MSE ≤ 0, test MSE ≤ 0 (max over 2 seeds, f64)") }, "\(summary)")
+        #expect(exact.contains { $0.hasPrefix("    hand-set minimal GNN (`symlab model exact er-parity`") })
+        #expect(exact.contains { $0.hasPrefix("    hand-set minimal frame-averaged MLP (`symlab model exact cyclic-frame-parity`") })
         #expect(lines.contains("    per seed, train / test MSE: seed 0 0.5 / 1, seed 1 0.6 / 1"), "\(summary)")
         #expect(lines.contains { $0.hasPrefix("choice: adam") && $0.contains("stop at train MSE ≤ 1e-10") })
     }

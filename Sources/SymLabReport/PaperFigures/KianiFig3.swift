@@ -75,7 +75,9 @@ func fig3FitLines(_ store: ResultsStore) throws -> [String] {
             let cls = try FunctionClassRegistry.make(config.dataClass, options: config.dataOptions)
             let fits = try runs.map { try MinimalNetworks.exactFit(cls, seed: UInt64($0.seed), nTrain: config.nTrain, nTest: config.nTest) }
             let worstTrain = fits.map(\.trainMSE).max() ?? .nan, worstTest = fits.map(\.testMSE).max() ?? .nan
-            lines.append("    hand-set minimal network (`symlab model exact \(config.dataClass)`, \(fits.first?.parameterCount ?? 0) parameters) on the same seeds' splits: train MSE ≤ \(NumberFormat.significantAsPrintf(worstTrain, 3)), test MSE ≤ \(NumberFormat.significantAsPrintf(worstTest, 3)) (max over \(fits.count) seeds, f64) → the target is representable exactly (the trained \(setup.modelName) has \(m.first?["parameters"].map { String(Int($0)) } ?? "?") parameters)")
+            // "hand-set minimal CNN for …" → "hand-set minimal CNN": which network computes it.
+            let kind = fits.first.map { $0.model.components(separatedBy: " for ")[0] } ?? "hand-set network"
+            lines.append("    \(kind) (`symlab model exact \(config.dataClass)`, \(fits.first?.parameterCount ?? 0) parameters) on the same seeds' splits: train MSE ≤ \(NumberFormat.significantAsPrintf(worstTrain, 3)), test MSE ≤ \(NumberFormat.significantAsPrintf(worstTest, 3)) (max over \(fits.count) seeds, f64) → the target is representable exactly (the trained \(setup.modelName) has \(m.first?["parameters"].map { String(Int($0)) } ?? "?") parameters)")
         }
         let o = setup.optimizer, t = setup.training
         var schedule = o.schedule.rawValue
