@@ -154,8 +154,8 @@ extension SymLab.Model {
                 cyclic-frame-parity, the canonical-shift frame + an MLP of |S| units + the head. Exits with status 1 \
                 if max |f(x) − g(x)| over both sets exceeds --tolerance (g: the noise-free target).
 
-                Classes and their options (pass as --option key=value):
-                """ + "\n" + FunctionClassRegistry.helpText)
+                Options of a class (pass as --option key=value): `symlab data list CLASS`.
+                """)
 
         @Argument(help: ArgumentHelp("The function class, one of: \(MinimalNetworks.classes.joined(separator: ", ")).", valueName: "class"))
         public var className: String
