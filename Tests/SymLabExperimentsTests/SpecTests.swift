@@ -153,10 +153,12 @@ import Testing
     /// every point: an error naming both (row 12).
     @Test func overridesThatASweepAxisWouldOverwriteAreErrors() {
         let swept = Self.base + "\nsweep: {product: {model.options.width: [1, 2]}}"
-        for o in ["model.options.width=4", "model.options={width: 4}", "model={name: mlp}"] {
+        // A mapping merges (it sets only its leaves); `:=` replaces the node, swept key included.
+        for o in ["model.options.width=4", "model.options={width: 4}", "model:={name: mlp}", "model={options: {width: 2}}"] {
             expectSpecError(swept, overrides: [o], keyPath: "sweep.product.model.options.width", containing: "the override '\(o)'")
         }
         #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: swept, file: "spec.yaml", overrides: ["model.options.depth=2", "model.options.widths=4"]) }
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: swept, file: "spec.yaml", overrides: ["model.options={depth: 3}", "model={name: mlp}"]) }
     }
 
     /// A mapping override merges into the node (hydra's rule): `model.options={depth: 1}` keeps the
