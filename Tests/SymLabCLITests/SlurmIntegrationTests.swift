@@ -383,28 +383,42 @@ enum Shell {
     /// Two tasks of two runs each: once each has finished one run and is inside the next, task 0
     /// is killed with SIGKILL and task 1 gets SIGUSR1 (what `--signal=B:USR1@60` sends before a
     /// time limit).
+    ///
+    /// When is decided by observed state, never by the clock: the tasks run with
+    /// `SYMLAB_PAUSE_AT=after-curves:650` and stop themselves (SIGSTOP) at their 650th logged
+    /// evaluation — inside their second run, as a run of the slow spec logs 601 — so a loaded
+    /// machine cannot let a run end between the poll that saw it running and the signal. SIGUSR1
+    /// is delivered once the stopped task holds it pending (then SIGCONT). The retry runs without
+    /// the variable.
     func killedAndPreemptedTasksAreCompletedByRetryMissing(root: String, cluster: LocalSlurmCluster, env: [String: String]) throws {
         let specPath = root + "/slow.yaml", sweepDir = root + "/slow"
         try Self.slowSpec.write(toFile: specPath, atomically: true, encoding: .utf8)
-        let out = try Self.symlab(["sweep", "submit", specPath, "--slurm", "--dir", sweepDir, "--points-per-task", "2"], env)
+        var pausing = env
+        pausing[FaultPoint.pauseVariable] = "after-curves:650"
+        let out = try Self.symlab(["sweep", "submit", specPath, "--dir", sweepDir, "--points-per-task", "2"], pausing)
         #expect(out.contains("4 run(s) as 2 array task(s) in 1 job(s)"), "\(out)")
         let sweep = SlurmSweep(directory: sweepDir)
         let job = try #require(try sweep.submission(0).jobs.first?.jobID)
         var hit: [Int: String] = [:]          // task → the run caught mid-run
         var doneBefore: [String: [String]] = [:]
-        let deadline = Date().addingTimeInterval(150)
+        // A guard against a task that never pauses (a failure to report), not a timing of the test.
+        let deadline = Date().addingTimeInterval(900)
         while hit.count < 2 && Date() < deadline {
             for t in 0..<2 where hit[t] == nil {
                 let path = sweep.shardPath(submission: 0, task: t)
                 let rows = try ResultsStore.shardRows(path: path)
                 guard rows.contains(where: { $0.status == .done }), rows.contains(where: { $0.status == .running }) else { continue }
                 let shard = try ResultsStore(path: path, shard: true)
-                guard let victim = try shard.runs(status: .running).first, (victim.stepsCompleted ?? 0) > 0, let pid = victim.pid else { continue }
+                guard let victim = try shard.runs(status: .running).first, let pid = victim.pid.map({ pid_t($0) }), ProcFS.isStopped(pid) else { continue }
                 for r in try shard.runs(status: .done) { doneBefore[r.id] = try [r.endedAt ?? ""] + Self.bits(shard, r.id) }
                 if t == 0 {
-                    kill(pid_t(pid), SIGKILL)
+                    kill(pid, SIGKILL)
                 } else {
                     _ = try Shell.checked(["scancel", "--batch", "--signal=USR1", "\(job)_1"], environment: env)
+                    let pendingGuard = Date().addingTimeInterval(120)
+                    while !ProcFS.hasPending(SIGUSR1, pid) && Date() < pendingGuard { usleep(20_000) }
+                    #expect(ProcFS.hasPending(SIGUSR1, pid), "slurmd should have delivered SIGUSR1 to the paused task")
+                    kill(pid, SIGCONT)
                 }
                 hit[t] = victim.id
             }
