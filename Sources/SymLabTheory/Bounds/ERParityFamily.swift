@@ -52,9 +52,7 @@ enum ERParityFamily: QueryFamily {
         let stats = exact ?? mc!
         let near = stats.nearUnbiased(threshold: settings.threshold)   // over all degrees, as `theory er-parity` counts them
         return FamilyBound(
-            // The count as a number too (the "near-unbiased bits" beside the family size: `kiani-scaling` reads it).
-            family: row.family, size: row.size, gamma: row.gamma, measurement: row.measurement,
-            extras: row.extras + [(key: "near_unbiased_bits", value: Double(near.count))],
+            family: row.family, size: row.size, gamma: row.gamma, measurement: row.measurement, extras: row.extras,
             notes: ["near-unbiased degree bits (|E b_δ| < \(NumberFormat.shortest(settings.threshold))) among all degrees: \(near); "
                     + "the class draws S from the central degrees only"],
             parameters: c.parameters, usableBits: row.usableBits, memberSubsets: row.memberSubsets)
