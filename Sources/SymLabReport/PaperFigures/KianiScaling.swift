@@ -86,7 +86,7 @@ public enum KianiScaling {
             "choice: n* = the smallest N of the spec's geometric grid at which the median over seeds of test MSE / Var(y) is ≤ \(F.shortest(level)) (no interpolation: n* is known to a grid step); a size where no N of the grid gets there is \"not learned ≤ N_max\" (N_max its largest N) and stays in the table; a diverged run counts as not reaching the level",
             "choice: each seed draws its own member of the class (SeededData): the median is over targets and training sets together",
             "choice: growth laws fitted by least squares on ln n* over the sizes where n* exists: polynomial n* = a·size^α and exponential n* = a·e^{β·size}; the better law is the one with the smaller leave-one-out RMS error of ln n* (each size predicted by the law fitted without it); also shown: each law fitted without the largest learnable size, predicting it; fewer than 3 learnable sizes: no comparison",
-            "choice: family size m, γ and the query bound m(τ² − γ)/2 from `symlab theory bounds` at every size (τ = \(F.shortest(s.bounds.tau)), \(s.bounds.samples) Monte Carlo inputs for the parity bits, \(s.bounds.memberSamples) for member correlations, \(s.bounds.functions) members measured, seed \(s.bounds.seed)); |B| is the number of feature bits the parity family is built on, and for er-parity the near-unbiased degree bits (|E b_δ| < \(F.shortest(s.bounds.threshold))) over all degrees as `theory er-parity` counts them",
+            "choice: family size m, γ and the query bound m(τ² − γ)/2 from `symlab theory bounds` at every size (τ = \(F.shortest(s.bounds.tau)), \(s.bounds.samples) Monte Carlo inputs for the parity bits, \(s.bounds.memberSamples) for member correlations, \(s.bounds.functions) members measured, seed \(s.bounds.seed)); |B| is the number of feature bits the parity family is built on (er-parity: the central degrees the class draws S from; cyclic-pattern-parity: the patterns with free count parities; cyclic-frame-parity: the canonical rotation's positions with |E z_j| < 1/2), and \"near-unbiased\" the feature bits with |E z| < \(F.shortest(s.bounds.threshold)) (er-parity: over all degrees, as `theory er-parity` counts them) — the family's own extras, as `theory bounds` prints them",
         ]
     }
 }
@@ -216,11 +216,13 @@ extension KianiScaling {
             else { outcome = "learned at \(key) = \(list(learned)), not learned ≤ N_max at \(key) = \(list(unlearned)) (not monotone in size)" }
             s.append("  outcome: the \(c.network.label) is \(outcome); "
                      + (controlUnlearned.isEmpty ? "the control is learned at every size" : "the control is NOT learned ≤ N_max at \(key) = \(list(controlUnlearned)), so the network's failure there is not shown to be the class's"))
-            // A network that fails where the family holds a handful of functions fails on a class an
-            // SQ learner tells apart with a handful of queries: that failure is the training's (budget,
-            // optimisation), not query hardness. Said where it happens.
-            if let smallest = sizes.first, network.nStar(smallest) == nil, let m = rows[smallest]?.bound.size, m.log10 <= log10(Double(smallFamily)) {
-                s.append("    note: at \(key) = \(smallest) the family has m = \(m) function(s) (and their negations where the class has a sign bit): a class an SQ learner identifies with a handful of queries; the network's failure there measures its training on this target at this budget, not the query hardness the bound is about")
+            // A parity class's family is the class itself (every member up to its sign bit): a network
+            // that fails where it holds a handful of functions fails on a class an SQ learner tells
+            // apart with a handful of queries — that failure is the training's (budget, optimisation),
+            // not query hardness. (Elsewhere m is a packing inside a continuous class, and a small m
+            // only says the bound is weak at this τ.)
+            if c.parity, let smallest = sizes.first, network.nStar(smallest) == nil, let m = rows[smallest]?.bound.size, m.log10 <= log10(Double(smallFamily)) {
+                s.append("    note: at \(key) = \(smallest) the class holds m = \(m) function(s) and their negations: an SQ learner identifies it with a handful of queries; the network's failure there measures its training on this target at this budget, not the query hardness the bound is about")
             }
             let comparison = SampleComplexity.compareGrowth(sizes: learned.map(Double.init), nStar: learned.map { Double(network.nStar($0)!) })
             var fitSeries: [Series] = []
@@ -267,7 +269,7 @@ extension KianiScaling {
             panels.append(Panel(title: "\(c.className)", xLabel: c.sizeLabel, yLabel: "samples (n*), functions (m), queries", logY: true, series: series + fitSeries))
         }
         if !missing.isEmpty {
-            s.append("not run here (no runs of their network in this database; the demo scale runs er-parity only): " + missing.joined(separator: ", "))
+            s.append("not run here (no finished runs of their network in this database; the demo scale holds the er-parity specs only): " + missing.joined(separator: ", "))
             s.append("")
         }
         var seen = Set<String>()
