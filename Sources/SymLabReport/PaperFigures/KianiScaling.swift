@@ -275,7 +275,7 @@ extension KianiScaling {
         var seen = Set<String>()
         s += builderChoices(studies) + choices.filter { seen.insert($0).inserted }   // the CNN classes share one control
         if !problems.isEmpty { s.append("runs that did not finish:"); s += problems }
-        return (Figure(name: "kiani-scaling", title: "Samples-to-learn against size on the hard classes, beside family size, query bound, controls and non-correlational learners", panels: panels),
+        return (Figure(name: "kiani-scaling", title: "Samples-to-learn n* against size (hard classes)", panels: panels),
                 s.joined(separator: "\n"))
     }
 }
