@@ -19,9 +19,9 @@ public enum FunctionClassError: Error, CustomStringConvertible, Equatable {
         case let .invalidParameter(c, p, allowed, got):
             "\(c): parameter '\(p)' must be \(allowed), got '\(got)'"
         case let .unknownOption(c, o, known):
-            "\(c): unknown option '\(o)'; the options of \(c) are \(known.sorted().joined(separator: ", "))"
+            "\(c): unknown option '\(o)'\(Suggestion.hint(for: o, among: known)); the options of \(c) are \(known.sorted().joined(separator: ", "))"
         case let .unknownClass(name, known):
-            "unknown function class '\(name)'; the classes are \(known.joined(separator: ", "))"
+            "unknown function class '\(name)'\(Suggestion.hint(for: name, among: known)); the classes are \(known.joined(separator: ", "))"
         case let .malformedOption(s):
             "option '\(s)' is not of the form key=value"
         }

@@ -57,8 +57,12 @@ public struct TypeRegistry<Member: Sendable>: Sendable {
     }
 
     /// Every member with its summary and options (`key=default  help`), for `--help`.
-    public var helpText: String {
-        members.map { m in
+    public var helpText: String { helpText(only: nil) }
+
+    /// Every member with its options and defaults, or only the member `name` (nil when no member
+    /// is named so): what `symlab data list` and `symlab model list` print.
+    public func helpText(only name: String?) -> String {
+        members.filter { name == nil || describe($0).registryName == name }.map { m in
             let t = describe(m)
             let opts = t.optionDocs.map { "      \($0.key)=\($0.defaultValue)  \($0.help)" }.joined(separator: "\n")
             return "  \(t.helpHeading)\n\(opts)"

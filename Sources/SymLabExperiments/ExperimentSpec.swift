@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 
 /// One run to do: a point of a sweep with one seed. Its id is stable: the same spec gives the
 /// same ids every time, so a resumed or retried sweep recognises what is already done.
@@ -35,13 +36,88 @@ public struct ExperimentSpec: Sendable {
     }
 
     public static func load(path: String, overrides: [String] = []) throws -> ExperimentSpec {
+        try parse(yaml: try readText(path), file: path, overrides: overrides)
+    }
+
+    /// Every spec at `path`: a directory's `*.yaml`/`*.yml` files (by name), or a file's YAML
+    /// documents (separated by `---` lines, as `symlab figure NAME --print-specs` writes them; a
+    /// document of comments only is skipped). Plain overrides apply to every spec; `SPEC:key=value`
+    /// to the spec named SPEC only (an unknown SPEC is an error). Names must differ: they share
+    /// one results database.
+    public static func loadAll(path: String, overrides: [String] = []) throws -> [ExperimentSpec] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SpecError(file: path, keyPath: "", message: "no such file or directory")
+        }
+        var documents: [(file: String, yaml: String)] = []
+        if isDirectory.boolValue {
+            let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            guard !names.isEmpty else { throw SpecError(file: path, keyPath: "", message: "the directory holds no .yaml or .yml file") }
+            for n in names { documents.append((path + "/" + n, try readText(path + "/" + n))) }
+        } else {
+            let parts = splitDocuments(try readText(path))
+            documents = parts.count == 1 ? [(path, parts[0])] : parts.enumerated().map { ("\(path) (document \($0.offset + 1))", $0.element) }
+        }
+        // Skip documents of comments only; the rest must each be a spec.
+        documents = try documents.filter { d in
+            if case .null = try SpecValue.parse(yaml: d.yaml, file: d.file) { return false }
+            return true
+        }
+        guard !documents.isEmpty else { throw SpecError(file: path, keyPath: "", message: "no spec in the file") }
+        let plain = overrides.filter { splitTarget($0) == nil }
+        var specs: [ExperimentSpec] = []
+        var targeted: [String: [String]] = [:]
+        for o in overrides { if let (target, override) = splitTarget(o) { targeted[target, default: []].append(override) } }
+        for d in documents {
+            // The name decides which targeted overrides apply: read it before the overrides.
+            let name = (try? parse(yaml: d.yaml, file: d.file))?.name ?? ""
+            specs.append(try parse(yaml: d.yaml, file: d.file, overrides: plain + (targeted[name] ?? [])))
+        }
+        let names = specs.map(\.name)
+        if let unknown = targeted.keys.sorted().first(where: { !names.contains($0) }) {
+            throw SpecError(file: path, keyPath: "", message: "an override targets spec '\(unknown)', which is not here; the specs are \(names.joined(separator: ", "))\(Suggestion.hint(for: unknown, among: names))")
+        }
+        if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw SpecError(file: path, keyPath: "name", message: "two specs are named '\(twice)'; specs run together need distinct names")
+        }
+        return specs
+    }
+
+    /// `SPEC:key.path=value` → (SPEC, `key.path=value`); nil for an override without a target (no
+    /// `:` before the `=`; key paths never hold a `:`, values may). A colon right before `=` is
+    /// the replacing override `key:=value`, not a target.
+    public static func splitTarget(_ override: String) -> (target: String, override: String)? {
+        guard let eq = override.firstIndex(of: "=") else { return nil }
+        let left = override[..<eq], head = left.hasSuffix(":") ? left.dropLast() : left
+        guard let colon = head.firstIndex(of: ":") else { return nil }
+        return (String(override[..<colon]).trimmingCharacters(in: .whitespaces), String(override[override.index(after: colon)...]))
+    }
+
+    /// A file's YAML documents: the text between lines that are `---` (optionally followed by a
+    /// comment). A separator inside a block scalar would split it too; specs have none.
+    static func splitDocuments(_ text: String) -> [String] {
+        var parts: [String] = [], current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t == "---" || t.hasPrefix("--- #") {
+                if !current.isEmpty { parts.append(current.joined(separator: "\n")) }
+                current = []
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty || parts.isEmpty { parts.append(current.joined(separator: "\n")) }
+        return parts
+    }
+
+    static func readText(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(file: path, keyPath: "", message: "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SpecError(file: path, keyPath: "", message: "the file is not UTF-8 text")
         }
-        return try parse(yaml: text, file: path, overrides: overrides)
+        return text
     }
 
     public static func parse(yaml: String, file: String, overrides: [String] = []) throws -> ExperimentSpec {
@@ -49,12 +125,15 @@ public struct ExperimentSpec: Sendable {
         guard case .map = tree else { throw SpecError(file: file, keyPath: "", message: "expected a mapping at the top level, got \(tree)") }
         for o in overrides { tree = try applyOverride(o, to: tree, file: file) }
 
-        let seeds = try parseSeeds(tree[path: "seeds"], file: file)
+        let seeds: [Int]
+        do { seeds = try parseSeeds(tree[path: "seeds"], file: file) } catch let e as SpecError { throw blame(e, overrides: overrides) }
         var points: [RunConfig] = []
         for (i, pointTree) in try expandSweep(tree, file: file, overrides: overrides).enumerated() {
             do { points.append(try RunConfig(tree: pointTree, file: file)) }
-            catch let e as SpecError where tree[path: "sweep"] != nil {
-                throw SpecError(file: e.file, keyPath: e.keyPath, message: e.message + " (in sweep point \(i))")
+            catch let e as SpecError {
+                let blamed = blame(e, overrides: overrides)
+                guard tree[path: "sweep"] != nil else { throw blamed }
+                throw SpecError(file: blamed.file, keyPath: e.keyPath, message: e.message + " (in sweep point \(i))")
             }
         }
         guard points.count * seeds.count <= maxRuns else {
@@ -68,13 +147,33 @@ public struct ExperimentSpec: Sendable {
         return ExperimentSpec(file: file, name: name, seeds: seeds, points: points)
     }
 
+    /// An error about a key an override set names the override, not only the file: the typo is
+    /// on the command line (`trainig.steps=5`), not in the spec.
+    static func blame(_ e: SpecError, overrides: [String]) -> SpecError {
+        guard !e.keyPath.isEmpty, let o = overrides.last(where: { o in
+            o.firstIndex(of: "=").map { keyPathsOverlap(overridePath(String(o[..<$0])).path, e.keyPath) } ?? false
+        }) else { return e }
+        return SpecError(file: "override '\(o)' (on \(e.file))", keyPath: e.keyPath, message: e.message)
+    }
+
+    /// The key path of an override's left side, and whether it replaces (`key:=value`) rather
+    /// than merges.
+    static func overridePath(_ left: String) -> (path: String, replace: Bool) {
+        var path = left.trimmingCharacters(in: .whitespaces)
+        let replace = path.hasSuffix(":")
+        if replace { path = String(path.dropLast()).trimmingCharacters(in: .whitespaces) }
+        return (path, replace)
+    }
+
     /// `key.path=value`, the value read as YAML (`model.options.width=512`, `seeds=0..4`,
-    /// `data.options.n=[8,12]`).
+    /// `data.options.n=[8,12]`). A mapping merges into a mapping already there, key by key and at
+    /// every depth (`model.options={depth: 1}` keeps the spec's width), as hydra merges a config
+    /// node; `key.path:=value` replaces the node whole. Any other value replaces what was there.
     public static func applyOverride(_ text: String, to tree: SpecValue, file: String) throws -> SpecValue {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
             throw SpecError(file: file, keyPath: "", message: "override '\(text)' must look like key.path=value")
         }
-        let path = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+        let (path, replace) = overridePath(String(text[..<eq]))
         let raw = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         let components = path.split(separator: ".", omittingEmptySubsequences: false)
         guard components.count <= SpecLimits.maxDepth, path.count <= SpecLimits.maxStringLength else {
@@ -95,6 +194,7 @@ public struct ExperimentSpec: Sendable {
             return tree.setting(path, to: .list(range.map { .int($0) }))
         }
         let value = try SpecValue.parse(yaml: raw.isEmpty ? "''" : raw, file: "override '\(text)'")
+        if !replace, let existing = tree[path: path] { return tree.setting(path, to: existing.merging(value)) }
         return tree.setting(path, to: value)
     }
 
@@ -108,12 +208,19 @@ public struct ExperimentSpec: Sendable {
     }
 
     static func parseSeeds(_ v: SpecValue?, file: String) throws -> [Int] {
-        let err = SpecError(file: file, keyPath: "seeds", message: "expected a non-negative integer, a list of them, or a range 'a..b'")
+        let err = SpecError(file: file, keyPath: "seeds", message: "expected a non-negative integer (one seed), a list of them ([0, 1, 2] or 0,1,2), or a range 'a..b'")
         let seeds: [Int]
         switch v {
         case nil, .null?: seeds = [0]
         case .int(let i)?: seeds = [i]
-        case .string(let s)?: guard let r = parseIntRange(s) else { throw err }; seeds = Array(r)
+        case .string(let s)?:
+            if let r = parseIntRange(s) { seeds = Array(r) }
+            else {
+                // `seeds=0,1,2` on the command line: YAML reads it as one string.
+                let parts = s.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard parts.count > 1, parts.count <= maxRuns, parts.allSatisfy({ $0 != nil }) else { throw err }
+                seeds = parts.map { $0! }
+            }
         case .list(let l)?:
             seeds = try l.map { guard case .int(let i) = $0 else { throw err }; return i }
         default: throw err
@@ -137,7 +244,7 @@ public struct ExperimentSpec: Sendable {
     /// `overrides`: the command line's `key.path=value` texts; one that sets a key a sweep axis
     /// also sets would be silently replaced by the axis's values at every point, so it is an error.
     static func expandSweep(_ tree: SpecValue, file: String, overrides: [String] = []) throws -> [SpecValue] {
-        let overridden = overrides.compactMap { o in o.firstIndex(of: "=").map { (path: String(o[..<$0]).trimmingCharacters(in: .whitespaces), text: o) } }
+        let overridden = overrides.compactMap { o in o.firstIndex(of: "=").map { (path: overridePath(String(o[..<$0])).path, text: o) } }
             .filter { !$0.path.hasPrefix("sweep") }
         let base = tree.removing("sweep")
         let blocks: [(SpecValue, String)]

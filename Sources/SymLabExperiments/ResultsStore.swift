@@ -552,9 +552,27 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// Counts of runs by status.
     public func statusCounts(experiment: String? = nil) throws -> [RunStatus: Int] {
-        var out: [RunStatus: Int] = [:]
-        for r in try runs(experiment: experiment) { out[r.status, default: 0] += 1 }
-        return out
+        try statusCounts(experiments: experiment.map { [$0] })
+    }
+
+    /// Counts of runs by status over several experiments (all when nil), counted by SQLite: a
+    /// sweep asks after every run it finishes, so this must not read every row. A status text
+    /// the code does not know counts as failed, as ``runs(experiment:status:)`` reads it.
+    public func statusCounts(experiments: [String]?) throws -> [RunStatus: Int] {
+        try read { db in
+            var sql = "SELECT status, COUNT(*) AS n FROM runs", args: StatementArguments = []
+            if let experiments {
+                guard !experiments.isEmpty else { return [:] }
+                sql += " WHERE experiment IN (" + experiments.map { _ in "?" }.joined(separator: ", ") + ")"
+                args = StatementArguments(experiments)
+            }
+            var out: [RunStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: sql + " GROUP BY status", arguments: args) {
+                let status = RunStatus(rawValue: try value(row, "status", of: "runs")) ?? .failed
+                out[status, default: 0] += try value(row, "n", of: "runs") as Int
+            }
+            return out
+        }
     }
 
     /// `PRAGMA integrity_check` → "ok" when the file is sound.

@@ -56,7 +56,14 @@ public struct RunConfig: Sendable, Equatable {
             guard precision == .f64 else { throw top.fail("precision", "schemes run in f64 only, got '\(precision.rawValue)'") }
             kind = .scheme(try SchemeConfig(reading: sc))
         } else {
-            kind = .training(try TrainingSetup(reading: top))
+            let setup = try TrainingSetup(reading: top)
+            // Early stopping watches the validation loss; with no validation split that loss
+            // never improves and every run would stop after `patience` evaluations, recorded done.
+            if setup.training.earlyStoppingPatience != nil && nValidation == 0 {
+                throw SpecError(file: file, keyPath: "training.patience",
+                                message: "early stopping watches the validation loss, but data.n_val is 0: set data.n_val > 0, or drop patience")
+            }
+            kind = .training(setup)
         }
     }
 }

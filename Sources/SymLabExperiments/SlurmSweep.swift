@@ -15,22 +15,46 @@ public struct SlurmOptions: Codable, Sendable, Equatable {
     public var arrayParallelism: Int?
     /// Runs (point × seed) per array task: many short runs in one allocation spare the scheduler.
     public var pointsPerTask: Int
+    /// The account to charge (many clusters refuse a job without one), the quality of service,
+    /// node features (`--constraint`, e.g. `intel&avx2`) and generic resources (`--gres`, e.g.
+    /// `gpu:1`); nil leaves the cluster's default. Optional in the stored submission, so records
+    /// written before these existed still read.
+    public var account: String?
+    public var qos: String?
+    public var constraint: String?
+    public var gres: String?
+    /// Free `#SBATCH` lines (what follows `#SBATCH `, e.g. `--mail-type=END`) and shell lines run
+    /// before the worker starts (e.g. `module load openblas`): the cluster's own needs, which no
+    /// flag of ours can foresee. They come from the submitter's command line, not from a spec.
+    public var sbatchLines: [String]?
+    public var setup: [String]?
 
     public init(partition: String? = nil, time: String? = nil, cpusPerTask: Int = 1, mem: String? = nil,
-                arrayParallelism: Int? = nil, pointsPerTask: Int = 1) {
+                arrayParallelism: Int? = nil, pointsPerTask: Int = 1, account: String? = nil, qos: String? = nil,
+                constraint: String? = nil, gres: String? = nil, sbatchLines: [String]? = nil, setup: [String]? = nil) {
         self.partition = partition; self.time = time; self.cpusPerTask = cpusPerTask; self.mem = mem
         self.arrayParallelism = arrayParallelism; self.pointsPerTask = pointsPerTask
+        self.account = account; self.qos = qos; self.constraint = constraint; self.gres = gres
+        self.sbatchLines = sbatchLines; self.setup = setup
     }
 
-    /// Values go into `#SBATCH` lines, so they must be single plain words.
+    /// Values go into `#SBATCH` lines, so they must be single plain words; free lines must be
+    /// single lines (a line break would start a line of its own in the script).
     public func validate() throws {
         guard (1...4096).contains(cpusPerTask) else { throw SlurmError("--cpus-per-task must be in 1…4096, got \(cpusPerTask)") }
         guard pointsPerTask >= 1 else { throw SlurmError("--points-per-task must be at least 1, got \(pointsPerTask)") }
         if let n = arrayParallelism, n < 1 { throw SlurmError("--array-parallelism must be at least 1, got \(n)") }
-        for (flag, value) in [("--partition", partition), ("--time", time), ("--mem", mem)] {
+        for (flag, value, extra) in [("--partition", partition, ""), ("--time", time, ""), ("--mem", mem, ""), ("--account", account, ""),
+                                     ("--qos", qos, ""), ("--gres", gres, ""), ("--constraint", constraint, "&|[]*!()")] {
             guard let value else { continue }
-            guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ":-_.,+".contains($0)) }) else {
-                throw SlurmError("\(flag) '\(value)' has characters Slurm does not use there (letters, digits and : - _ . , + only)")
+            let allowed = ":-_.,+" + extra
+            guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || allowed.contains($0)) }) else {
+                throw SlurmError("\(flag) '\(UntrustedText.forTerminal(value))' has characters Slurm does not use there (letters, digits and \(allowed.map(String.init).joined(separator: " ")) only)")
+            }
+        }
+        for (flag, lines) in [("--sbatch-line", sbatchLines ?? []), ("--setup", setup ?? [])] {
+            for line in lines where line.isEmpty || line.unicodeScalars.contains(where: UntrustedText.isControl) {
+                throw SlurmError("\(flag) '\(UntrustedText.forTerminal(line))' must be one non-empty line (no line breaks or control characters)")
             }
         }
     }
@@ -272,6 +296,22 @@ public final class SlurmSweep: @unchecked Sendable {
         return sub
     }
 
+    /// The batch script a submission of `runIDs` would use, written to SLURMDIR/dry-run.sbatch
+    /// (no submission is recorded, no Slurm command runs): `sweep submit --dry-run`, to read the
+    /// script — or submit it by hand — on a machine without a Slurm controller.
+    public func dryRun(runIDs: [String], options: SlurmOptions, launcher: WorkerLauncher) throws -> (path: String, script: String, tasks: Int) {
+        try options.validate()
+        guard !runIDs.isEmpty else { throw SlurmError("nothing to submit") }
+        let plan = try loadPlan()
+        let tasks = (runIDs.count + options.pointsPerTask - 1) / options.pointsPerTask
+        let k = (try submissions().map(\.index).max() ?? -1) + 1
+        let script = batchScript(submission: k, name: plan.name, runs: runIDs.count, tasks: tasks, options: options, launcher: launcher)
+        try FileManager.default.createDirectory(atPath: slurmDirectory, withIntermediateDirectories: true)
+        let path = slurmDirectory + "/dry-run.sbatch"
+        try script.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, script, tasks)
+    }
+
     /// Claims the next submission number by creating its record exclusively, so two submits at
     /// once cannot both take it.
     func reserveSubmissionIndex() throws -> Int {
@@ -305,6 +345,11 @@ public final class SlurmSweep: @unchecked Sendable {
         if let p = options.partition { lines.append("#SBATCH --partition=\(p)") }
         if let t = options.time { lines.append("#SBATCH --time=\(t)") }
         if let m = options.mem { lines.append("#SBATCH --mem=\(m)") }
+        if let a = options.account { lines.append("#SBATCH --account=\(a)") }
+        if let q = options.qos { lines.append("#SBATCH --qos=\(q)") }
+        if let c = options.constraint { lines.append("#SBATCH --constraint=\(c)") }
+        if let g = options.gres { lines.append("#SBATCH --gres=\(g)") }
+        for l in options.sbatchLines ?? [] { lines.append("#SBATCH \(l)") }
         lines += [
             "# 60 s before the time limit, USR1 to the batch shell (= the worker, see exec): it finishes its",
             "# current write, records its run `interrupted`, and exits; `symlab sweep retry --missing` reruns it.",
@@ -313,6 +358,9 @@ public final class SlurmSweep: @unchecked Sendable {
             "offset=\"${1:-0}\"",
             "threads=\"${SLURM_CPUS_PER_TASK:-1}\"",
             "export OPENBLAS_NUM_THREADS=\"$threads\"",
+        ]
+        if let setup = options.setup, !setup.isEmpty { lines += ["# Set-up lines given with --setup:"] + setup }
+        lines += [
             "exec " + ([ShellWord.literal(launcher.executable)] + worker.submission).map(\.rendered).joined(separator: " ") + " \\",
             "    " + worker.task.map(\.rendered).joined(separator: " "),
             "",

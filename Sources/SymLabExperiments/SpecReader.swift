@@ -1,3 +1,5 @@
+import SymLabCore
+
 /// Reads typed values out of a ``SpecValue`` map, rejecting unknown keys, with errors that name
 /// the file, the full key path and what was expected.
 struct SpecReader {
@@ -23,7 +25,7 @@ struct SpecReader {
     /// Unknown keys are errors, not silently ignored (a typo must not change an experiment).
     func allowOnly(_ keys: [String]) throws {
         for k in map.keys.sorted() where !keys.contains(k) {
-            throw fail(k, "unknown key; allowed here: \(keys.joined(separator: ", "))")
+            throw fail(k, "unknown key\(Suggestion.hint(for: k, among: keys)); allowed here: \(keys.joined(separator: ", "))")
         }
     }
 
@@ -71,7 +73,8 @@ struct SpecReader {
     func choice<E: RawRepresentable & CaseIterable>(_ k: String, default d: E) throws -> E where E.RawValue == String {
         let s = try string(k, default: d.rawValue)
         guard let value = E(rawValue: s) else {
-            throw fail(k, "expected one of \(E.allCases.map(\.rawValue).joined(separator: ", ")), got '\(s)'")
+            let names = E.allCases.map(\.rawValue)
+            throw fail(k, "expected one of \(names.joined(separator: ", ")), got '\(s)'\(Suggestion.hint(for: s, among: names))")
         }
         return value
     }

@@ -112,6 +112,14 @@ public indirect enum SpecValue: Sendable, Equatable, CustomStringConvertible {
         return set(self, keys[...])
     }
 
+    /// `other` laid over this value: two mappings merge key by key at every depth (`other` wins
+    /// where both hold a non-mapping); anything else is `other`.
+    public func merging(_ other: SpecValue) -> SpecValue {
+        guard case .map(var mine) = self, case .map(let theirs) = other else { return other }
+        for (k, v) in theirs { mine[k] = mine[k].map { $0.merging(v) } ?? v }
+        return .map(mine)
+    }
+
     /// A copy without the key at `path`.
     public func removing(_ path: String) -> SpecValue {
         let keys = path.split(separator: ".").map(String.init)

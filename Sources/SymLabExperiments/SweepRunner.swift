@@ -89,6 +89,7 @@ public enum SweepRunner {
                                 showProgress: Bool, log: (String) -> Void) throws -> Bool {
         let failOnPurpose = Set((ProcessInfo.processInfo.environment[failRunsVariable] ?? "")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        var pointConfigs: [String: [String]] = [:]   // per experiment: its points' configs, read once
         while StopRequest.requested == 0 {
             let env = RunEnvironment.current(blasThreads: threads ?? 1)
             guard let run = try store.claimNext(among: ids, experiments: experiments, environment: env) else { break }
@@ -104,7 +105,14 @@ public enum SweepRunner {
             } else {
                 status = RunExecutor.execute(run, store: store, showProgress: showProgress, blasThreads: threads)
             }
-            log("run \(run.id) (\(run.experiment), point \(run.pointIndex), seed \(run.seed)): \(status.rawValue) in \(NumberFormat.fixed(Date().timeIntervalSince(t0), 1)) s")
+            if pointConfigs[run.experiment] == nil {
+                var seen = Set<String>()
+                pointConfigs[run.experiment] = try store.runs(experiment: run.experiment).compactMap { seen.insert($0.pointID).inserted ? $0.configJSON : nil }
+            }
+            let line = SweepProgress.runLine(run, status: status, seconds: Date().timeIntervalSince(t0),
+                                             swept: SweepProgress.sweptValues(of: run.configJSON, among: pointConfigs[run.experiment]!),
+                                             metrics: try store.metrics(runID: run.id), counts: try store.statusCounts(experiments: experiments ?? [run.experiment]))
+            log(SweepProgress.emit(line))
         }
         return StopRequest.requested != 0
     }
@@ -163,15 +171,25 @@ public enum SweepRunner {
             try p.run()
             children.append(p)
         }
-        // Forward a stop request to the workers; they finish their current write and exit.
+        // Forward a stop request to the workers; they finish their current write and exit. On a
+        // terminal, redraw the live status line about once a second (the workers' run lines
+        // clear it before they print).
         var forwarded = false
+        let start = Date(), live = SweepProgress.isTerminal
+        let finishedBefore = live ? try store.statusCounts(experiments: experiments).finished : 0
+        var lastDrawn = Date.distantPast
         while children.contains(where: \.isRunning) {
             if StopRequest.requested != 0 && !forwarded {
                 for c in children where c.isRunning { kill(c.processIdentifier, SIGTERM) }
                 forwarded = true
             }
+            if live, Date().timeIntervalSince(lastDrawn) >= 1, let c = try? store.statusCounts(experiments: experiments) {
+                writeToStandardError("\r\u{1B}[K" + SweepProgress.statusLine(c, elapsed: Date().timeIntervalSince(start), finishedSinceStart: c.finished - finishedBefore))
+                lastDrawn = Date()
+            }
             usleep(100_000)
         }
+        if live { writeToStandardError("\r\u{1B}[K") }
         // A worker stopped on request exits with `stoppedExitStatus`: expected once a stop was forwarded.
         for c in children where c.terminationStatus != 0 && !(forwarded && c.terminationStatus == stoppedExitStatus) {
             log("worker \(c.processIdentifier) exited with status \(c.terminationStatus)")

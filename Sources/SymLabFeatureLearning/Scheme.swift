@@ -33,7 +33,7 @@ public enum SchemeError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .unknownScheme(name, known): "unknown training scheme '\(name)'; the schemes are \(known.joined(separator: ", "))"
+        case let .unknownScheme(name, known): "unknown training scheme '\(name)'\(Suggestion.hint(for: name, among: known)); the schemes are \(known.joined(separator: ", "))"
         case let .unsupportedData(s, reason): "scheme \(s): \(reason)"
         case let .failed(s, reason): "scheme \(s): \(reason)"
         }

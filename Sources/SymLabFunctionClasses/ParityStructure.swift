@@ -98,12 +98,75 @@ public protocol ParityStructuredClass: FunctionClass {
     func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector]
     /// The target's (s, b); nil when `target` is not a parity member of this class.
     func parity(of target: any Target) -> GF2Parity?
+    /// |S|: every member's s has this many ones among the D coordinates (the class's k).
+    var paritySubsetSize: Int { get }
+    /// True when a target's sign bit b is drawn (b ∈ {0, 1}); false when it is fixed (an option, or
+    /// a class without one).
+    var drawsParitySignBit: Bool { get }
+}
+
+extension ParityStructuredClass {
+    /// How many members the class draws its targets from: every |S|-subset of the D coordinates,
+    /// times 2 when b is drawn. The hardness figures state it (issue 27: a claim about hardness must
+    /// say how many functions it is about; 8 functions are told apart by a handful of queries).
+    /// It counts draws (s, b), not distinct functions: where the feature bits obey identities
+    /// (`cyclic-pattern-parity`'s count relations) several draws are one function, and the query
+    /// family of `theory bounds` counts only distinct, nearly uncorrelated members.
+    public var drawnMemberCount: Double {
+        var c = 1.0
+        for i in 0..<paritySubsetSize { c = c * Double(parityDimension - i) / Double(i + 1) }
+        return (drawsParitySignBit ? 2 : 1) * c.rounded()
+    }
+
+    /// "2·C(4, 3) = 8": the count with how it is made.
+    public var drawnMemberCountText: String {
+        let count = drawnMemberCount < 1e15 ? String(Int(drawnMemberCount)) : NumberFormat.scientific(drawnMemberCount)
+        return (drawsParitySignBit ? "2·" : "") + "C(\(parityDimension), \(paritySubsetSize)) = \(count)"
+    }
+
+    /// The most draws ``distinctDrawnMembers(on:)`` enumerates.
+    public static var maxEnumeratedDraws: Double { 200_000 }
+
+    /// How many distinct functions the class's draws (s, b) are on `inputs`: draws whose labels
+    /// agree on every input count once. On all inputs of a finite domain this is the exact number of
+    /// distinct members; on random inputs it is a lower bound that merges only members differing on
+    /// a fraction of inputs too small to be seen (e.g. `cyclic-frame-parity`'s χ_S and χ_{S△{0}},
+    /// which differ only at x = (+1, …, +1)). Why: ``drawnMemberCount`` counts draws, and where the
+    /// feature bits obey identities mod 2 (`cyclic-pattern-parity`: 2^{w−1} free count parities of 2^w)
+    /// many draws are one function. nil when there are more than ``maxEnumeratedDraws`` draws.
+    public func distinctDrawnMembers(on inputs: Inputs<Double>) -> Int? {
+        guard drawnMemberCount <= Self.maxEnumeratedDraws else { return nil }
+        let z = parityFeatures(inputs), d = parityDimension, k = paritySubsetSize
+        let words = (z.count + 63) / 64
+        // Column j: bit r set iff z(x_r)_j = 1, so a member's label bits are the XOR of its columns.
+        var columns = [[UInt64]](repeating: [UInt64](repeating: 0, count: words), count: d)
+        for (r, v) in z.enumerated() { for j in v.ones { columns[j][r >> 6] |= 1 << UInt64(r & 63) } }
+        let lastMask: UInt64 = z.count % 64 == 0 ? ~0 : (1 << UInt64(z.count % 64)) - 1
+        var seen = Set<[UInt64]>()
+        func visit(_ start: Int, _ left: Int, _ acc: [UInt64]) {
+            if left == 0 {
+                seen.insert(acc)
+                if drawsParitySignBit {    // b = 1 flips every label
+                    var flipped = acc.map { ~$0 }
+                    if words > 0 { flipped[words - 1] &= lastMask }
+                    seen.insert(flipped)
+                }
+                return
+            }
+            guard d - start >= left else { return }
+            for j in start..<d { visit(j + 1, left - 1, zip(acc, columns[j]).map { $0 ^ $1 }) }
+        }
+        visit(0, k, [UInt64](repeating: 0, count: words))
+        return seen.count
+    }
 }
 
 // MARK: - The four parity-type classes
 
 extension SparseParityClass: ParityStructuredClass {
     public var parityDimension: Int { n }
+    public var paritySubsetSize: Int { k }
+    public var drawsParitySignBit: Bool { false }
     public var parityFeatureMap: String { "the coordinates: z_i = 1 iff x_i = −1 (so χ_S(x) = (−1)^{⟨1_S, z⟩}, b = 0)" }
 
     public func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector] {
@@ -127,6 +190,8 @@ extension ERParityClass: ParityStructuredClass {
     /// Σ_{δ odd} c_A[δ] ≡ 0), so (s, b) over all degrees is never unique. Over the central degrees
     /// it is, once the samples span them.
     public var parityDimension: Int { centralDegrees.count }
+    public var paritySubsetSize: Int { subsetSize }
+    public var drawsParitySignBit: Bool { signBit == nil }
     public var parityFeatureMap: String {
         "the parity of each central degree count: z_j = c_A[δ_j] mod 2 for the central degrees δ = \(centralDegrees.map(String.init).joined(separator: ","))"
     }
@@ -149,6 +214,8 @@ extension CyclicPatternParityClass: ParityStructuredClass {
     /// One bit per pattern (2^w). The counts satisfy identities (they sum to n; each (w−1)-prefix
     /// starts as many windows as it ends), so (s, b) is unique only up to them.
     public var parityDimension: Int { 1 << width }
+    public var paritySubsetSize: Int { subsetSize }
+    public var drawsParitySignBit: Bool { signBit == nil }
     public var parityFeatureMap: String { "the parity of each pattern count: z_j = c_x[j] mod 2 for the 2^\(width) width-\(width) patterns j" }
 
     public func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector] {
@@ -166,6 +233,8 @@ extension CyclicPatternParityClass: ParityStructuredClass {
 
 extension CyclicFrameParityClass: ParityStructuredClass {
     public var parityDimension: Int { n }
+    public var paritySubsetSize: Int { k }
+    public var drawsParitySignBit: Bool { false }
     public var parityFeatureMap: String { "the coordinates of the canonical rotation c(x): z_i = 1 iff c(x)_i = −1 (b = 0)" }
 
     public func parityFeatures(_ inputs: Inputs<Double>) -> [GF2Vector] {

@@ -48,4 +48,6 @@ public enum FunctionClassRegistry {
 
     /// Every class with its summary and options, for `--help`.
     public static var helpText: String { registry.helpText }
+    /// One class's heading and options (`symlab data list CLASS`).
+    public static func helpText(for name: String) -> String { registry.helpText(only: name) }
 }

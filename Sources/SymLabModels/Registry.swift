@@ -13,8 +13,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .invalidOption(m, o, allowed, got): "\(m): option '\(o)' must be \(allowed), got '\(got)'"
-        case let .unknownOption(m, o, known): "\(m): unknown option '\(o)'; the options of \(m) are \(known.sorted().joined(separator: ", "))"
-        case let .unknownModel(name, known): "unknown model '\(name)'; the models are \(known.joined(separator: ", "))"
+        case let .unknownOption(m, o, known): "\(m): unknown option '\(o)'\(Suggestion.hint(for: o, among: known)); the options of \(m) are \(known.sorted().joined(separator: ", "))"
+        case let .unknownModel(name, known): "unknown model '\(name)'\(Suggestion.hint(for: name, among: known)); the models are \(known.joined(separator: ", "))"
         case let .incompatibleInput(m, expected, got): "\(m): needs \(expected), got \(got)"
         }
     }

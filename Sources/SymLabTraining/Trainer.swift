@@ -1,3 +1,4 @@
+import Foundation
 import SymLabAutodiff
 import SymLabModels
 import SymLabNumerics
@@ -191,10 +192,12 @@ public final class Trainer<S: TensorScalar> {
     }
 }
 
-/// A one-line progress bar on stderr.
+/// A one-line progress bar on stderr (drawn only on a terminal: see ``Trainer``'s
+/// `showProgress`): steps, rate, ETA and the loss to 4 significant digits.
 final class ProgressBar {
     let total: Int
     private var lastDrawn = -1
+    private let start = Date()
     init(total: Int) { self.total = Swift.max(total, 1) }
 
     func update(_ step: Int, loss: Double) {
@@ -203,7 +206,12 @@ final class ProgressBar {
         lastDrawn = percent
         let filled = percent * 30 / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-        let line = "\r[\(bar)] \(percent)% step \(step)/\(total) loss \(loss)"
+        let elapsed = Date().timeIntervalSince(start)
+        var line = "\r\u{1B}[K[\(bar)] \(percent)% step \(step)/\(total) loss \(NumberFormat.significant(loss, 4))"
+        if step > 0, elapsed > 0 {
+            let rate = Double(step) / elapsed
+            line += " · \(NumberFormat.significant(rate, 3)) steps/s · ETA \(Int((Double(total - step) / rate).rounded())) s"
+        }
         writeToStandardError(line)
     }
 

@@ -35,7 +35,7 @@ import Testing
         #expect(try store.statusCounts(experiment: "fig1-gnn-control") == [.done: 1])
         // All specs: one `# ==> figure/spec.yaml <==` line before each file.
         let all = try Self.symlab(["figure", "kiani-fig1", "--print-specs"], in: dir)
-        #expect(all.stdout.components(separatedBy: "# ==> kiani-fig1/").count - 1 == 4)
+        #expect(all.stdout.components(separatedBy: "# ==> kiani-fig1/").count - 1 == 5)
         #expect(all.stdout.contains("# ==> kiani-fig1/fig1-gnn-control.yaml <==\n" + printed.stdout))
     }
 
@@ -52,7 +52,7 @@ import Testing
             let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "db")
             #expect(config.kind.training?.training.steps == (run.experiment == "fig1-cnn-hard" ? 3 : 2), "\(run.experiment)")
         }
-        #expect(Set(try store.runs().map(\.experiment)).count == 4)
+        #expect(Set(try store.runs().map(\.experiment)).count == 5)
         // A target the figure does not have stops before any work.
         let bad = try Self.symlab(["figure", "kiani-fig1", "--out", "bad", "fig1-cnn-hrad:training.steps=3"], in: dir)
         #expect(bad.status != 0 && !FileManager.default.fileExists(atPath: dir + "/bad"))

@@ -145,4 +145,61 @@ import Testing
         }
         #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: swept, file: "spec.yaml", overrides: ["model.options.depth=2", "model.options.widths=4"]) }
     }
+
+    /// A mapping override merges into the node (hydra's rule): `model.options={depth: 1}` keeps the
+    /// spec's width; `:=` replaces the node whole (issue 28, item 2).
+    @Test func aMappingOverrideMergesAndColonEqualsReplaces() throws {
+        let spec = Self.base.replacingOccurrences(of: "options: {width: 32}", with: "options: {width: 32, depth: 3}")
+        let merged = try ExperimentSpec.parse(yaml: spec, file: "s.yaml", overrides: ["model.options={depth: 1}"])
+        #expect(merged.points[0].kind.training?.modelOptions == ["width": "32", "depth": "1"])
+        let deep = try ExperimentSpec.parse(yaml: spec, file: "s.yaml", overrides: ["model={options: {depth: 2}}"])
+        #expect(deep.points[0].kind.training?.modelName == "mlp" && deep.points[0].kind.training?.modelOptions == ["width": "32", "depth": "2"])
+        let replaced = try ExperimentSpec.parse(yaml: spec, file: "s.yaml", overrides: ["model.options:={depth: 1}"])
+        #expect(replaced.points[0].kind.training?.modelOptions == ["depth": "1"])
+        // A scalar, and a key the spec lacks, are set as before.
+        let scalar = try ExperimentSpec.parse(yaml: spec, file: "s.yaml", overrides: ["model.options.width=8", "data.options={noise: 0.5}"])
+        #expect(scalar.points[0].kind.training?.modelOptions == ["width": "8", "depth": "3"])
+        #expect(scalar.points[0].dataOptions == ["n": "10", "k": "2", "noise": "0.5"])
+    }
+
+    /// A typo in an override is blamed on the override, with the closest key (issue 28, item 8).
+    @Test func anOverrideTypoNamesTheOverrideAndTheClosestKey() throws {
+        do {
+            _ = try ExperimentSpec.parse(yaml: Self.base, file: "spec.yaml", overrides: ["trainig.steps=5"])
+            Issue.record("expected an error")
+        } catch let e as SpecError {
+            #expect(e.file == "override 'trainig.steps=5' (on spec.yaml)" && e.keyPath == "trainig", "\(e)")
+            #expect(e.message.hasPrefix("unknown key (did you mean 'training'?)"), "\(e)")
+        }
+        expectSpecError(Self.base, overrides: ["optimizer.name=adamm"], keyPath: "optimizer.name", containing: "got 'adamm' (did you mean 'adam'?)")
+        // A typo in the file itself is still the file's.
+        expectSpecError(Self.base.replacingOccurrences(of: "training:", with: "trainig:"), keyPath: "trainig", containing: "did you mean 'training'")
+    }
+
+    /// Registry names and options suggest the closest one too (issue 28, item 8).
+    @Test func unknownClassModelAndOptionNamesSuggestTheClosest() throws {
+        func message(_ yaml: String) -> String {
+            do { try Preflight.check(try ExperimentSpec.parse(yaml: yaml, file: "s.yaml")); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message(Self.base.replacingOccurrences(of: "class: sparse-parity", with: "class: sparseparity")).contains("(did you mean 'sparse-parity'?)"))
+        #expect(message(Self.base.replacingOccurrences(of: "name: mlp", with: "name: MLP")).contains("(did you mean 'mlp'?)"))
+        #expect(message(Self.base.replacingOccurrences(of: "options: {width: 32}", with: "options: {widht: 32}")).contains("(did you mean 'width'?)"))
+    }
+
+    /// `patience` with no validation split would stop every run after `patience` evaluations and
+    /// record it done (issue 28, item 1): the spec is refused, naming the key.
+    @Test func patienceWithoutAValidationSplitIsRefused() throws {
+        let early = Self.base.replacingOccurrences(of: "eval_every: 5}", with: "eval_every: 5, patience: 2}")
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: early, file: "s.yaml") }
+        expectSpecError(early.replacingOccurrences(of: "  n_val: 20\n", with: ""), keyPath: "training.patience", containing: "data.n_val is 0")
+        expectSpecError(early, overrides: ["data.n_val=0"], keyPath: "training.patience", containing: "set data.n_val > 0, or drop patience")
+    }
+
+    /// `seeds=0,1,2` on the command line is a list, like `seeds=[0, 1, 2]` (issue 28, item 11).
+    @Test func commaSeparatedSeedsAreAList() throws {
+        #expect(try ExperimentSpec.parse(yaml: Self.base, file: "s.yaml", overrides: ["seeds=0,1,2"]).seeds == [0, 1, 2])
+        #expect(try ExperimentSpec.parse(yaml: Self.base, file: "s.yaml", overrides: ["seeds=4, 7"]).seeds == [4, 7])
+        expectSpecError(Self.base, overrides: ["seeds=0,x"], keyPath: "seeds", containing: "or 0,1,2")
+        expectSpecError(Self.base, overrides: ["seeds=1,1"], keyPath: "seeds", containing: "seeds repeat")
+    }
 }

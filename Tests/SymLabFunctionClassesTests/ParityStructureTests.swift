@@ -57,6 +57,48 @@ func labelsAreTheParityOfTheFeatureMap(index: Int) throws {
     }
 }
 
+/// The count a hardness summary states is the number of (s, b) the class really draws: 3000 draws
+/// of a small instance hit exactly that many distinct pairs, and none outside |S| = k.
+@Test func theDrawnMemberCountIsTheNumberOfDistinctDraws() throws {
+    let cases: [(String, [String: String], Double, String)] = [
+        ("er-parity", ["n": "16"], 8, "2·C(4, 3) = 8"),                     // the count at G(16, ½)
+        ("er-parity", ["n": "16", "b": "1"], 4, "C(4, 3) = 4"),
+        ("cyclic-pattern-parity", ["n": "12", "width": "3", "k": "2"], 56, "2·C(8, 2) = 56"),
+        ("cyclic-frame-parity", ["n": "8", "k": "2"], 28, "C(8, 2) = 28"),
+        ("sparse-parity", ["n": "7", "k": "3"], 35, "C(7, 3) = 35"),
+    ]
+    for (name, options, count, text) in cases {
+        let c = try #require(make(name, options) as? any ParityStructuredClass)
+        #expect(c.drawnMemberCount == count && c.drawnMemberCountText == text, "\(name) \(options): \(c.drawnMemberCountText)")
+        var rng = RandomStream(seed: 3)
+        let drawn = try (0..<3000).map { _ in try #require(c.parity(of: c.drawTarget(rng: &rng))) }
+        #expect(drawn.allSatisfy { $0.coefficients.ones.count == c.paritySubsetSize })
+        #expect(Double(Set(drawn.map { "\($0)" }).count) == count, "\(name) \(options)")
+    }
+    // Sizes past Double's integers are written in scientific notation.
+    let wide = try #require(make("sparse-parity", ["n": "2000", "k": "9"]) as? any ParityStructuredClass)
+    #expect(wide.drawnMemberCountText.hasPrefix("C(2000, 9) = ") && wide.drawnMemberCountText.contains("e+"))
+}
+
+/// Distinct functions among the draws: exact on all inputs of a small domain, and the same on as many
+/// random inputs; fewer than the draws exactly where the feature bits obey identities.
+@Test func distinctDrawnMembersCountFunctionsNotDraws() throws {
+    let all = Inputs<Double>.dense(Tensor(shape: [4096, 12], scalars: (0..<4096).flatMap { i in (0..<12).map { Double(1 - 2 * ((i >> $0) & 1)) } }))
+    // Pattern counts of width 3 on {±1}^12: 8 count parities of which 4 are free (de Bruijn identities),
+    // so the 2·C(8, 2) = 56 draws are at most 2·2^4 = 32 functions.
+    let pattern = try #require(make("cyclic-pattern-parity", ["n": "12", "width": "3", "k": "2"]) as? any ParityStructuredClass)
+    let exact = try #require(pattern.distinctDrawnMembers(on: all))
+    #expect(exact < 56 && exact <= 32 && exact > 1, "\(exact)")
+    var rng = RandomStream(seed: 5)
+    #expect(pattern.distinctDrawnMembers(on: pattern.drawTarget(rng: &rng).sampleInputs(count: 4096, rng: &rng)) == exact)
+    // No identity among sparse parities' coordinates: every draw is its own function.
+    let sparse = try #require(make("sparse-parity", ["n": "12", "k": "3"]) as? any ParityStructuredClass)
+    #expect(sparse.distinctDrawnMembers(on: all) == 220)
+    // er-parity's central degree bits: the 8 draws at G(16, ½) are 8 functions.
+    let er = try #require(make("er-parity", ["n": "16"]) as? any ParityStructuredClass)
+    #expect(er.distinctDrawnMembers(on: er.drawTarget(rng: &rng).sampleInputs(count: 2000, rng: &rng)) == 8)
+}
+
 @Test func parityOfAForeignTargetIsNil() throws {
     let sparse = try #require(make("sparse-parity", ["n": "8"]) as? any ParityStructuredClass)
     var rng = RandomStream(seed: 1)

@@ -58,11 +58,45 @@ import Testing
         #expect(ints(try points("staircase", "staircase-sgd"), "d") == Set(PaperFigure.staircaseDs))
     }
 
+    /// Figure 4 repeats Figure 1's GNN experiment with other optimizers (issue 27): every sweep point
+    /// of fig4-optimizers equals fig1-gnn-hard (class, data sizes, network, pooling, step budget,
+    /// precision, …) but for the optimizer's name and learning rate (its default and the random
+    /// factor), and its seeds extend Figure 1's to the caption's 10 runs per optimizer.
+    @Test func figure4IsFigure1sGNNExperimentButForTheOptimizerAndItsLearningRate() throws {
+        func spec(_ figure: String, _ name: String) throws -> ExperimentSpec {
+            let file = try #require(try PaperFigure.named(figure)?.specs().first { $0.name == name })
+            return try ExperimentSpec.parse(yaml: file.yaml, file: file.path)
+        }
+        let fig1 = try spec("kiani-fig1", "fig1-gnn-hard"), fig4 = try spec("kiani-fig4", "fig4-optimizers")
+        #expect(fig1.points.count == 1)
+        let base = try #require(fig1.points.first)
+        // The whole point but its name, seeds and optimizer: equal as trees and as read.
+        func rest(_ c: RunConfig) -> SpecValue { c.tree.removing("name").removing("seeds").removing("optimizer") }
+        // The optimizer section without the keys that name it and set its learning rate.
+        func otherOptimizerKeys(_ c: RunConfig) -> SpecValue? {
+            ["name", "lr", "lr_log_uniform_factor"].reduce(c.tree[path: "optimizer"]) { $0?.removing($1) }
+        }
+        #expect(fig4.points.count == 5)
+        for p in fig4.points {
+            #expect(rest(p) == rest(base), "\(p.tree.canonicalJSON)")
+            #expect(otherOptimizerKeys(p) == otherOptimizerKeys(base))
+            #expect(p.dataClass == base.dataClass && p.dataOptions == base.dataOptions && p.precision == base.precision)
+            #expect(p.nTrain == base.nTrain && p.nValidation == base.nValidation && p.nTest == base.nTest)
+            let t = try #require(p.kind.training), b = try #require(base.kind.training)
+            #expect(t.modelName == b.modelName && t.modelOptions == b.modelOptions && t.modelOptions["pooling"] == "mean")
+            #expect(t.training.steps == b.training.steps && t.training.batchSize == b.training.batchSize && t.training.evalEvery == b.training.evalEvery)
+            #expect(t.optimizer.learningRateLogUniformFactor == 0.1...10)
+            #expect(b.optimizer.learningRateLogUniformFactor == nil)
+        }
+        #expect(fig4.points.compactMap { $0.kind.training?.optimizer.name } == [.sgd, .momentum, .adam, .rmsprop, .adagrad])
+        #expect(fig4.seeds == Array(0...9) && Array(fig4.seeds.prefix(fig1.seeds.count)) == fig1.seeds)
+    }
+
     @Test func aTargetedOverrideChangesOnlyTheSpecItNames() throws {
         let figure = PaperFigure.named("kiani-fig1")!
         // The targeted override wins over a plain one of the same key, in any order.
         let planned = try figure.plan(overrides: ["fig1-gnn-hard:training.steps=7", "seeds=0", "training.steps=5"])
-        #expect(planned.map { $0.spec.name }.sorted() == ["fig1-cnn-control", "fig1-cnn-hard", "fig1-gnn-control", "fig1-gnn-hard"])
+        #expect(planned.map { $0.spec.name }.sorted() == ["fig1-cnn-control", "fig1-cnn-frame", "fig1-cnn-hard", "fig1-gnn-control", "fig1-gnn-hard"])
         for (file, spec) in planned {
             #expect(spec.seeds == [0], "\(file.name)")
             #expect(spec.points.allSatisfy { $0.kind.training?.training.steps == (file.name == "fig1-gnn-hard" ? 7 : 5) }, "\(file.name)")
@@ -72,7 +106,7 @@ import Testing
             _ = try figure.plan(overrides: ["fig1-gnn-hrad:training.steps=7"])
             Issue.record("a misspelt target was accepted")
         } catch let e as SpecError {
-            #expect("\(e)".contains("fig1-gnn-hrad") && "\(e)".contains("its specs are fig1-cnn-control, fig1-cnn-hard, fig1-gnn-control, fig1-gnn-hard"))
+            #expect("\(e)".contains("fig1-gnn-hrad") && "\(e)".contains("its specs are fig1-cnn-control, fig1-cnn-frame, fig1-cnn-hard, fig1-gnn-control, fig1-gnn-hard"))
         }
         // A ':' in the value is not a target.
         let described = try figure.plan(overrides: ["description=a:b"])
@@ -84,7 +118,7 @@ import Testing
         let files = try figure.specs()
         #expect(try figure.printedSpecs(only: "fig1-cnn-hard") == files.first { $0.name == "fig1-cnn-hard" }!.yaml)
         let all = try figure.printedSpecs()
-        #expect(all == files.map { "# ==> kiani-fig1/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n"))
+        #expect(all == files.map { "--- # ==> kiani-fig1/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n"))
         // A figure of one spec prints its file alone.
         let one = PaperFigure.named("staircase")!
         #expect(try one.printedSpecs() == one.specs()[0].yaml)

@@ -6,6 +6,7 @@ import SymLabFunctionClasses
 import SymLabKernels
 import SymLabNumerics
 import SymLabReport
+import SymLabTraining
 
 extension SymLab {
     /// `symlab data …`: draw, describe and export samples of the function classes.
@@ -13,23 +14,39 @@ extension SymLab {
         public static let configuration = CommandConfiguration(
             commandName: "data",
             abstract: "Describe and export seeded samples of the reference papers' function classes.",
-            discussion: "Classes and their options (pass as --option key=value):\n" + FunctionClassRegistry.helpText,
-            subcommands: [Describe.self, Export.self])
+            discussion: "Classes: \(FunctionClassRegistry.names.joined(separator: ", ")). Their options and defaults: `symlab data list [CLASS]`.",
+            subcommands: [List.self, Describe.self, Export.self])
 
         public init() {}
     }
 }
 
 extension SymLab.Data {
+    /// `symlab data list [CLASS]`: the catalogue the other commands' help points to.
+    public struct List: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "List the function classes with their options and defaults (or one class's).")
+        @Argument(help: ArgumentHelp("Only this class.", valueName: "class")) public var className: String?
+        public init() {}
+
+        public func run() throws {
+            guard let className else { return print(FunctionClassRegistry.helpText) }
+            guard FunctionClassRegistry.names.contains(className) else {
+                throw CommandFailure("unknown function class '\(UntrustedText.forTerminal(className))'\(Suggestion.hint(for: className, among: FunctionClassRegistry.names)); the classes are \(FunctionClassRegistry.names.joined(separator: ", "))")
+            }
+            print(FunctionClassRegistry.helpText(for: className))
+        }
+    }
+
     /// The class and how to draw from it, shared by both subcommands.
     public struct ClassOptions: ParsableArguments {
         @Argument(help: ArgumentHelp("The function class, one of: \(FunctionClassRegistry.names.joined(separator: ", ")).", valueName: "class"))
         public var className: String
         @Option(name: .customLong("option"), help: ArgumentHelp("A class option key=value (repeatable), e.g. --option n=16 --option p=0.5.", valueName: "key=value"))
         public var options: [String] = []
-        @Option(help: "Seed: the same seed gives the same target and data, bit for bit.")
+        @Option(parsing: .unconditional, help: "Seed: the same seed gives the same target and data, bit for bit.")
         public var seed: UInt64 = 0
-        @Option(name: .customLong("n"), help: "Number of samples.")
+        @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of samples.")
         public var count: Int = 1000
 
         public init() {}
@@ -58,7 +75,7 @@ extension SymLab.Data {
     public struct Describe: ParsableCommand {
         public static let configuration = CommandConfiguration(
             abstract: "Draw a sample and print its parameters, label mean and variance, and the check of the class's defining property.",
-            discussion: "Classes and their options:\n" + FunctionClassRegistry.helpText)
+            discussion: "Options of a class (pass as --option key=value): `symlab data list CLASS`.")
 
         @OptionGroup public var common: ClassOptions
         public init() {}
@@ -94,8 +111,8 @@ extension SymLab.Data {
                 sample, nodes, label, clean_label, and for classes with node features FILE.nodes.csv \
                 holds sample, node, f0, f1, ….
 
-                Classes and their options:
-                """ + "\n" + FunctionClassRegistry.helpText)
+                Options of a class (pass as --option key=value): `symlab data list CLASS`.
+                """)
 
         @OptionGroup public var common: ClassOptions
         @Option(help: "Output CSV file.") public var out: String

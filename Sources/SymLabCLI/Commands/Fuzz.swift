@@ -23,10 +23,10 @@ extension SymLab {
             shouldDisplay: false)
 
         @Option(help: "Number of inputs.") var count = 100_000
-        @Option(help: "Seed: input i of seed s is always the same.") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Seed: input i of seed s is always the same.") var seed: UInt64 = 1
         @Option(help: "First input number.") var start = 0
         @Option(help: "CPU seconds one input may take before it counts as a hang.") var timeLimit = 2.0
-        @Option(help: "Run input N alone and print it with its outcome.") var only: Int?
+        @Option(parsing: .unconditional, help: "Run input N alone and print it with its outcome.") var only: Int?
         @Option(help: "Print this many example error messages at the end.") var examples = 8
 
         func validate() throws {

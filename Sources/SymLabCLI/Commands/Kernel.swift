@@ -36,29 +36,29 @@ extension SymLab.Kernel {
                 rbf / laplace: bandwidth from --bandwidth or the median pairwise distance. \
                 random-features: --features relu (or --activation) features of a frozen random first layer.
 
-                Classes and their options (pass as --data-option key=value):
-                """ + "\n" + FunctionClassRegistry.helpText)
+                Options of a class (pass as --option key=value; --data-option is the same): `symlab data list CLASS`.
+                """)
 
         @Argument(help: ArgumentHelp("The function class, one of: \(FunctionClassRegistry.names.joined(separator: ", ")).", valueName: "class"))
         public var className: String
-        @Option(name: .customLong("data-option"), help: ArgumentHelp("A class option key=value (repeatable).", valueName: "key=value"))
+        @Option(name: [.customLong("option"), .customLong("data-option")], help: ArgumentHelp("A class option key=value (repeatable).", valueName: "key=value"))
         public var dataOptions: [String] = []
         @Option(help: "rbf, laplace, relu-nngp, relu-ntk or random-features.")
         public var kernel: KernelChoice
-        @Option(help: "Weight layers of the ReLU network (relu-nngp, relu-ntk): 2 or 3.")
+        @Option(parsing: .unconditional, help: "Weight layers of the ReLU network (relu-nngp, relu-ntk): 2 or 3.")
         public var depth: Int = 2
-        @Option(help: "Bias variance σ_b² of the ReLU network kernels (default 0 for vectors, 1 for graphs).")
+        @Option(parsing: .unconditional, help: "Bias variance σ_b² of the ReLU network kernels (default 0 for vectors, 1 for graphs).")
         public var biasVariance: Double?
-        @Option(help: "RBF/Laplace bandwidth σ (default: median pairwise distance of the training inputs).")
+        @Option(parsing: .unconditional, help: "RBF/Laplace bandwidth σ (default: median pairwise distance of the training inputs).")
         public var bandwidth: Double?
-        @Option(help: "Number of random features.")
+        @Option(parsing: .unconditional, help: "Number of random features.")
         public var features: Int = 1024
         @Option(help: "Activation of the random features: relu, tanh, gelu, sigmoid, softplus, abs.")
         public var activation: String = "relu"
-        @Option(help: "Training samples.") public var nTrain: Int
-        @Option(help: "Validation samples for the ridge (default: n-train/4, at least 10).") public var nVal: Int?
-        @Option(help: "Test samples.") public var nTest: Int
-        @Option(help: "Seed of the target, the data and the random features.") public var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "Training samples.") public var nTrain: Int
+        @Option(parsing: .unconditional, help: "Validation samples for the ridge (default: n-train/4, at least 10).") public var nVal: Int?
+        @Option(parsing: .unconditional, help: "Test samples.") public var nTest: Int
+        @Option(parsing: .unconditional, help: "Seed of the target, the data and the random features.") public var seed: UInt64 = 0
 
         public init() {}
 

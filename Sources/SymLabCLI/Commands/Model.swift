@@ -29,9 +29,9 @@ extension SymLab.Model {
         public var dataClass: String?
         @Option(name: .customLong("data-option"), help: ArgumentHelp("A function-class option key=value (repeatable).", valueName: "key=value"))
         public var dataOptions: [String] = []
-        @Option(help: "Seed of the data and of the initial weights.")
+        @Option(parsing: .unconditional, help: "Seed of the data and of the initial weights.")
         public var seed: UInt64 = 0
-        @Option(name: .customLong("n"), help: "Number of input samples.")
+        @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of input samples.")
         public var count: Int = 64
 
         public init() {}
@@ -102,8 +102,8 @@ extension SymLab.Model {
                 """)
 
         @OptionGroup public var common: ModelOptions
-        @Option(help: "Number of sampled group elements.") public var samples: Int = 20
-        @Option(help: "Largest accepted error for an invariant model.") public var tolerance: Double = 1e-9
+        @Option(parsing: .unconditional, help: "Number of sampled group elements.") public var samples: Int = 20
+        @Option(parsing: .unconditional, help: "Largest accepted error for an invariant model.") public var tolerance: Double = 1e-9
         public init() {}
 
         public func validate() throws {

@@ -70,20 +70,22 @@ extension SymLab.Sweep {
             commandName: "run",
             abstract: "Run a spec's sweep with N worker processes; resumable after any kill.",
             discussion: "Each worker is a `symlab sweep worker` process; they stop with this command, even when it is killed with SIGKILL. Running the same command again resumes the sweep: runs already ended are kept, interrupted ones run again.\n\n" + SweepExitStatus.help)
-        @Argument(help: "The experiment spec (YAML).") var spec: String
-        @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
-        @Option(help: "Results database (default: results/<name>/results.sqlite).") var db: String?
+        @Argument(help: "The experiment spec (YAML file, multi-document file or directory).") var spec: String
+        @Argument(help: "Overrides key.path=value (or NAME:key.path=value).") var overrides: [String] = []
+        @Option(help: "Results database (default: results/<name>/results.sqlite; for several specs results/<file or directory name>/results.sqlite).") var db: String?
         @Option(help: "Worker processes (default: number of cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
+        @Flag(help: "Print the expanded points, run count, memory estimate and config of each, and run nothing.") var dryRun = false
 
         func validate() throws {
             guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
         }
 
         func run() throws {
-            let s = try loadSpec(spec, overrides)
-            let store = try ResultsStore(path: db ?? defaultDatabase(for: s.name))
-            let summary = try SweepRunner.run(s, store: store, workers: .processes(workers, launcher: .symlab()))
-            try SweepExitStatus.finish(s.name, summary, db: store.path)
+            let specs = try loadSpecs(spec, overrides)
+            if dryRun { return try printDryRun(specs) }
+            let store = try ResultsStore(path: db ?? defaultDatabase(for: specs, at: spec))
+            let summary = try SweepRunner.run(specs, store: store, workers: .processes(workers, launcher: .symlab()))
+            try SweepExitStatus.finish(specs.map(\.name).joined(separator: ", "), summary, db: store.path)
         }
     }
 
@@ -157,8 +159,8 @@ extension SymLab.Sweep {
         @Option(help: "Results database (a local sweep).") var db: String?
         @Option(help: "Experiments to work on (repeatable; default: all).") var experiment: [String] = []
         @Option(help: "A Slurm sweep's directory.") var dir: String?
-        @Option(help: "The Slurm submission.") var submission: Int?
-        @Option(help: "The array task (within the submission).") var task: Int?
+        @Option(parsing: .unconditional, help: "The Slurm submission.") var submission: Int?
+        @Option(parsing: .unconditional, help: "The array task (within the submission).") var task: Int?
         @Option(help: "BLAS threads (default 1).") var threads = 1
         @Option(help: ArgumentHelp("A local sweep: the pid of the `sweep run` that started this worker; it stops at once if that is not its parent.",
                                    visibility: .hidden)) var parent: Int32?

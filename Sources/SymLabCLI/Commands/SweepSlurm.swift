@@ -8,10 +8,16 @@ import SymLabTraining
 struct SlurmArguments: ParsableArguments {
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "Time limit per array task, in Slurm's format (e.g. 2:00:00).") var time: String?
-    @Option(help: "CPUs per array task; BLAS runs with this many threads (default 1).") var cpusPerTask: Int?
+    @Option(parsing: .unconditional, help: "CPUs per array task; BLAS runs with this many threads (default 1).") var cpusPerTask: Int?
     @Option(help: "Memory per array task (e.g. 4G; default: the cluster's).") var mem: String?
-    @Option(help: "At most N array tasks at once (sbatch --array=…%N).") var arrayParallelism: Int?
-    @Option(help: "Runs (point × seed) per array task (default 1).") var pointsPerTask: Int?
+    @Option(parsing: .unconditional, help: "At most N array tasks at once (sbatch --array=…%N).") var arrayParallelism: Int?
+    @Option(parsing: .unconditional, help: "Runs (point × seed) per array task (default 1).") var pointsPerTask: Int?
+    @Option(help: "Account to charge (sbatch --account).") var account: String?
+    @Option(help: "Quality of service (sbatch --qos).") var qos: String?
+    @Option(help: "Node features (sbatch --constraint, e.g. 'intel&avx2').") var constraint: String?
+    @Option(help: "Generic resources (sbatch --gres, e.g. gpu:1).") var gres: String?
+    @Option(help: ArgumentHelp("A free #SBATCH line, e.g. --sbatch-line=--mail-type=END (repeatable).", valueName: "line")) var sbatchLine: [String] = []
+    @Option(help: ArgumentHelp("A shell line run before the worker starts, e.g. --setup 'module load openblas' (repeatable).", valueName: "line")) var setup: [String] = []
 
     func resolved(over base: SlurmOptions) throws -> SlurmOptions {
         var o = base
@@ -21,6 +27,12 @@ struct SlurmArguments: ParsableArguments {
         if let mem { o.mem = mem }
         if let arrayParallelism { o.arrayParallelism = arrayParallelism }
         if let pointsPerTask { o.pointsPerTask = pointsPerTask }
+        if let account { o.account = account }
+        if let qos { o.qos = qos }
+        if let constraint { o.constraint = constraint }
+        if let gres { o.gres = gres }
+        if !sbatchLine.isEmpty { o.sbatchLines = sbatchLine }
+        if !setup.isEmpty { o.setup = setup }
         do { try o.validate() } catch let e as SlurmError { throw ValidationError(e.description) }
         return o
     }
@@ -55,13 +67,10 @@ extension SymLab.Sweep {
                 """)
         @Argument(help: "The experiment spec (YAML).") var spec: String
         @Argument(help: "Overrides key.path=value.") var overrides: [String] = []
-        @Flag(help: "Submit to Slurm (the local runner is `symlab sweep run`).") var slurm = false
+        @Flag(help: "Accepted for older scripts; submit always means Slurm (the local runner is `symlab sweep run`).") var slurm = false
+        @Flag(help: "Write the batch script (SWEEPDIR/slurm/dry-run.sbatch) and print it with the run count, without calling Slurm.") var dryRun = false
         @Option(help: "The sweep directory (default: results/<name>).") var dir: String?
         @OptionGroup var resources: SlurmArguments
-
-        func validate() throws {
-            guard slurm else { throw ValidationError("sweep submit needs --slurm (to run on this machine: symlab sweep run)") }
-        }
 
         func run() throws {
             let s = try loadSpec(spec, overrides)
@@ -69,6 +78,13 @@ extension SymLab.Sweep {
             try slurmCommand {
                 let sweep = SlurmSweep(directory: dir ?? SymLab.Sweep.defaultSweepDirectory(s.name))
                 let ids = try sweep.addToPlan(s)
+                if dryRun {
+                    let d = try sweep.dryRun(runIDs: ids, options: options, launcher: .symlab())
+                    print("dry run: \(s.points.count) point(s) × \(s.seeds.count) seed(s) = \(ids.count) run(s) in \(d.tasks) array task(s); nothing submitted")
+                    print("batch script \(d.path):")
+                    print(d.script)
+                    return
+                }
                 let report = try sweep.status(client: .system)
                 SlurmSweepCommands.warn(report.damaged)
                 let todo = ids.filter { [.missing, .interrupted].contains(report.states[$0]!) }

@@ -9,17 +9,17 @@ import SymLabTheory
 extension SymLab.Theory {
     /// How `theory bounds --class` and `theory summary` measure γ (shared options).
     public struct BoundsMeasurement: ParsableArguments {
-        @Option(help: "τ: the query tolerance of the bound, in (0, 1].") public var tau: Double = 0.05
+        @Option(parsing: .unconditional, help: "τ: the query tolerance of the bound, in (0, 1].") public var tau: Double = 0.05
         @Option(help: "auto (exact where the inputs can be enumerated: {±1}^d, d ≤ 16; graphs ≤ 7 nodes), exact, monte-carlo or both.")
         public var method: CorrelationStudy.Method = .auto
-        @Option(help: "Monte Carlo inputs for the parity-type classes' bit moments.") public var samples: Int = 200_000
-        @Option(help: "Monte Carlo inputs for the Gram matrix of measured members (each member evaluated on each).")
+        @Option(parsing: .unconditional, help: "Monte Carlo inputs for the parity-type classes' bit moments.") public var samples: Int = 200_000
+        @Option(parsing: .unconditional, help: "Monte Carlo inputs for the Gram matrix of measured members (each member evaluated on each).")
         public var memberSamples: Int = 20_000
-        @Option(help: "Members measured one against another (2 or more).") public var functions: Int = 16
-        @Option(help: "Confidence of the intervals, in (0, 1); γ upper bounds are simultaneous (Bonferroni).")
+        @Option(parsing: .unconditional, help: "Members measured one against another (2 or more).") public var functions: Int = 16
+        @Option(parsing: .unconditional, help: "Confidence of the intervals, in (0, 1); γ upper bounds are simultaneous (Bonferroni).")
         public var confidence: Double = 0.95
-        @Option(help: "A feature bit is near-unbiased when |E z| < this.") public var threshold: Double = 0.05
-        @Option(help: "Seed of every draw (members, Monte Carlo inputs); each size uses its own substream.") public var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "A feature bit is near-unbiased when |E z| < this.") public var threshold: Double = 0.05
+        @Option(parsing: .unconditional, help: "Seed of every draw (members, Monte Carlo inputs); each size uses its own substream.") public var seed: UInt64 = 0
         @Option(help: "Also write the table as CSV to this file.") public var csv: String?
 
         public init() {}
@@ -57,8 +57,8 @@ extension SymLab.Theory {
                 \(QueryFamilies.names.joined(separator: ", ")).
                 """)
 
-        @Option(help: "γ: the largest off-diagonal |correlation| of the family, in [0, 1] (calculator form).") public var gamma: Double?
-        @Option(help: "m: the number of functions in the family, e.g. 1e30 (calculator form).") public var m: Double?
+        @Option(parsing: .unconditional, help: "γ: the largest off-diagonal |correlation| of the family, in [0, 1] (calculator form).") public var gamma: Double?
+        @Option(parsing: .unconditional, help: "m: the number of functions in the family, e.g. 1e30 (calculator form).") public var m: Double?
         @Option(name: .customLong("class"), help: "A hard class: its family's bound over --sizes.") public var className: String?
         @Option(help: "Sizes: comma-separated values and ranges, e.g. 8,12,16 or 8...16 (default: the family's range).")
         public var sizes: String?

@@ -23,16 +23,16 @@ extension SymLab.Theory {
         public typealias Method = CorrelationStudy.Method
 
         @Option(help: "The family: parity or er-parity.") public var family: Family = .parity
-        @Option(help: "n: the dimension (parity) or the number of nodes (er-parity).") public var n: Int
-        @Option(help: "|S|, the number of coordinates (or degree counts) in each parity.") public var order: Int = 3
-        @Option(help: "Measure at most this many members of the family (2 or more).") public var functions: Int = 64
+        @Option(parsing: .unconditional, help: "n: the dimension (parity) or the number of nodes (er-parity).") public var n: Int
+        @Option(parsing: .unconditional, help: "|S|, the number of coordinates (or degree counts) in each parity.") public var order: Int = 3
+        @Option(parsing: .unconditional, help: "Measure at most this many members of the family (2 or more).") public var functions: Int = 64
         @Option(help: "auto (exact where cheap, and Monte Carlo), exact, monte-carlo or both.") public var method: Method = .auto
-        @Option(help: "Monte Carlo samples.") public var samples: Int = 20_000
-        @Option(help: "Confidence level of the intervals, in (0, 1).") public var confidence: Double = 0.95
-        @Option(help: "τ: the query tolerance for the bound m(τ² − γ)/2, in (0, 1].") public var tau: Double = 0.05
-        @Option(help: "er-parity: the edge probability p.") public var p: Double = 0.5
-        @Option(help: "er-parity: central degrees lie within this many standard deviations of the mean degree.") public var window: Double = 0.8
-        @Option(help: "Seed for the drawn members and the Monte Carlo samples.") public var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "Monte Carlo samples.") public var samples: Int = 20_000
+        @Option(parsing: .unconditional, help: "Confidence level of the intervals, in (0, 1).") public var confidence: Double = 0.95
+        @Option(parsing: .unconditional, help: "τ: the query tolerance for the bound m(τ² − γ)/2, in (0, 1].") public var tau: Double = 0.05
+        @Option(parsing: .unconditional, help: "er-parity: the edge probability p.") public var p: Double = 0.5
+        @Option(parsing: .unconditional, help: "er-parity: central degrees lie within this many standard deviations of the mean degree.") public var window: Double = 0.8
+        @Option(parsing: .unconditional, help: "Seed for the drawn members and the Monte Carlo samples.") public var seed: UInt64 = 0
         @Option(help: "Write the correlation matrix (exact if computed, else the estimate) as CSV to this file.") public var matrix: String?
 
         public init() {}

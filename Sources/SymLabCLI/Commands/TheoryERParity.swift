@@ -21,13 +21,13 @@ extension SymLab.Theory {
                 """)
 
         @Option(help: "Comma-separated node counts (each 2…128).") public var n: String = "6,8,12,16,24,32,48,64"
-        @Option(help: "The edge probability p.") public var p: Double = 0.5
-        @Option(help: "Graphs per n for Monte Carlo.") public var samples: Int = 20_000
-        @Option(help: "A bit is near-unbiased when |E b_δ| < this.") public var threshold: Double = 0.05
-        @Option(help: "Confidence level of the intervals, in (0, 1).") public var confidence: Double = 0.95
-        @Option(help: "Central degrees (H_ER,n's S) lie within this many standard deviations of the mean degree.") public var window: Double = 0.8
-        @Option(help: "Exact enumeration up to this n (≤ \(ERParityBits.maxExactNodes); 8 takes seconds).") public var exactMaxN: Int = 7
-        @Option(help: "Seed of the Monte Carlo graphs.") public var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "The edge probability p.") public var p: Double = 0.5
+        @Option(parsing: .unconditional, help: "Graphs per n for Monte Carlo.") public var samples: Int = 20_000
+        @Option(parsing: .unconditional, help: "A bit is near-unbiased when |E b_δ| < this.") public var threshold: Double = 0.05
+        @Option(parsing: .unconditional, help: "Confidence level of the intervals, in (0, 1).") public var confidence: Double = 0.95
+        @Option(parsing: .unconditional, help: "Central degrees (H_ER,n's S) lie within this many standard deviations of the mean degree.") public var window: Double = 0.8
+        @Option(parsing: .unconditional, help: "Exact enumeration up to this n (≤ \(ERParityBits.maxExactNodes); 8 takes seconds).") public var exactMaxN: Int = 7
+        @Option(parsing: .unconditional, help: "Seed of the Monte Carlo graphs.") public var seed: UInt64 = 0
         @Flag(help: "List every degree (default: those within 3 standard deviations of the mean).") public var allDegrees = false
         @Option(help: "Write the tables (er-parity.txt, er-parity-bits.csv, er-parity-summary.csv) and the plot (er-parity.png, .svg, .gp) to this directory.")
         public var out: String?

@@ -36,9 +36,9 @@ extension SymLab.Theory {
 
         @Option(help: "The group: cyclic (C_n), dihedral (D_n), symmetric (S_n), graphs (S_n on graph edges), or all four.")
         public var group: GroupChoice
-        @Option(help: "Largest n.") public var nMax: Int
-        @Option(help: "Smallest n.") public var nMin: Int = 1
-        @Option(help: "Brute-force cross-check when the group permutes at most this many coordinates (≤ 26).")
+        @Option(parsing: .unconditional, help: "Largest n.") public var nMax: Int
+        @Option(parsing: .unconditional, help: "Smallest n.") public var nMin: Int = 1
+        @Option(parsing: .unconditional, help: "Brute-force cross-check when the group permutes at most this many coordinates (≤ 26).")
         public var bruteForceMaxBits: Int = 21
         @Option(help: "Also write the table as CSV to this file (exact integers and fractions).")
         public var csv: String?

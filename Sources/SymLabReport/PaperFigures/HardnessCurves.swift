@@ -10,42 +10,72 @@ import SymLabNumerics
 // parameters than the minimal ones that express the targets exactly. The paper's exact settings
 // were not recovered (research note §3), so every value is written in the spec files.
 
-/// Two panels (GNN, CNN): train and test MSE of the hard class, test MSE of the control.
+/// The hard classes of one architecture in the hardness figures, by experiment suffix. The CNN has
+/// two because the paper's C^B_F is not defined in what we have of it (research note §1.4): (b)
+/// `cyclic-pattern-parity` (`-cnn-hard`): parities of pattern counts of a width-w cyclic
+/// convolution, no frame, the target the minimal CNN of Fig. 3 computes exactly; (a)
+/// `cyclic-frame-parity` (`-cnn-frame`): a parity of the canonical (smallest) rotation, i.e.
+/// frame-averaged, as the subscript F suggests. A figure without a `-cnn-frame` spec shows (b) only.
+let hardClassesByArchitecture: [String: [(suffix: String, label: String)]] = [
+    "gnn": [("hard", "H_ER,n")],
+    "cnn": [("hard", "C^B_F (b) pattern"), ("frame", "C^B_F (a) frame")],
+]
+
+/// The choice the CNN's two hard classes stand for, in the summaries that show them.
+let cnnHardClassChoice = "choice: the paper's C^B_F is not defined in what we have of it (research note §1.4), so the CNN runs both candidates: "
+    + "(b) cyclic-pattern-parity, parities of the counts of width-w patterns (a cyclic convolution; no frame; what the minimal CNN of Fig. 3 computes exactly), "
+    + "and (a) cyclic-frame-parity, a parity χ_S of the canonical (smallest) rotation of x (frame-averaged, as the subscript F suggests)"
+
+/// Two panels (GNN, CNN): train and test MSE of each hard class, test MSE of the control.
 func hardnessCurves(_ store: ResultsStore, figure: String, prefix: String, title: String) throws -> (Figure, String) {
     var panels: [Panel] = []
     var summary = ["\(title)", ""]
     for (arch, label) in [("gnn", "GNN on graphs"), ("cnn", "CNN on ±1 sequences")] {
-        let hard = try ExperimentResults(store: store, experiment: "\(prefix)-\(arch)-hard")
-        let control = try ExperimentResults(store: store, experiment: "\(prefix)-\(arch)-control")
-        let variance = hard.final("label_variance").mean
-        let floor = 1e-6
-        let n = hard.runs.first.flatMap { try? RunConfig(tree: SpecValue.fromJSON($0.configJSON), file: "db").dataOptions["n"] } ?? "?"
-        panels.append(Panel(
-            title: arch == "gnn" ? "GNN: H_ER,n (n = \(n)) vs control" : "CNN: C^B_F (n = \(n)) vs control",
-            xLabel: "training step", yLabel: "mean squared error", logY: true,
-            series: [
-                bandSeries("hard class, train", hard.curve(split: "train"), colour: 0, dashed: true, floor: floor),
-                bandSeries("hard class, test", hard.curve(split: "test"), colour: 0, floor: floor),
-                bandSeries("control, train", control.curve(split: "train"), colour: 2, dashed: true, floor: floor),
-                bandSeries("control, test", control.curve(split: "test"), colour: 2, floor: floor),
-            ],
-            references: [ReferenceLine(title: "Var(y), hard class", y: variance)]))
-        let tr = hard.final("train_mse"), te = hard.final("test_mse"), ratio = hard.final("test_mse_normalized")
-        let ctr = control.final("test_mse_normalized"), ctrTrain = control.final("train_mse")
-        summary.append("\(label):")
-        summary.append("  hard class \(hard.experiment): final train MSE \(NumberFormat.significant(tr.mean)) ± \(NumberFormat.significant(tr.std)), test MSE \(NumberFormat.significant(te.mean)) ± \(NumberFormat.significant(te.std)) over \(te.count) seed(s); test label variance \(NumberFormat.significant(variance)); test MSE / Var(y) = \(NumberFormat.significant(ratio.mean)) ± \(NumberFormat.significant(ratio.std))")
-        let memorised = tr.mean < 0.1 * variance
-        let verdict: String
-        if ratio.mean >= 0.8 {
-            verdict = memorised ? "fits the training set (train MSE ≈ 0) but does not generalise: test MSE stays ≥ 0.8·Var(y) — the paper's claim holds here"
-                                : "fails to fit, and test MSE stays ≥ 0.8·Var(y) — the paper's claim holds here"
-        } else {
-            verdict = "test MSE fell below 0.8·Var(y): the claim does NOT hold at this size"
+        // The first hard class is always shown; the others when their experiment ran.
+        let hards = try hardClassesByArchitecture[arch, default: []].enumerated().compactMap { i, c -> (ExperimentResults, String)? in
+            let r = try ExperimentResults(store: store, experiment: "\(prefix)-\(arch)-\(c.suffix)")
+            return i == 0 || !r.runs.isEmpty ? (r, c.label) : nil
         }
-        summary.append("    → \(verdict)")
+        let control = try ExperimentResults(store: store, experiment: "\(prefix)-\(arch)-control")
+        let floor = 1e-6
+        let n = hards[0].0.runs.first.flatMap { try? RunConfig(tree: SpecValue.fromJSON($0.configJSON), file: "db").dataOptions["n"] } ?? "?"
+        let several = hards.count > 1
+        var series: [Series] = [], references: [ReferenceLine] = []
+        for (i, (hard, name)) in hards.enumerated() {
+            let what = several ? name : "hard class"
+            series.append(bandSeries("\(what), train", hard.curve(split: "train"), colour: i, dashed: true, floor: floor))
+            series.append(bandSeries("\(what), test", hard.curve(split: "test"), colour: i, floor: floor))
+            references.append(ReferenceLine(title: "Var(y), \(what)", y: hard.final("label_variance").mean))
+        }
+        series.append(bandSeries("control, train", control.curve(split: "train"), colour: 2, dashed: true, floor: floor))
+        series.append(bandSeries("control, test", control.curve(split: "test"), colour: 2, floor: floor))
+        panels.append(Panel(
+            title: arch == "gnn" ? "GNN: H_ER,n (n = \(n)) vs control" : "CNN: C^B_F\(several ? " (a) and (b)" : "") (n = \(n)) vs control",
+            xLabel: "training step", yLabel: "mean squared error", logY: true, series: series, references: references))
+        summary.append("\(label):")
+        if several { summary.append("  " + cnnHardClassChoice) }
+        for (hard, name) in hards {
+            let variance = hard.final("label_variance").mean
+            let tr = hard.final("train_mse"), te = hard.final("test_mse"), ratio = hard.final("test_mse_normalized")
+            let className = hard.runs.first.flatMap { try? RunConfig(tree: SpecValue.fromJSON($0.configJSON), file: "db").dataClass }
+            let named = several ? " (\(name): \(className ?? "?"))" : ""
+            summary.append("  hard class \(hard.experiment)\(named): final train MSE \(NumberFormat.significant(tr.mean)) ± \(NumberFormat.significant(tr.std)), test MSE \(NumberFormat.significant(te.mean)) ± \(NumberFormat.significant(te.std)) over \(te.count) seed(s); test label variance \(NumberFormat.significant(variance)); test MSE / Var(y) = \(NumberFormat.significant(ratio.mean)) ± \(NumberFormat.significant(ratio.std))")
+            let memorised = tr.mean < 0.1 * variance
+            let verdict: String
+            if ratio.mean >= 0.8 {
+                verdict = memorised ? "fits the training set (train MSE ≈ 0) but does not generalise: test MSE stays ≥ 0.8·Var(y) — the paper's claim holds here"
+                                    : "fails to fit, and test MSE stays ≥ 0.8·Var(y) — the paper's claim holds here"
+            } else {
+                verdict = "test MSE fell below 0.8·Var(y): the claim does NOT hold at this size"
+            }
+            summary.append("    → \(verdict)")
+            summary += HardClassFamily(results: hard)?.lines() ?? []
+            summary += hard.problemLines
+        }
+        let ctr = control.final("test_mse_normalized"), ctrTrain = control.final("train_mse")
         summary.append("  control \(control.experiment): final train MSE \(NumberFormat.significant(ctrTrain.mean)) ± \(NumberFormat.significant(ctrTrain.std)), test MSE / Var(y) = \(NumberFormat.significant(ctr.mean)) ± \(NumberFormat.significant(ctr.std)) → "
                        + (ctr.mean <= 0.1 ? "learned (≤ 0.1·Var(y)): the failure is specific to the hard class" : "NOT learned to ≤ 0.1·Var(y)"))
-        summary += hard.problemLines + control.problemLines
+        summary += control.problemLines
         summary.append("")
     }
     summary += sizeNote(database: store.path)

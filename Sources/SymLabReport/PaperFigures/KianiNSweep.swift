@@ -2,12 +2,17 @@ import Foundation
 import SymLabExperiments
 import SymLabNumerics
 
-/// Final normalised train/test MSE vs n for the GNN and the CNN.
+/// Final normalised train/test MSE vs n for the GNN and the CNN (on both C^B_F candidates), with the
+/// hard class's family size at every n.
 /// Where learning stops as n grows, at a fixed sample budget.
 func nSweep(_ store: ResultsStore) throws -> (Figure, String) {
     var panels: [Panel] = []
     var summary = ["Where learning stops as n grows (500 training samples, final MSE / test label variance, mean ± std over seeds)", ""]
-    for (exp, label, xLabel) in [("nsweep-gnn", "GNN on H_ER,n", "nodes per graph n"), ("nsweep-cnn", "CNN on C^B_F", "input length n")] {
+    summary.append(cnnHardClassChoice)
+    summary.append("family (at each n): the functions the class draws its target from, its near-unbiased parity bits and its query family and bound, as `symlab theory bounds --class NAME --sizes n` prints them (τ = 0.05)")
+    summary.append("")
+    for (exp, label, xLabel) in [("nsweep-gnn", "GNN on H_ER,n", "nodes per graph n"), ("nsweep-cnn", "CNN on C^B_F (b) pattern (cyclic-pattern-parity)", "input length n"),
+                                 ("nsweep-cnn-frame", "CNN on C^B_F (a) frame (cyclic-frame-parity)", "input length n")] {
         let r = try ExperimentResults(store: store, experiment: exp)
         let points = Array(Set(r.runs.map(\.pointIndex))).sorted()
         var xs: [Double] = [], train: [(Double, Double)] = [], test: [(Double, Double)] = []
@@ -21,6 +26,7 @@ func nSweep(_ store: ResultsStore) throws -> (Figure, String) {
             let tr = r.final("train_mse", points: [p]), te = r.final("test_mse_normalized", points: [p])
             xs.append(n); train.append((tr.mean / v, tr.std / v)); test.append((te.mean, te.std))
             summary.append("  n = \(Int(n)): train MSE/Var \(NumberFormat.significant(tr.mean / v)) ± \(NumberFormat.significant(tr.std / v)), test MSE/Var \(NumberFormat.significant(te.mean)) ± \(NumberFormat.significant(te.std)) (\(te.count) seeds)")
+            summary.append("    family: " + HardClassFamily(className: config.dataClass, options: config.dataOptions).short)
             if te.mean < 0.5 { lastLearnable = Int(n) } else if firstHard == nil { firstHard = Int(n) }
         }
         summary.append("  → learnable (test MSE/Var < 0.5) up to n = \(lastLearnable.map(String.init) ?? "none of the sizes tried"); "

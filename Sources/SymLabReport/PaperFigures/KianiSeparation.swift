@@ -284,6 +284,8 @@ extension KianiSeparation {
                 let bound = r.log10Queries.map { "≥ \(r.queriesText) queries (log10 \(F.fixed($0, 2)))" }
                     ?? (r.queriesText == "vacuous" ? "vacuous (τ² ≤ γ)" : "none (fewer than two members)")
                 s.append("  query bound at n = \(n): family m = \(r.bound.size) (\(r.bound.family)); γ = \(F.scientific(r.bound.gamma.value)) (\(r.bound.gamma.source.rawValue)), τ_min = √γ = \(F.scientific(r.tauMin)); at τ = \(F.shortest(tau)): \(bound)")
+                let family = HardClassFamily(className: c.className, options: options, row: r, problem: nil)
+                if family.drawn != nil { s.append(family.sizeLine(indent: "    ")) }
                 s.append("    over n (family size m; log10 of the bound): " + rows.map { "\($0.size): \($0.bound.size); \($0.log10Queries.map { F.fixed($0, 2) } ?? $0.queriesText)" }.joined(separator: " | "))
                 // Vacuous sizes (and a class vacuous at every size) have no point.
                 let shown = rows.filter { $0.log10Queries != nil }

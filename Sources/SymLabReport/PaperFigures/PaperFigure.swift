@@ -178,15 +178,13 @@ extension PaperFigure {
         }
     }
 
-    /// `SPEC:key.path=value` → (SPEC, `key.path=value`); nil for an override without a target
-    /// (no `:` before the `=`; key paths never hold a `:`, values may).
-    static func splitTarget(_ override: String) -> (target: String, override: String)? {
-        guard let eq = override.firstIndex(of: "="), let colon = override[..<eq].firstIndex(of: ":") else { return nil }
-        return (String(override[..<colon]).trimmingCharacters(in: .whitespaces), String(override[override.index(after: colon)...]))
-    }
+    /// See ``ExperimentSpec/splitTarget(_:)``: figures and `symlab run` target specs alike.
+    static func splitTarget(_ override: String) -> (target: String, override: String)? { ExperimentSpec.splitTarget(override) }
 
     /// The spec files as `--print-specs` shows them: one file verbatim, or each file after a
-    /// `# ==> figure/spec.yaml <==` line (a YAML comment, so each part is still the file as is).
+    /// `--- # ==> figure/spec.yaml <==` line (`figure/scale/spec.yaml` for a scale's): a YAML document
+    /// separator with a comment, so the whole is a multi-document file `symlab run` runs as it is, and
+    /// each part is still the file.
     public func printedSpecs(only spec: String? = nil, scale: String? = nil) throws -> String {
         let files = try specs(scale: scale)
         if let spec {
@@ -196,7 +194,7 @@ extension PaperFigure {
             return file.yaml
         }
         if files.count == 1 { return files[0].yaml }
-        return files.map { "# ==> \(folder(scale))/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n")
+        return files.map { "--- # ==> \(folder(scale))/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n")
     }
 
     /// "figure" or "figure/scale": where a scale's files are below the specs root.
