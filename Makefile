@@ -4,7 +4,7 @@ DEB_PACKAGES := libopenblas-dev liblapack-dev libsqlite3-dev gnuplot-nox
 # The report test opens an HTML report in headless Chromium; the Slurm integration test starts
 # a one-node Slurm (slurmctld, slurmd, munged) from these packages; GNU time measures the CPU
 # time and peak memory of a hostile spec's refusal.
-TEST_PACKAGES := chromium slurm-wlm munge time
+TEST_PACKAGES := chromium slurm-wlm munge time python3-numpy python3-pandas python3-pytest
 SYMLAB := .build/release/symlab
 
 .PHONY: deps build test demo bench fuzz clean
@@ -23,9 +23,11 @@ test: deps
 	@# fresh TMPDIR (0755: the Slurm test's munged runs as user munge), removed afterwards whether the tests pass or not: repeated runs leave no litter.
 	@# One BLAS thread for the whole test process: the count is process-wide and results differ in the
 	@# last bits with it, so tests running side by side must not change it under each other's
-	@# bit-identity checks (BLASThreadTests names this when it is missing).
+	@# bit-identity checks (BLASThreadTests names this when it is missing). Then python/symlab's tests
+	@# load what this build exports (numpy, pandas, pytest from Debian: the system python3).
 	@t=$$(mktemp -d "$${TMPDIR:-/tmp}/symlab-test.XXXXXX") && chmod 755 "$$t" && \
-	  TMPDIR=$$t OPENBLAS_NUM_THREADS=1 $(SWIFT) test -c release --skip-build; rc=$$?; rm -rf "$$t"; exit $$rc
+	  TMPDIR=$$t OPENBLAS_NUM_THREADS=1 $(SWIFT) test -c release --skip-build && \
+	  TMPDIR=$$t PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests; rc=$$?; rm -rf "$$t"; exit $$rc
 
 ## The main job: Kiani et al. Figure 1 (hard classes vs controls), then the scaling panel for
 ## H_ER,n (the GNN's samples-to-learn against n beside the family size, its control and

@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -85,7 +86,8 @@ let package = Package(
             ]),
         /// Figures (gnuplot), summaries, CSV exports, the theory plots and the paper figures: each a
         /// folder of YAML specs (resources, in a bundle beside the executable) and a Swift file with its builder.
-        .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory"], resources: [.copy("PaperFigures/specs")]),
+        .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                resources: [.copy("PaperFigures/specs")]),
         /// Exact orbit counts, (C)SQ quantities and bounds, the statistical-query oracle, and the
         /// studies `symlab theory` runs.
         .target(

@@ -244,8 +244,17 @@ public struct ExperimentSpec: Sendable {
     /// `overrides`: the command line's `key.path=value` texts; one that sets a key a sweep axis
     /// also sets would be silently replaced by the axis's values at every point, so it is an error.
     static func expandSweep(_ tree: SpecValue, file: String, overrides: [String] = []) throws -> [SpecValue] {
-        let overridden = overrides.compactMap { o in o.firstIndex(of: "=").map { (path: overridePath(String(o[..<$0])).path, text: o) } }
-            .filter { !$0.path.hasPrefix("sweep") }
+        // The key paths each override sets: a mapping that merges sets only its leaves
+        // (`model.options={depth: 1}` leaves a swept width alone); `:=` and scalars set the node.
+        let overridden = overrides.flatMap { o -> [(path: String, text: String)] in
+            guard let eq = o.firstIndex(of: "=") else { return [] }
+            let (path, replace) = overridePath(String(o[..<eq]))
+            let raw = String(o[o.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            if !replace, case .map? = try? SpecValue.parse(yaml: raw, file: "override"), let value = try? SpecValue.parse(yaml: raw, file: "override") {
+                return SweepProgress.leaves(value).keys.map { (path: path + "." + $0, text: o) }
+            }
+            return [(path: path, text: o)]
+        }.filter { !$0.path.hasPrefix("sweep") }
         let base = tree.removing("sweep")
         let blocks: [(SpecValue, String)]
         switch tree[path: "sweep"] {

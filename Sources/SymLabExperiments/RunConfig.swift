@@ -119,7 +119,7 @@ public struct TrainingSetup: Sendable, Equatable {
         optimizer = try OptimizerConfig(reading: top.child("optimizer"))
 
         let tr = try top.child("training")
-        try tr.allowOnly(["steps", "batch_size", "eval_every", "patience", "loss"])
+        try tr.allowOnly(["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss"])
         let batch = try tr.int("batch_size", default: 0, range: 0...100_000_000)
         let patience = try tr.int("patience", default: 0, range: 0...1_000_000)
         training = TrainingConfig(
@@ -127,6 +127,8 @@ public struct TrainingSetup: Sendable, Equatable {
             batchSize: batch == 0 ? nil : batch,
             evalEvery: try tr.int("eval_every", default: 50, range: 1...100_000_000),
             earlyStoppingPatience: patience == 0 ? nil : patience,
+            // Absent (no default written into the tree): a spec without the key keeps its run ids.
+            stopTrainMSE: tr.map["stop_train_mse"] == nil ? nil : try tr.double("stop_train_mse", range: 0...1e300),
             loss: try tr.choice("loss", default: LossKind.mse))
     }
 }

@@ -140,7 +140,9 @@ public indirect enum SpecValue: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-func jsonQuote(_ s: String) -> String {
+/// A JSON string literal (quotes, backslashes and control characters escaped): the canonical
+/// configs and every JSON text we write (the npz exports' parameters).
+public func jsonQuote(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {

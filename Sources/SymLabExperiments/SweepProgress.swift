@@ -64,6 +64,11 @@ public enum SweepProgress {
         return out
     }
 
+    /// Every key of a config (canonical JSON) by its dotted path, as text (`runs diff`).
+    public static func keyValues(ofConfig json: String) -> [String: String] {
+        (try? SpecValue.fromJSON(json)).map { leaves($0) } ?? [:]
+    }
+
     /// Every scalar (and list) of a tree by its dotted key path.
     static func leaves(_ v: SpecValue, prefix: String = "") -> [String: String] {
         guard case .map(let m) = v else { return [prefix: v.optionText] }

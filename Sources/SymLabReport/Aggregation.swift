@@ -23,12 +23,19 @@ public struct ExperimentResults: Sendable {
     }
 
     /// Mean and standard deviation over the finished runs of `points` of one curve, at the steps
-    /// every run logged.
+    /// every run logged. A run that the stop rule ended (`stopped_by_train_mse` = 1: it fitted)
+    /// counts at later steps with its last logged value, so that the others' curves go on past it.
     public func curve(split: String, metric: String = "mse", points: Set<Int>? = nil) -> (steps: [Double], mean: [Double], std: [Double]) {
         let selected = finished.filter { points?.contains($0.pointIndex) ?? true }
         var byStep: [Int: [Double]] = [:]
+        var heldAfter: [(step: Int, value: Double)] = []
         for r in selected {
-            for p in curves[r.id] ?? [] where p.split == split && p.metric == metric { byStep[p.step, default: []].append(p.value) }
+            let c = (curves[r.id] ?? []).filter { $0.split == split && $0.metric == metric }
+            for p in c { byStep[p.step, default: []].append(p.value) }
+            if metrics[r.id]?["stopped_by_train_mse"] == 1, let last = c.max(by: { $0.step < $1.step }) { heldAfter.append((last.step, last.value)) }
+        }
+        for (s, values) in byStep {
+            byStep[s] = values + heldAfter.filter { $0.step < s }.map(\.value)
         }
         let steps = byStep.keys.sorted().filter { byStep[$0]!.count == selected.count }
         let stats = steps.map { meanAndStd(byStep[$0]!) }

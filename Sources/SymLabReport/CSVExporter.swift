@@ -32,7 +32,8 @@ public enum CSVExporter {
     }
 
     /// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
-    static func field(_ s: String) -> String {
+    /// One CSV field, quoted when it holds a comma, a quote or a line break.
+    public static func field(_ s: String) -> String {
         s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 

@@ -50,7 +50,8 @@ public enum HTMLReport {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let runs = try store.runs()
-        guard !runs.isEmpty else { throw ReportError.empty(database: store.path) }
+        // A computed paper figure (no runs) still has its lead figure and summary to show.
+        guard !runs.isEmpty || !lead.isEmpty || summary != nil else { throw ReportError.empty(database: store.path) }
         var experiments: [String] = []
         for r in runs where !experiments.contains(r.experiment) { experiments.append(r.experiment) }
         let exported = try CSVExporter.export(store: store, experiment: nil, to: directory + "/export")

@@ -28,16 +28,21 @@ public struct TrainingConfig: Sendable, Equatable {
     /// Stop when validation MSE has not improved for this many evaluations (nil: never), and
     /// restore the best parameters.
     public var earlyStoppingPatience: Int?
+    /// Stop at the first evaluation whose train MSE is ≤ this (nil: never): "train loss ≤ ε or the
+    /// step budget", the rule of a figure that trains until the network fits (Kiani et al. Fig. 3
+    /// trains its minimal networks to near machine precision). The run records which rule ended
+    /// it (metric `stopped_by_train_mse`, 1 or 0) and where (`stop_step`), and says so in its message.
+    public var stopTrainMSE: Double?
     public var loss: LossKind
     /// Threads a step may use for data-parallel shards of the batch (``BatchGradient``: one shard
     /// per thread while each keeps ≥ 64 samples). Results are reproducible per seed and this
     /// count; 1 (the default) is the plain step.
     public var threads: Int
 
-    public init(steps: Int, batchSize: Int? = nil, evalEvery: Int = 50, earlyStoppingPatience: Int? = nil, loss: LossKind = .mse,
-                threads: Int = 1) {
+    public init(steps: Int, batchSize: Int? = nil, evalEvery: Int = 50, earlyStoppingPatience: Int? = nil, stopTrainMSE: Double? = nil,
+                loss: LossKind = .mse, threads: Int = 1) {
         self.steps = steps; self.batchSize = batchSize; self.evalEvery = evalEvery
-        self.earlyStoppingPatience = earlyStoppingPatience; self.loss = loss; self.threads = threads
+        self.earlyStoppingPatience = earlyStoppingPatience; self.stopTrainMSE = stopTrainMSE; self.loss = loss; self.threads = threads
     }
 }
 
@@ -101,7 +106,8 @@ public final class Trainer<S: TensorScalar> {
         var result = TrainingResult(status: .running, stepsCompleted: 0, metrics: [:])
         let progress = showProgress ? ProgressBar(total: config.steps) : nil
 
-        func evaluate(_ step: Int, gradNorm: Double?) -> Bool {
+        /// Records the curves at `step`; the rule that stops the run there, if any.
+        func evaluate(_ step: Int, gradNorm: Double?) -> StopRule? {
             var points = [
                 CurvePoint(step: step, split: "train", metric: "mse", value: meanSquaredError(data.train)),
                 CurvePoint(step: step, split: "validation", metric: "mse", value: meanSquaredError(data.validation)),
@@ -114,16 +120,19 @@ public final class Trainer<S: TensorScalar> {
                 bestValidation = v; sinceBest = 0
                 if config.earlyStoppingPatience != nil { bestSnapshot = store.snapshot() }
             } else { sinceBest += 1 }
-            if let patience = config.earlyStoppingPatience, sinceBest > patience { return true }
-            return false
+            if let epsilon = config.stopTrainMSE, points[0].value <= epsilon { return .trainMSE(points[0].value) }
+            if let patience = config.earlyStoppingPatience, sinceBest > patience { return .earlyStopping }
+            return nil
         }
+        /// Ends the run at `step` by `rule`: the message and the stop metrics say which rule and where.
+        var stoppedBy: (rule: StopRule, step: Int)? = nil
 
         if !store.flatValues.isFinite {
             return diverged(&result, step: 0, lastFinite: nil, what: "initial parameters are not finite")
         }
-        _ = evaluate(0, gradNorm: nil)
+        if let rule = evaluate(0, gradNorm: nil), case .trainMSE = rule { stoppedBy = (rule, 0) }
         var step = 0
-        while step < config.steps {
+        while stoppedBy == nil && step < config.steps {
             if observer?.shouldStop == true {
                 result.status = .interrupted
                 result.message = "stopped at step \(step) on request"
@@ -156,17 +165,28 @@ public final class Trainer<S: TensorScalar> {
             }
             progress?.update(step, loss: lossValue)
             if step % Swift.max(config.evalEvery, 1) == 0 || step == config.steps {
-                if evaluate(step, gradNorm: gradNorm) {
-                    result.message = "early stopping at step \(step): validation MSE did not improve for \(config.earlyStoppingPatience!) evaluations"
-                    break
-                }
+                if let rule = evaluate(step, gradNorm: gradNorm) { stoppedBy = (rule, step) }
             }
         }
         progress?.finish()
+        switch stoppedBy {
+        case (.earlyStopping, let at)?:
+            result.message = "early stopping at step \(at): validation MSE did not improve for \(config.earlyStoppingPatience!) evaluations"
+        case (.trainMSE(let mse), let at)?:
+            result.message = "stopped at step \(at): train MSE \(mse) ≤ stop_train_mse \(config.stopTrainMSE!)"
+        case nil:
+            if let epsilon = config.stopTrainMSE, result.status == .running {
+                result.message = "step budget reached (step \(step)) before train MSE ≤ stop_train_mse \(epsilon)"
+            }
+        }
         if let best = bestSnapshot, config.earlyStoppingPatience != nil { store.restore(best) }
         if result.status == .running { result.status = .done }
         result.lastFiniteLoss = lastFinite
         result.metrics = finalMetrics(data)
+        if config.stopTrainMSE != nil {
+            if case (.trainMSE, _)? = stoppedBy { result.metrics["stopped_by_train_mse"] = 1 } else { result.metrics["stopped_by_train_mse"] = 0 }
+            result.metrics["stop_step"] = Double(stoppedBy?.step ?? step)
+        }
         return result
     }
 
@@ -190,6 +210,14 @@ public final class Trainer<S: TensorScalar> {
             "test_mse_normalized": variance > 0 ? test / variance : .nan,
         ]
     }
+}
+
+/// The rules that end a run before its step budget (besides divergence and interruption).
+enum StopRule {
+    /// Train MSE (the value recorded) ≤ ``TrainingConfig/stopTrainMSE``.
+    case trainMSE(Double)
+    /// Validation MSE did not improve for ``TrainingConfig/earlyStoppingPatience`` evaluations.
+    case earlyStopping
 }
 
 /// A one-line progress bar on stderr (drawn only on a terminal: see ``Trainer``'s

@@ -57,4 +57,23 @@ import Testing
         let bad = try Self.symlab(["figure", "kiani-fig1", "--out", "bad", "fig1-cnn-hrad:training.steps=3"], in: dir)
         #expect(bad.status != 0 && !FileManager.default.fileExists(atPath: dir + "/bad"))
     }
+
+    /// A computed figure (nothing to train): no specs to print, no overrides; its data, plot and
+    /// summary are written all the same.
+    @Test func aComputedFigureWritesItsDataPlotAndSummaryWithoutRuns() throws {
+        let dir = SweepResumeTests.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try Self.symlab(["figure", "kiani-fig2", "--out", "fig"], in: dir)
+        #expect(r.status == 0)
+        let summary = try String(contentsOfFile: dir + "/fig/summary.txt", encoding: .utf8)
+        #expect(summary.hasPrefix("Kiani et al. Fig. 2") && summary.contains("specs: none (computed from the library, no training runs)"))
+        #expect(summary.contains("max |output − target| over all 1000 graphs: 0 "))
+        for file in ["kiani-fig2.png", "kiani-fig2.svg", "kiani-fig2.gp", "kiani-fig2.csv", "index.html"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/fig/" + file), "\(file)")
+        }
+        let store = try ResultsStore(path: dir + "/fig/results.sqlite", readOnly: true)
+        #expect(try store.runs().isEmpty)
+        #expect(try Self.symlab(["figure", "kiani-fig2", "--print-specs"], in: dir).status != 0)
+        #expect(try Self.symlab(["figure", "kiani-fig2", "--out", "bad", "seeds=0"], in: dir).status != 0)
+    }
 }

@@ -154,7 +154,7 @@ import Testing
 
     /// Rows 11 and 16: readers refuse a path that does not exist and create nothing; a path that
     /// is not a regular file is refused for reading and writing, before SQLite opens it.
-    @Test(.timeLimit(.minutes(1))) func pathsThatAreNotResultsFilesAreRefused() throws {
+    @Test(.timeLimit(.minutes(5))) func pathsThatAreNotResultsFilesAreRefused() throws {
         let dir = (tempPath() as NSString).deletingLastPathComponent
         let typo = dir + "/gird/results.sqlite"
         do { _ = try ResultsStore(path: typo, readOnly: true); Issue.record("a missing database was opened for reading") } catch let e as StoreError {

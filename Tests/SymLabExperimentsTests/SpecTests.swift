@@ -44,6 +44,19 @@ import Testing
         #expect(Set(c).isDisjoint(with: a))
     }
 
+    /// `training.stop_train_mse`: read and validated; a spec without it keeps the run ids it had
+    /// before the key existed (pinned: the ids `symlab run` of main at 62fe374 gave this spec).
+    @Test func stopTrainMSEIsOptionalValidatedAndLeavesOtherSpecsIDsAlone() throws {
+        let plain = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml")
+        #expect(plain.points[0].kind.training?.training.stopTrainMSE == nil)
+        #expect(plain.runs.map(\.id) == ["79832a03d3e9d1fc-s0", "79832a03d3e9d1fc-s1"])
+        let stopping = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml", overrides: ["training.stop_train_mse=1e-10"])
+        #expect(stopping.points[0].kind.training?.training.stopTrainMSE == 1e-10)
+        #expect(Set(stopping.runs.map(\.id)).isDisjoint(with: plain.runs.map(\.id)))
+        expectSpecError(Self.base, overrides: ["training.stop_train_mse=-1"], keyPath: "training.stop_train_mse", containing: "expected a number")
+        expectSpecError(Self.base, overrides: ["training.stop_train_mse=small"], keyPath: "training.stop_train_mse", containing: "expected a number")
+    }
+
     @Test func overridesApply() throws {
         let spec = try ExperimentSpec.parse(yaml: Self.base, file: "demo.yaml",
                                             overrides: ["model.options.width=512", "seeds=0..4", "training.batch_size=16", "precision=f32"])
@@ -140,10 +153,12 @@ import Testing
     /// every point: an error naming both (row 12).
     @Test func overridesThatASweepAxisWouldOverwriteAreErrors() {
         let swept = Self.base + "\nsweep: {product: {model.options.width: [1, 2]}}"
-        for o in ["model.options.width=4", "model.options={width: 4}", "model={name: mlp}"] {
+        // A mapping merges (it sets only its leaves); `:=` replaces the node, swept key included.
+        for o in ["model.options.width=4", "model.options={width: 4}", "model:={name: mlp}", "model={options: {width: 2}}"] {
             expectSpecError(swept, overrides: [o], keyPath: "sweep.product.model.options.width", containing: "the override '\(o)'")
         }
         #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: swept, file: "spec.yaml", overrides: ["model.options.depth=2", "model.options.widths=4"]) }
+        #expect(throws: Never.self) { try ExperimentSpec.parse(yaml: swept, file: "spec.yaml", overrides: ["model.options={depth: 3}", "model={name: mlp}"]) }
     }
 
     /// A mapping override merges into the node (hydra's rule): `model.options={depth: 1}` keeps the

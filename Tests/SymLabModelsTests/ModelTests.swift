@@ -207,6 +207,53 @@ func handSetCyclicPatternParity(seed: UInt64) throws {
     }
 }
 
+@Test("the hand-set frame-averaged MLP computes C^B_F (cyclic frame parity) exactly", arguments: [UInt64(1), 2, 3])
+func handSetCyclicFrameParity(seed: UInt64) throws {
+    for (n, k) in [(12, 3), (20, 5), (10, 4)] {
+        let cls = try FunctionClassRegistry.make("cyclic-frame-parity", options: ["n": "\(n)", "k": "\(k)"])
+        var rng = RandomStream(seed: seed)
+        let target = try #require(cls.drawTarget(rng: &rng) as? CyclicFrameParityTarget)
+        let x = target.sampleInputs(count: 400, rng: &rng)
+        let y = target.evaluate(x)
+        let net = MinimalNetworks.cyclicFrameParity(target: target)
+        #expect(net.predict(x).scalars == y.scalars, "n \(n), S \(target.subset)")
+        // Labels that are not constant on this sample: the check tells parities apart.
+        #expect(Set(y.scalars).count == 2)
+        let f = MinimalNetworks.cyclicFrameParity(target: target, as: Float.self).predict(x.cast())
+        #expect(zip(f.scalars, y.scalars).allSatisfy { Double($0) == $1 })
+        // The frame matters: the backbone alone computes χ_S of x, not of its canonical rotation.
+        #expect(net.backbone.predict(x).scalars != y.scalars)
+    }
+}
+
+/// Representability next to learnability: at the figures' sizes the hand-set networks fit the
+/// splits a run of the same seed trains and tests on to machine precision (issue 27: ≤ 1e-20).
+@Test("exactFit: the hand-set networks reach train and test MSE ≤ 1e-20 at the figures' sizes")
+func handSetNetworksFitTheRunsSplits() throws {
+    for (name, options) in [("er-parity", ["n": "16", "k": "3"]), ("cyclic-pattern-parity", ["n": "32", "width": "4", "k": "3"]),
+                            ("cyclic-frame-parity", ["n": "32", "k": "3"])] {
+        let cls = try FunctionClassRegistry.make(name, options: options)
+        for seed: UInt64 in [0, 1, 2, 3, 4] {
+            let fit = try MinimalNetworks.exactFit(cls, seed: seed, nTrain: 500, nTest: 1000)
+            #expect(fit.trainMSE <= 1e-20 && fit.testMSE <= 1e-20 && fit.maxError == 0, "\(name) seed \(seed): \(fit)")
+            #expect(fit.precision == "f64" && fit.nTrain == 500 && fit.nTest == 1000 && fit.className == name)
+            // The target a run of this seed draws.
+            let drawn = SeededData(cls, seed: seed).target.parameters
+            #expect(drawn.allSatisfy { fit.parameters["target." + $0.key] == $0.value }, "\(name) seed \(seed)")
+        }
+        let f32 = try MinimalNetworks.exactFit(cls, seed: 7, nTrain: 100, nTest: 100, as: Float.self)
+        #expect(f32.precision == "f32" && f32.trainMSE == 0 && f32.testMSE == 0)
+    }
+    // With label noise the MSE is the noise's, and the network still computes the clean target.
+    let noisy = try MinimalNetworks.exactFit(try FunctionClassRegistry.make("er-parity", options: ["n": "12", "noise": "0.5"]), seed: 0,
+                                             nTrain: 400, nTest: 400)
+    #expect(noisy.maxError == 0 && noisy.trainMSE > 0.1 && noisy.testMSE > 0.1)
+    // A class without a hand-set network is refused, naming the classes that have one.
+    #expect(throws: MinimalNetworkError(className: "sparse-parity")) {
+        try MinimalNetworks.exactFit(try FunctionClassRegistry.make("sparse-parity", options: [:]), seed: 0, nTrain: 10, nTest: 10)
+    }
+}
+
 // MARK: - Registry
 
 @Test("every registered model builds for its inputs and predicts one value per sample")

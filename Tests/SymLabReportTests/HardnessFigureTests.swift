@@ -66,4 +66,22 @@ import Testing
         let cnn = try #require(figure.panels.last)
         #expect(cnn.series.count == 6 && cnn.references.count == 2 && cnn.title.contains("(a) and (b)"))
     }
+
+    /// A control that did not learn makes the hard class's verdict inconclusive, never "holds"
+    /// (issue 28, item 6); a hard class that fell below 0.8·Var(y) still does not hold.
+    @Test func aFailedControlMakesTheVerdictInconclusive() throws {
+        let (store, dir) = try Self.handMadeStore("kiani-fig1", overrides: ["seeds=[0, 1]"]) { run, _ in
+            let ratio = run.experiment == "fig1-gnn-control" ? 0.9 : run.experiment.hasSuffix("control") ? 0.01
+                : run.experiment == "fig1-cnn-frame" ? 0.5 : 1
+            return ["train_mse": 0.9, "test_mse": ratio, "test_mse_normalized": ratio, "label_variance": 1]
+        }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let summary = try PaperFigure.named("kiani-fig1")!.build(store).1
+        let verdicts = summary.split(separator: "\n").filter { $0.contains("→ ") }.map(String.init)
+        let gnn = try #require(verdicts.first)
+        #expect(gnn.contains("the control fig1-gnn-control did not learn (test MSE / Var(y) = 0.9 > 0.1): inconclusive") && !gnn.contains("holds"), "\(gnn)")
+        #expect(summary.contains("NOT learned to ≤ 0.1·Var(y): the hard classes' verdicts are inconclusive"))
+        #expect(verdicts.contains { $0.contains("fails to fit, and test MSE stays ≥ 0.8·Var(y) — the paper's claim holds here") }, "\(verdicts)")   // the CNN's control learned
+        #expect(verdicts.contains { $0.contains("the claim does NOT hold at this size") }, "\(verdicts)")
+    }
 }

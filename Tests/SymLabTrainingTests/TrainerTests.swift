@@ -94,6 +94,43 @@ final class Recorder: TrainingObserver {
         #expect(Swift.abs(result.metrics["validation_mse"]! - best) <= 1e-12 * Swift.max(1, best))
     }
 
+    /// "Train MSE ≤ ε or the step budget": the run stops at the first evaluation whose train MSE is
+    /// ≤ ε, says so, and records the rule and the step; with an ε it never reaches it runs its
+    /// budget and says that instead; without the key nothing changes.
+    @Test func stopRuleEndsAtTheFirstEvaluationWithTrainMSEBelowEpsilon() throws {
+        func run(_ epsilon: Double?) -> (TrainingResult, [CurvePoint]) {
+            let trainer = Trainer(model: LinearModel(d: 4), optimizer: Optimizer(.sgd, learningRate: 0.1),
+                                  config: TrainingConfig(steps: 300, evalEvery: 10, stopTrainMSE: epsilon), batchOrder: RandomStream(seed: 1),
+                                  showProgress: false)
+            let recorder = Recorder()
+            return (trainer.train(linearData(seed: 2), observer: recorder), recorder.points)
+        }
+        let (plain, plainCurve) = run(nil)
+        let trainCurve = plainCurve.filter { $0.split == "train" && $0.metric == "mse" }
+        // The first evaluation at or below ε = 1e-6 (the plain run goes on well past it).
+        let first = try #require(trainCurve.first { $0.value <= 1e-6 })
+        #expect(first.step > 0 && first.step < 300 && plain.metrics["stopped_by_train_mse"] == nil && plain.message == nil)
+
+        let (stopped, curve) = run(1e-6)
+        #expect(stopped.status == .done && stopped.stepsCompleted == first.step)
+        #expect(stopped.metrics["stopped_by_train_mse"] == 1 && stopped.metrics["stop_step"] == Double(first.step))
+        #expect(stopped.message?.hasPrefix("stopped at step \(first.step): train MSE") == true, "\(stopped.message ?? "")")
+        #expect(stopped.metrics["train_mse"]! <= 1e-6)
+        // Same run as the plain one up to the stop, bit for bit.
+        #expect(curve == Array(plainCurve.prefix { $0.step <= first.step }))
+
+        // ε never reached: the whole budget, recorded as such.
+        let (budget, _) = run(1e-300)
+        #expect(budget.status == .done && budget.stepsCompleted == 300)
+        #expect(budget.metrics["stopped_by_train_mse"] == 0 && budget.metrics["stop_step"] == 300)
+        #expect(budget.message?.contains("step budget reached") == true)
+        #expect(budget.metrics["train_mse"] == plain.metrics["train_mse"])
+
+        // Already below ε at step 0: no step is taken.
+        let (atOnce, _) = run(1e6)
+        #expect(atOnce.stepsCompleted == 0 && atOnce.metrics["stop_step"] == 0 && atOnce.metrics["stopped_by_train_mse"] == 1)
+    }
+
     @Test func stopRequestEndsInterrupted() {
         let model = LinearModel(d: 4)
         let trainer = Trainer(model: model, optimizer: Optimizer(.sgd, learningRate: 0.01),

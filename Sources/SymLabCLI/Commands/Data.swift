@@ -69,6 +69,14 @@ extension SymLab.Data {
             let s: DatasetSplits<Double> = c.splits(nTrain: count, nVal: 0, nTest: 0, seed: seed)
             return (c, s.train)
         }
+
+        /// `count` samples of every split, as a run with this seed and class options draws them.
+        func drawSplits() throws -> DatasetSplits<Double> {
+            let c = try build()
+            do { try Preflight.requireDataSet(c, samples: 3 * count) }
+            catch let e as MemoryError { throw CommandFailure(e.description) }
+            return c.splits(nTrain: count, nVal: count, nTest: count, seed: seed)
+        }
     }
 
     /// `symlab data describe CLASS`: parameters, label moments and the defining-property check.
@@ -100,30 +108,55 @@ extension SymLab.Data {
         }
     }
 
-    /// `symlab data export CLASS --out FILE.csv`.
+    /// `symlab data export CLASS --out FILE.csv|FILE.npz [--split …]`.
     public struct Export: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Write a sample as CSV for other tools.",
+            abstract: "Write a sample as CSV or NumPy .npz for other tools.",
             discussion: """
-                Dense inputs: one row per sample with columns sample, x0, x1, … (flattened row-major), \
-                label, clean_label. Graphs: FILE.csv is the edge list (sample, source, target; both \
-                directions of every edge, node indices local to the graph), FILE.labels.csv holds \
-                sample, nodes, label, clean_label, and for classes with node features FILE.nodes.csv \
-                holds sample, node, f0, f1, ….
+                --split picks the run's split (train, val, test; all writes each, as FILE.train.EXT …): \
+                the samples a run with the same seed, class options and --n per split draws. \
+                npz (numpy.load): y, y_clean, parameters (JSON: the class and every option and drawn \
+                target parameter); dense x [N, …]; graphs in PyTorch Geometric's layout: x [nodes, F], \
+                edge_index [2, E] (global node indices, both directions), batch, ptr, num_nodes. \
+                CSV: dense, one row per sample (sample, x0, x1, …, label, clean_label); graphs, \
+                FILE.csv the edge list (sample, source, target; local node indices), FILE.labels.csv \
+                (sample, nodes, label, clean_label), FILE.nodes.csv node features when not all 1. \
+                python/symlab loads both.
 
                 Options of a class (pass as --option key=value): `symlab data list CLASS`.
                 """)
 
+        enum Format: String, ExpressibleByArgument, CaseIterable { case csv, npz }
+        enum SplitChoice: String, ExpressibleByArgument, CaseIterable { case train, val, test, all }
+
         @OptionGroup public var common: ClassOptions
-        @Option(help: "Output CSV file.") public var out: String
+        @Option(help: "Output file (.csv or .npz).") public var out: String
+        @Option(help: "csv or npz (default: from --out's extension, else csv).") var format: Format?
+        @Option(help: "The split: train, val, test or all (default train).") var split: SplitChoice = .train
         public init() {}
 
         public func run() throws {
-            let (_, data) = try common.draw()
-            let files = CSVExporter.datasetFiles(data, baseName: out)
-            for (path, text) in files {
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
-                print("wrote \(path)")
+            let format = self.format ?? (out.hasSuffix(".npz") ? .npz : .csv)
+            let stem = out.hasSuffix(".\(format.rawValue)") ? String(out.dropLast(format.rawValue.count + 1)) : out
+            let splits = try common.drawSplits()
+            let chosen: [(String, Dataset<Double>)] = switch split {
+            case .train: [("train", splits.train)]
+            case .val: [("val", splits.validation)]
+            case .test: [("test", splits.test)]
+            case .all: [("train", splits.train), ("val", splits.validation), ("test", splits.test)]
+            }
+            for (name, data) in chosen {
+                let base = split == .all ? "\(stem).\(name)" : stem
+                switch format {
+                case .npz:
+                    try NPZWriter.dataset(data).write(to: base + ".npz")
+                    print("wrote \(base).npz")
+                case .csv:
+                    for (path, text) in CSVExporter.datasetFiles(data, baseName: base + ".csv") {
+                        try text.write(toFile: path, atomically: true, encoding: .utf8)
+                        print("wrote \(path)")
+                    }
+                }
             }
         }
     }

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import SymLabCore
+import SymLabExperiments
 import SymLabFunctionClasses
 import SymLabModels
 import SymLabNumerics
+import SymLabTraining
 
 extension SymLab {
     /// `symlab model …`: describe the students and check their symmetries.
@@ -12,7 +14,7 @@ extension SymLab {
             commandName: "model",
             abstract: "Describe the models (layers, shapes, parameter counts) and check their invariance under sampled group elements.",
             discussion: "Models and their options (pass as --option key=value):\n" + ModelRegistry.helpText,
-            subcommands: [Describe.self, CheckEquivariance.self])
+            subcommands: [Describe.self, CheckEquivariance.self, Exact.self])
 
         public init() {}
     }
@@ -135,6 +137,76 @@ extension SymLab.Model {
                 throw ExitCode(1)
             }
             print("ok: invariant within \(NumberFormat.significantAsPrintf(tolerance, 6))")
+        }
+    }
+}
+
+extension SymLab.Model {
+    /// `symlab model exact CLASS`: representability next to learnability.
+    public struct Exact: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Build the hand-set minimal network that computes a hard class's target exactly and print its train and test MSE on fresh samples.",
+            discussion: """
+                Classes: \(MinimalNetworks.classes.joined(separator: ", ")). The target is the one a run of the same seed \
+                draws, and the training and test sets are that run's splits (the network has seen no data). The \
+                networks: er-parity, one graph convolution (3 channels per degree in S) + a zig-zag MLP head; \
+                cyclic-pattern-parity, one circular convolution (one channel per pattern in S) + the head; \
+                cyclic-frame-parity, the canonical-shift frame + an MLP of |S| units + the head. Exits with status 1 \
+                if max |f(x) − g(x)| over both sets exceeds --tolerance (g: the noise-free target).
+
+                Options of a class (pass as --option key=value): `symlab data list CLASS`.
+                """)
+
+        @Argument(help: ArgumentHelp("The function class, one of: \(MinimalNetworks.classes.joined(separator: ", ")).", valueName: "class"))
+        public var className: String
+        @Option(name: .customLong("option"), help: ArgumentHelp("A class option key=value (repeatable), e.g. --option n=32 --option width=4.", valueName: "key=value"))
+        public var options: [String] = []
+        @Option(help: "Seed of the target and the samples (as `symlab run` draws them).")
+        public var seed: UInt64 = 0
+        @Option(name: .customLong("n-train"), help: "Training-split samples.")
+        public var nTrain: Int = 500
+        @Option(name: .customLong("n-test"), help: "Test-split samples.")
+        public var nTest: Int = 1000
+        @Option(help: "f64 (default) or f32.")
+        public var precision: String = "f64"
+        @Option(help: "Largest accepted max |f(x) − g(x)|.")
+        public var tolerance: Double = 1e-10
+        public init() {}
+
+        public func validate() throws {
+            guard nTrain > 0 else { throw ValidationError("--n-train must be positive, got \(nTrain)") }
+            guard nTest > 0 else { throw ValidationError("--n-test must be positive, got \(nTest)") }
+            guard ["f64", "f32"].contains(precision) else { throw ValidationError("--precision must be f64 or f32, got '\(UntrustedText.oneLine(precision))'") }
+            guard tolerance >= 0 else { throw ValidationError("--tolerance must be ≥ 0, got \(tolerance)") }
+            guard MinimalNetworks.classes.contains(className) else {
+                throw ValidationError("class '\(UntrustedText.oneLine(className))' has no hand-set minimal network; the classes with one are \(MinimalNetworks.classes.joined(separator: ", "))")
+            }
+            do { _ = try build() } catch let e as FunctionClassError { throw ValidationError(e.description) }
+        }
+
+        func build() throws -> any FunctionClass { try FunctionClassRegistry.make(className, options: parseOptionList(options)) }
+
+        public func run() throws {
+            let cls = try build()
+            do { try Preflight.requireDataSet(cls, samples: nTrain + nTest) }
+            catch let e as MemoryError { throw CommandFailure(e.description) }
+            let fit: MinimalNetworks.ExactFit
+            do {
+                fit = precision == "f32" ? try MinimalNetworks.exactFit(cls, seed: seed, nTrain: nTrain, nTest: nTest, as: Float.self)
+                                         : try MinimalNetworks.exactFit(cls, seed: seed, nTrain: nTrain, nTest: nTest, as: Double.self)
+            } catch let e as MinimalNetworkError { throw CommandFailure(e.description) }
+            func line(_ s: String) { print(s) }   // the module's print escapes control characters
+            line("class: \(fit.className)  seed: \(fit.seed)  precision: \(fit.precision)")
+            line("parameters: " + fit.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+            line("network: \(fit.model) (\(fit.parameterCount) parameters)")
+            line("train MSE \(NumberFormat.significantAsPrintf(fit.trainMSE, 6)) on \(fit.nTrain) samples (the seed's training split)")
+            line("test MSE \(NumberFormat.significantAsPrintf(fit.testMSE, 6)) on \(fit.nTest) samples (the seed's test split)")
+            line("max |f(x) − g(x)| \(NumberFormat.significantAsPrintf(fit.maxError, 6)) over both sets (g: the noise-free target)")
+            guard fit.maxError <= tolerance else {
+                line("FAIL: above tolerance \(NumberFormat.significantAsPrintf(tolerance, 6))")
+                throw ExitCode(1)
+            }
+            line("ok: exact within \(NumberFormat.significantAsPrintf(tolerance, 6))")
         }
     }
 }

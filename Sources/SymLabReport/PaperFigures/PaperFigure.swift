@@ -13,19 +13,32 @@ import SymLabExperiments
 /// Adding a figure: the folder, one Swift file with the builder, one entry in ``all``.
 /// `PaperFigureSpecTests` picks the new folder up (each spec parses, passes the preflight and is
 /// named after its file; the README has a title and a description).
+///
+/// A figure with nothing to train (Kiani et al. Figure 2 draws a hand-set network) is *computed*
+/// (``init(_:computed:)``): its folder holds the README alone, it has no specs and takes no
+/// overrides, and its builder computes from the library; `symlab figure` still writes its data,
+/// plot, summary and report (with an empty results database).
 public struct PaperFigure: Sendable {
     public let name: String
     /// Results → plot and summary text. Reads the figure's experiments (the specs' `name:`)
     /// from the store.
     public let build: @Sendable (ResultsStore) throws -> (Figure, String)
+    /// False for a computed figure: no spec files, no runs.
+    public let runsExperiments: Bool
 
     public init(_ name: String, build: @escaping @Sendable (ResultsStore) throws -> (Figure, String)) {
-        self.name = name; self.build = build
+        self.name = name; self.build = build; runsExperiments = true
+    }
+
+    /// A figure computed without training runs: `compute` builds the plot and summary.
+    public init(_ name: String, computed compute: @escaping @Sendable () throws -> (Figure, String)) {
+        self.name = name; self.build = { _ in try compute() }; runsExperiments = false
     }
 
     /// Every paper figure, in the order `symlab figure --help` lists them.
     public static let all: [PaperFigure] = [
         PaperFigure("kiani-fig1", build: kianiFig1Figure),
+        PaperFigure("kiani-fig2", computed: kianiFig2Figure),
         PaperFigure("kiani-fig3", build: kianiFig3Figure),
         PaperFigure("kiani-fig4", build: optimizerScatter),
         PaperFigure("kiani-n-sweep", build: nSweep),
@@ -133,7 +146,9 @@ extension PaperFigure {
     /// The figure's spec files in file-name order (read from disk on each call: only commands
     /// that use a figure's specs touch the resource bundle): the default set, or those of `scale`
     /// (one of ``scales``).
+    /// None for a computed figure.
     public func specs(scale: String? = nil) throws -> [FigureSpecFile] {
+        guard runsExperiments else { return [] }
         var directory = Self.specsRoot.appendingPathComponent(name, isDirectory: true)
         if let scale {
             guard scales.contains(scale) else {
@@ -162,6 +177,9 @@ extension PaperFigure {
     /// error, not a silent no-op.
     public func plan(overrides: [String], scale: String? = nil) throws -> [(file: FigureSpecFile, spec: ExperimentSpec)] {
         let files = try specs(scale: scale)
+        if !runsExperiments, let o = overrides.first {
+            throw SpecError(file: name, keyPath: "", message: "figure \(name) runs no experiments (it is computed), so the override '\(o)' has nothing to change")
+        }
         let plain = overrides.filter { Self.splitTarget($0) == nil }
         var perSpec = Dictionary(uniqueKeysWithValues: files.map { ($0.name, plain) })
         for o in overrides {
@@ -187,6 +205,9 @@ extension PaperFigure {
     /// each part is still the file.
     public func printedSpecs(only spec: String? = nil, scale: String? = nil) throws -> String {
         let files = try specs(scale: scale)
+        if !runsExperiments {
+            throw SpecError(file: name, keyPath: "", message: "figure \(name) has no spec files: it is computed from the library without training runs")
+        }
         if let spec {
             guard let file = files.first(where: { $0.name == spec }) else {
                 throw SpecError(file: name, keyPath: "", message: "figure \(name) has no spec '\(spec)'; its specs are \(files.map(\.name).joined(separator: ", "))")

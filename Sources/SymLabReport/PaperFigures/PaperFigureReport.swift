@@ -61,15 +61,15 @@ extension PaperFigure {
         for (file, spec) in planned {
             try file.yaml.write(toFile: directory + "/specs/\(spec.name).yaml", atomically: true, encoding: .utf8)
         }
-        _ = try SweepRunner.run(planned.map { $0.spec }, store: store, workers: workers)
+        if !planned.isEmpty { _ = try SweepRunner.run(planned.map { $0.spec }, store: store, workers: workers) }
         let (plot, text) = try build(store)
         let elapsed = Date().timeIntervalSince(started)
         let summary = """
             \(described.title)
             \(described.about)
             \(scale.map { "scale: \($0) (the specs of \(folder($0))/)\n" } ?? "")overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
-            specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name)\(scale.map { " --scale \($0)" } ?? "") --print-specs`)
-            wall time: \(NumberFormat.fixed(elapsed, 0)) s with \(workers.count) worker(s)
+            \(runsExperiments ? "specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name)\(scale.map { " --scale \($0)" } ?? "") --print-specs`)" : "specs: none (computed from the library, no training runs)")
+            wall time: \(NumberFormat.fixed(elapsed, 0)) s\(runsExperiments ? " with \(workers.count) worker(s)" : "")
 
             """ + text + "\n"
         try summary.write(toFile: directory + "/summary.txt", atomically: true, encoding: .utf8)

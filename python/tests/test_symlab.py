@@ -1,0 +1,73 @@
+"""python/symlab against real exports of the symlab binary (built by `make test` before this runs)."""
+
+import os
+import pathlib
+import subprocess
+
+import numpy as np
+import pytest
+
+import symlab
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SYMLAB = os.environ.get("SYMLAB", str(ROOT / ".build" / "release" / "symlab"))
+
+
+def run(*args, cwd):
+    done = subprocess.run([SYMLAB, *args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_er_parity_export_loads_as_numpy_arrays_in_pytorch_geometric_layout(tmp_path):
+    run("data", "export", "er-parity", "--option", "n=8", "--n", "6", "--seed", "3", "--split", "all", "--out", "er.npz", cwd=tmp_path)
+    d = symlab.load_npz(tmp_path / "er.test.npz")
+    assert d["parameters"]["class"] == "er-parity" and d["parameters"]["n"] == "8"
+    assert "target.subset-degrees" in d["parameters"]
+    assert d["y"].shape == (6,) and d["ptr"].tolist() == list(range(0, 49, 8))
+    assert d["x"].shape == (48, 1) and d["batch"].tolist() == [g for g in range(6) for _ in range(8)]
+    e = d["edge_index"]
+    assert e.dtype == np.int64 and e.shape[0] == 2
+    # Every edge stays inside its graph, and both directions are listed.
+    assert (d["batch"][e[0]] == d["batch"][e[1]]).all()
+    assert set(map(tuple, e.T)) == set(map(tuple, e[::-1].T))
+    # One graph with local indices; its label is the parity of its degree counts (±1).
+    x, local, y = symlab.graph(d, 2)
+    assert x.shape == (8, 1) and local.min() >= 0 and local.max() < 8 and y in (-1.0, 1.0)
+    degrees = np.bincount(local[0], minlength=8)
+    counts = np.bincount(degrees, minlength=8)
+    S = [int(s) for s in d["parameters"]["target.subset-degrees"].split(",")]
+    b = int(d["parameters"]["target.sign-bit"])
+    assert y == (-1.0) ** (b + sum(counts[s] for s in S))
+    # The splits differ; the same seed gives the same arrays.
+    assert not np.array_equal(symlab.load_npz(tmp_path / "er.train.npz")["y_clean"][:1], [np.nan])
+    run("data", "export", "er-parity", "--option", "n=8", "--n", "6", "--seed", "3", "--split", "test", "--out", "again.npz", cwd=tmp_path)
+    assert np.array_equal(symlab.load_npz(tmp_path / "again.npz")["edge_index"], e)
+
+
+def test_dense_export_and_csv_agree(tmp_path):
+    run("data", "export", "sparse-parity", "--option", "n=6", "--n", "5", "--out", "sp.npz", cwd=tmp_path)
+    run("data", "export", "sparse-parity", "--option", "n=6", "--n", "5", "--out", "sp.csv", cwd=tmp_path)
+    d = symlab.load_npz(tmp_path / "sp.npz")
+    csv = np.genfromtxt(tmp_path / "sp.csv", delimiter=",", skip_header=1)
+    assert d["x"].shape == (5, 6)
+    assert np.array_equal(csv[:, 1:7], d["x"]) and np.array_equal(csv[:, 7], d["y"])
+
+
+def test_a_results_database_loads_as_one_row_per_run_with_parameters_and_metrics(tmp_path):
+    (tmp_path / "spec.yaml").write_text(
+        "name: py\n"
+        "data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 32, n_val: 8, n_test: 32}\n"
+        "model: {name: mlp, options: {width: 8}}\n"
+        "optimizer: {name: adam, lr: 0.01}\n"
+        "training: {steps: 4, eval_every: 2}\n"
+        "seeds: [0, 1]\n"
+        "sweep: {product: {model.options.width: [4, 8]}}\n")
+    run("run", "spec.yaml", "--db", "r.sqlite", cwd=tmp_path)
+    runs = symlab.load_runs(tmp_path / "r.sqlite")
+    assert len(runs) == 4 and set(runs["status"]) == {"done"}
+    assert sorted(runs["model.options.width"].tolist()) == [4, 4, 8, 8]
+    assert runs["data.n_train"].tolist() == [32] * 4
+    assert runs["metric.test_mse"].notna().all()
+    curves = symlab.load_curves(tmp_path / "r.sqlite")
+    assert set(curves["split"]) >= {"train", "test"} and set(curves["run_id"]) == set(runs["id"])
