@@ -123,6 +123,66 @@ public enum SampleComplexity {
                            level: level, usableResamples: slopes.count, resamples: resamples)
     }
 
+    /// Two growth laws of n* against a size s, fitted by least squares on ln n*: polynomial
+    /// n* = a·s^α (ln n* linear in ln s) and exponential n* = a·e^{βs} (ln n* linear in s), and
+    /// how well each predicts sizes it was not fitted on. A fit on the sizes it is judged on would
+    /// favour whichever law bends more; held-out sizes do not.
+    public struct GrowthComparison: Sendable {
+        public enum Law: String, Sendable { case polynomial, exponential }
+        public var sizes: [Double], nStar: [Double]
+        /// ln a and α of the polynomial law; ln a and β of the exponential law (all sizes).
+        public var polynomial: (logA: Double, alpha: Double)
+        public var exponential: (logA: Double, beta: Double)
+        /// Leave-one-out: the root mean square over sizes of ln n* − ln(prediction by the law fitted without that size).
+        public var polynomialLeaveOneOut: Double, exponentialLeaveOneOut: Double
+        /// The largest size's n* predicted by each law fitted on the smaller sizes.
+        public var polynomialPredictsLargest: Double, exponentialPredictsLargest: Double
+
+        /// The law with the smaller leave-one-out error; nil when they are equal to 10⁻⁹ (e.g. n*
+        /// constant: both laws fit it exactly with α = β = 0).
+        public var better: Law? {
+            let p = polynomialLeaveOneOut, e = exponentialLeaveOneOut
+            if abs(p - e) <= 1e-9 * Swift.max(1, abs(p), abs(e)) { return nil }
+            return p < e ? .polynomial : .exponential
+        }
+
+        public func predict(_ law: Law, at size: Double) -> Double {
+            switch law {
+            case .polynomial: return Foundation.exp(polynomial.logA + polynomial.alpha * Foundation.log(size))
+            case .exponential: return Foundation.exp(exponential.logA + exponential.beta * size)
+            }
+        }
+    }
+
+    /// Fits both laws to (size, n*) pairs with positive sizes; nil for fewer than three distinct
+    /// sizes (two points fit either law exactly, and leave-one-out needs two left).
+    public static func compareGrowth(sizes: [Double], nStar: [Double]) -> GrowthComparison? {
+        precondition(sizes.count == nStar.count, "SampleComplexity.compareGrowth: \(sizes.count) sizes, \(nStar.count) values")
+        let order = sizes.indices.filter { sizes[$0] > 0 && nStar[$0] > 0 && sizes[$0].isFinite && nStar[$0].isFinite }.sorted { sizes[$0] < sizes[$1] }
+        let s = order.map { sizes[$0] }, y = order.map { Foundation.log(nStar[$0]) }
+        guard Set(s).count >= 3, Set(s).count == s.count else { return nil }
+        let logS = s.map { Foundation.log($0) }
+        func fit(_ x: [Double], _ y: [Double]) -> (slope: Double, intercept: Double) { linearFit(x: x, y: y) }
+        func leaveOneOut(_ x: [Double]) -> Double {
+            var sum = 0.0
+            for i in x.indices {
+                let keep = x.indices.filter { $0 != i }
+                let f = fit(keep.map { x[$0] }, keep.map { y[$0] })
+                let r = y[i] - (f.intercept + f.slope * x[i])
+                sum += r * r
+            }
+            return (sum / Double(x.count)).squareRoot()
+        }
+        func largest(_ x: [Double]) -> Double {
+            let f = fit(Array(x.dropLast()), Array(y.dropLast()))
+            return Foundation.exp(f.intercept + f.slope * x.last!)
+        }
+        let p = fit(logS, y), e = fit(s, y)
+        return GrowthComparison(sizes: s, nStar: order.map { nStar[$0] }, polynomial: (p.intercept, p.slope), exponential: (e.intercept, e.slope),
+                                polynomialLeaveOneOut: leaveOneOut(logS), exponentialLeaveOneOut: leaveOneOut(s),
+                                polynomialPredictsLargest: largest(logS), exponentialPredictsLargest: largest(s))
+    }
+
     /// Median (mean of the two middle values for an even count); NaN for none. Non-finite
     /// losses sort last (a diverged run counts as a bad loss, not as a missing one).
     public static func median(_ v: [Double]) -> Double {

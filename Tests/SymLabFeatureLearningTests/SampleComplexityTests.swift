@@ -61,4 +61,20 @@ import Testing
         #expect(SampleComplexity.fitExponent(obs, tau: 0.5) == nil)
         #expect(SampleComplexity.median([3, .nan, 1]) == 3)
     }
+
+    /// Exact power-law data are predicted exactly by the polynomial law on held-out sizes, exact
+    /// exponential data by the exponential one; each wins on its own data, and the fit recovers
+    /// the exponent or rate. Constant n* ties; fewer than three sizes give no comparison.
+    @Test func growthLawsAreJudgedOnHeldOutSizes() throws {
+        let sizes: [Double] = [6, 8, 12, 20, 32]
+        let power = try #require(SampleComplexity.compareGrowth(sizes: sizes, nStar: sizes.map { 3 * pow($0, 2.5) }))
+        #expect(abs(power.polynomial.alpha - 2.5) < 1e-9 && power.polynomialLeaveOneOut < 1e-9 && power.better == .polynomial)
+        #expect(abs(power.polynomialPredictsLargest - 3 * pow(32, 2.5)) < 1e-6 * pow(32, 2.5))
+        let exponential = try #require(SampleComplexity.compareGrowth(sizes: sizes, nStar: sizes.map { 2 * exp(0.4 * $0) }))
+        #expect(abs(exponential.exponential.beta - 0.4) < 1e-9 && exponential.exponentialLeaveOneOut < 1e-9 && exponential.better == .exponential)
+        #expect(exponential.exponentialPredictsLargest > exponential.polynomialPredictsLargest)
+        #expect(SampleComplexity.compareGrowth(sizes: sizes, nStar: sizes.map { _ in 512 })?.better == nil)
+        #expect(SampleComplexity.compareGrowth(sizes: [6, 8], nStar: [64, 512]) == nil)
+        #expect(SampleComplexity.compareGrowth(sizes: [6, 8, 8], nStar: [64, 512, 512]) == nil)
+    }
 }

@@ -14,6 +14,8 @@ extension SymLab {
             discussion: "Figures:\n" + PaperFigure.all.map { "  \($0.name): \($0.title)" }.joined(separator: "\n")
                 + "\n\nOverrides (key.path=value) apply to every spec of the figure, e.g. `seeds=0..1 training.steps=100` for a quick look; "
                 + "SPEC:key.path=value applies to the spec SPEC only, e.g. `fig1-gnn-hard:training.steps=100`."
+                + "\n\nA figure with scales (subfolders of its specs) runs another set of specs with --scale NAME: "
+                + PaperFigure.all.filter { !$0.scales.isEmpty }.map { "\($0.name): \($0.scales.joined(separator: ", "))" }.joined(separator: "; ") + "."
                 + "\n\nEach spec is a plain YAML file that also runs alone: `symlab figure kiani-fig1 --print-spec fig1-gnn-hard > spec.yaml && symlab run spec.yaml`.")
 
         @Argument(help: "Figure name (\(PaperFigure.all.map(\.name).joined(separator: ", "))).") var name: String
@@ -22,12 +24,19 @@ extension SymLab {
         @Option(help: "Worker processes (default: number of cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Print the figure's spec files (each after a '--- # ==> FIGURE/SPEC.yaml <==' line when there are several: one multi-document file that `symlab run` runs) and exit.") var printSpecs = false
         @Option(help: ArgumentHelp("Print the spec file SPEC alone, as is (to run with `symlab run`), and exit.", valueName: "SPEC")) var printSpec: String?
+        @Option(help: ArgumentHelp("Run the figure's specs of scale SCALE instead of its default ones (kiani-scaling: paper, demo); the default output directory is then results/<figure>-<scale>.", valueName: "SCALE")) var scale: String?
 
         func validate() throws {
             guard PaperFigure.named(name) != nil else {
                 throw ValidationError("unknown figure '\(name)'; known: \(PaperFigure.all.map(\.name).joined(separator: ", "))")
             }
             guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
+            if let scale {
+                let scales = PaperFigure.named(name)!.scales
+                guard scales.contains(scale) else {
+                    throw ValidationError("figure \(name) has no scale '\(scale)'; " + (scales.isEmpty ? "it has only its default specs" : "its scales are \(scales.joined(separator: ", "))"))
+                }
+            }
         }
 
         func run() throws {
@@ -35,10 +44,11 @@ extension SymLab {
             let done: PaperFigure.Reproduction
             do {
                 if printSpecs || printSpec != nil {
-                    print(try figure.printedSpecs(only: printSpec), terminator: "")
+                    print(try figure.printedSpecs(only: printSpec, scale: scale), terminator: "")
                     return
                 }
-                done = try figure.reproduce(overrides: overrides, in: out ?? "results/\(figure.name)", workers: .processes(workers, launcher: .symlab()))
+                done = try figure.reproduce(overrides: overrides, scale: scale, in: out ?? "results/\(figure.name)\(scale.map { "-\($0)" } ?? "")",
+                                            workers: .processes(workers, launcher: .symlab()))
             } catch let e as SpecError { throw CommandFailure("\(e)") }
             print(done.summary)
             if let plot = done.plot {

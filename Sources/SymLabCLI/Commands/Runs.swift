@@ -11,7 +11,7 @@ extension SymLab {
     struct Runs: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List, show and export recorded runs.",
-            subcommands: [List.self, Show.self, Diff.self, Export.self])
+            subcommands: [List.self, Show.self, Diff.self, Export.self, Merge.self])
     }
 }
 
@@ -138,6 +138,27 @@ extension SymLab.Runs {
                 """))
             let metrics = try store.metrics(runID: id)
             for k in metrics.keys.sorted() { print("  \(k) = \(metrics[k]!)") }
+        }
+    }
+
+    /// `symlab runs merge --db DB SOURCE…`: one database from several (a figure's specs submitted
+    /// to Slurm as one sweep each, each merged into its own sweep directory): a figure run with
+    /// `--out` at DB's directory then finds every run done and only draws.
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "merge", abstract: "Copy the runs of other results databases into one (each run kept once, a finished run over an unfinished one).")
+        @Option(help: "The database to merge into (created if missing).") var db: String
+        @Argument(help: "Results databases to merge from (e.g. each sweep's results.sqlite).") var sources: [String]
+        func validate() throws { guard !sources.isEmpty else { throw ValidationError("give at least one database to merge from") } }
+        func run() throws {
+            let store = try ResultsStore(path: db)
+            var total = MergeCounts()
+            for source in sources {
+                let counts = try store.merge(shard: source)
+                print("\(source): \(counts)")
+                total = total + counts
+            }
+            print("\(db): \(total)")
         }
     }
 

@@ -144,10 +144,7 @@ func kianiSeparationFigure(_ store: ResultsStore) throws -> (Figure, String) {
 }
 
 /// Test MSE / Var(y) of a run: schemes report `test_loss_normalized`, the trainer `test_mse_normalized`.
-private func testError(_ r: SchemeRun) -> Double {
-    let s = r.metric(SchemeMetric.testLossNormalized)
-    return s.isFinite ? s : r.metric("test_mse_normalized")
-}
+private func testError(_ r: SchemeRun) -> Double { r.testError }
 
 /// One experiment's finished runs grouped by training-set size N.
 private struct LearnerRuns {

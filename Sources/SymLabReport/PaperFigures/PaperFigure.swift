@@ -49,6 +49,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("information-exponent", build: informationExponentFigure),
         PaperFigure("staircase", build: staircaseFigure),
         PaperFigure("kiani-separation", build: kianiSeparationFigure),
+        PaperFigure("kiani-scaling", build: kianiScalingFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
@@ -129,11 +130,32 @@ extension PaperFigure {
         Bundle.module.url(forResource: "specs", withExtension: nil) ?? Bundle.module.bundleURL.appendingPathComponent("specs", isDirectory: true)
     }
 
-    /// The figure's spec files in file-name order (read from disk on each call: only commands
-    /// that use a figure's specs touch the resource bundle); none for a computed figure.
-    public func specs() throws -> [FigureSpecFile] {
-        guard runsExperiments else { return [] }
+    /// The figure's other scales: the subfolders of its spec folder (`specs/<figure>/<scale>/`), each
+    /// a set of spec files at other sizes (a larger grid for a cluster, a smaller one for the demo)
+    /// for the same builder. A scale's specs run experiments of the default set's names, so the
+    /// builder reads them alike; a scale may hold only some of them (the builder says which parts
+    /// it did not find). Most figures have none.
+    public var scales: [String] {
         let directory = Self.specsRoot.appendingPathComponent(name, isDirectory: true)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { entry in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: directory.appendingPathComponent(entry).path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }.sorted()
+    }
+
+    /// The figure's spec files in file-name order (read from disk on each call: only commands
+    /// that use a figure's specs touch the resource bundle): the default set, or those of `scale`
+    /// (one of ``scales``).
+    /// None for a computed figure.
+    public func specs(scale: String? = nil) throws -> [FigureSpecFile] {
+        guard runsExperiments else { return [] }
+        var directory = Self.specsRoot.appendingPathComponent(name, isDirectory: true)
+        if let scale {
+            guard scales.contains(scale) else {
+                throw SpecError(file: name, keyPath: "", message: "figure \(name) has no scale '\(scale)'; " + (scales.isEmpty ? "it has only its default specs" : "its scales are \(scales.joined(separator: ", "))"))
+            }
+            directory = directory.appendingPathComponent(scale, isDirectory: true)
+        }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasSuffix(".yaml") }.sorted()
         guard !files.isEmpty else { throw FigureSpecsMissing(figure: name, directory: directory.path) }
@@ -153,8 +175,8 @@ extension PaperFigure {
     /// named SPEC (a file name of the figure, e.g. `fig1-gnn-hard:training.steps=100`), after the
     /// plain ones (the more specific wins). A target that is not one of the figure's specs is an
     /// error, not a silent no-op.
-    public func plan(overrides: [String]) throws -> [(file: FigureSpecFile, spec: ExperimentSpec)] {
-        let files = try specs()
+    public func plan(overrides: [String], scale: String? = nil) throws -> [(file: FigureSpecFile, spec: ExperimentSpec)] {
+        let files = try specs(scale: scale)
         if !runsExperiments, let o = overrides.first {
             throw SpecError(file: name, keyPath: "", message: "figure \(name) runs no experiments (it is computed), so the override '\(o)' has nothing to change")
         }
@@ -168,7 +190,7 @@ extension PaperFigure {
             perSpec[target]!.append(override)
         }
         return try files.map { file in
-            let spec = try ExperimentSpec.parse(yaml: file.yaml, file: "\(name)/\(file.name).yaml", overrides: perSpec[file.name] ?? [])
+            let spec = try ExperimentSpec.parse(yaml: file.yaml, file: "\(folder(scale))/\(file.name).yaml", overrides: perSpec[file.name] ?? [])
             try Preflight.check(spec)
             return (file, spec)
         }
@@ -178,10 +200,11 @@ extension PaperFigure {
     static func splitTarget(_ override: String) -> (target: String, override: String)? { ExperimentSpec.splitTarget(override) }
 
     /// The spec files as `--print-specs` shows them: one file verbatim, or each file after a
-    /// `--- # ==> figure/spec.yaml <==` line: a YAML document separator with a comment, so the
-    /// whole is a multi-document file `symlab run` runs as it is, and each part is still the file.
-    public func printedSpecs(only spec: String? = nil) throws -> String {
-        let files = try specs()
+    /// `--- # ==> figure/spec.yaml <==` line (`figure/scale/spec.yaml` for a scale's): a YAML document
+    /// separator with a comment, so the whole is a multi-document file `symlab run` runs as it is, and
+    /// each part is still the file.
+    public func printedSpecs(only spec: String? = nil, scale: String? = nil) throws -> String {
+        let files = try specs(scale: scale)
         if !runsExperiments {
             throw SpecError(file: name, keyPath: "", message: "figure \(name) has no spec files: it is computed from the library without training runs")
         }
@@ -192,6 +215,9 @@ extension PaperFigure {
             return file.yaml
         }
         if files.count == 1 { return files[0].yaml }
-        return files.map { "--- # ==> \(name)/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n")
+        return files.map { "--- # ==> \(folder(scale))/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n")
     }
+
+    /// "figure" or "figure/scale": where a scale's files are below the specs root.
+    func folder(_ scale: String?) -> String { scale.map { "\(name)/\($0)" } ?? name }
 }

@@ -3,11 +3,16 @@ import SymLabExperiments
 import SymLabNumerics
 
 extension PaperFigure {
-    /// The paper figures whose experiments are all in `store`: a report of a figure's database
-    /// draws the figure too.
+    /// The paper figures whose experiments (those of its default specs, or of one of its scales)
+    /// are all in `store`: a report of a figure's database draws the figure too.
     public static func present(in store: ResultsStore) throws -> [PaperFigure] {
         let names = Set(try store.runs().map(\.experiment))
-        return try all.filter { f in let e = try f.experiments(); return !e.isEmpty && e.allSatisfy(names.contains) }
+        return try all.filter { f in
+            try ([nil] + f.scales).contains { scale in
+                let e = try f.specs(scale: scale).map(\.name)
+                return !e.isEmpty && e.allSatisfy(names.contains)
+            }
+        }
     }
 
     /// Draws each figure into `directory` (PNG, SVG, CSV, gnuplot script) and writes the HTML
@@ -43,11 +48,12 @@ extension PaperFigure {
         public let database: String
     }
 
-    /// `symlab figure NAME`: runs the figure's specs (with `overrides`, see ``plan(overrides:)``)
-    /// into `directory`/results.sqlite, then writes the summary (summary.txt), the plot and its
-    /// data, and the HTML report with this figure first. Runs already done are skipped.
-    public func reproduce(overrides: [String], in directory: String, workers: SweepRunner.Workers) throws -> Reproduction {
-        let planned = try plan(overrides: overrides)
+    /// `symlab figure NAME`: runs the figure's specs (with `overrides`, see ``plan(overrides:scale:)``;
+    /// those of `scale` when given, see ``scales``) into `directory`/results.sqlite, then writes the
+    /// summary (summary.txt), the plot and its data, and the HTML report with this figure first.
+    /// Runs already done are skipped.
+    public func reproduce(overrides: [String], scale: String? = nil, in directory: String, workers: SweepRunner.Workers) throws -> Reproduction {
+        let planned = try plan(overrides: overrides, scale: scale)
         let described = try self.described()
         try FileManager.default.createDirectory(atPath: directory + "/specs", withIntermediateDirectories: true)
         let store = try ResultsStore(path: directory + "/results.sqlite")
@@ -61,8 +67,8 @@ extension PaperFigure {
         let summary = """
             \(described.title)
             \(described.about)
-            overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
-            \(runsExperiments ? "specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name) --print-specs`)" : "specs: none (computed from the library, no training runs)")
+            \(scale.map { "scale: \($0) (the specs of \(folder($0))/)\n" } ?? "")overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
+            \(runsExperiments ? "specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name)\(scale.map { " --scale \($0)" } ?? "") --print-specs`)" : "specs: none (computed from the library, no training runs)")
             wall time: \(NumberFormat.fixed(elapsed, 0)) s\(runsExperiments ? " with \(workers.count) worker(s)" : "")
 
             """ + text + "\n"

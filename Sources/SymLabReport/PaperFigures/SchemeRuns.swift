@@ -15,6 +15,11 @@ struct SchemeRun {
     var n: Double { Double(config.nTrain) }
     func option(_ k: String) -> String? { config.kind.scheme?.options[k] }
     func metric(_ k: String) -> Double { metrics[k] ?? .nan }
+    /// Test MSE / Var(y): schemes report `test_loss_normalized`, the trainer `test_mse_normalized`.
+    var testError: Double {
+        let s = metric(SchemeMetric.testLossNormalized)
+        return s.isFinite ? s : metric("test_mse_normalized")
+    }
 }
 
 func schemeRuns(_ store: ResultsStore, _ experiment: String) throws -> (runs: [SchemeRun], results: ExperimentResults) {
