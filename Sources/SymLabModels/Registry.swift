@@ -66,6 +66,8 @@ public enum ModelRegistry {
 
     /// Every model with its summary and options, for `--help`.
     public static var helpText: String { registry.helpText }
+    /// One model's heading and options (`symlab model list MODEL`).
+    public static func helpText(for name: String) -> String { registry.helpText(only: name) }
 
     /// The function class `symlab model` draws inputs from when none is given (for an unknown
     /// name, the dense default: the registry names the problem when the model is built).

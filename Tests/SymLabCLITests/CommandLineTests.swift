@@ -1,6 +1,7 @@
 import ArgumentParser
 import SymLabCLI
 import SymLabFunctionClasses
+import SymLabModels
 import Testing
 
 @Suite struct CommandLineTests {
@@ -53,6 +54,9 @@ import Testing
         #expect(throws: (any Error).self) { var c = try SymLab.parseAsRoot(["data", "list", "erparity"]); try c.run() }
         #expect(FunctionClassRegistry.helpText(for: "er-parity").contains("n=16"))
         #expect(!FunctionClassRegistry.helpText(for: "er-parity").contains("sparse-parity"))
+        #expect(SymLab.Model.helpMessage().split(separator: "\n").count <= 40)
+        #expect(try SymLab.parseAsRoot(["model", "list", "gnn"]) is SymLab.Model.List)
+        #expect(ModelRegistry.helpText(for: "gnn").contains("width=") && !ModelRegistry.helpText(for: "gnn").contains("cnn-minimal"))
         _ = try SymLab.parseAsRoot(["kernel", "fit", "sparse-parity", "--option", "n=8", "--kernel", "rbf", "--n-train", "20", "--n-test", "20"])
     }
 }

@@ -46,4 +46,21 @@ import Testing
         let again = try HostileInputTests.run(["sweep", "run", "specs", "--workers", "1"], in: dir)
         #expect(again.status == 0 && again.stdout.contains("4 done"), "\(again.stdout) \(again.stderr)")
     }
+
+    /// `--print-specs` with overrides prints what would run (issue 28, item 9): the same runs as the
+    /// figure with those overrides.
+    @Test func printedSpecsHonourTheOverrides() throws {
+        let dir = SweepResumeTests.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let printed = try HostileInputTests.run(["figure", "kiani-fig1", "--print-specs", "seeds=[0]", "fig1-gnn-hard:training.steps=7"], in: dir)
+        #expect(printed.status == 0, "\(printed.stderr)")
+        #expect(printed.stdout.contains("# with the overrides seeds=[0] training.steps=7"), "\(printed.stdout)")
+        try printed.stdout.write(toFile: dir + "/f.yaml", atomically: true, encoding: .utf8)
+        let r = try HostileInputTests.run(["run", "f.yaml", "--dry-run"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").filter { $0.contains("config {") && $0.contains(#""steps":7"#) }.count == 1, "\(r.stdout)")
+        #expect(r.stdout.contains("1 seed(s)") && !r.stdout.contains("5 seed(s)"), "\(r.stdout)")
+        let bad = try HostileInputTests.run(["figure", "kiani-fig1", "--print-specs", "nope:training.steps=7"], in: dir)
+        #expect(bad.status == 1 && bad.stderr.contains("targets spec 'nope'"), "\(bad.stderr)")
+    }
 }

@@ -22,7 +22,7 @@ extension SymLab {
         @Argument(help: "Overrides key.path=value applied to every spec, or SPEC:key.path=value applied to the spec SPEC only.") var overrides: [String] = []
         @Option(help: "Output directory (default: results/<figure>).") var out: String?
         @Option(help: "Worker processes (default: number of cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
-        @Flag(help: "Print the figure's spec files (each after a '--- # ==> FIGURE/SPEC.yaml <==' line when there are several: one multi-document file that `symlab run` runs) and exit.") var printSpecs = false
+        @Flag(help: "Print the figure's spec files (each after a '--- # ==> FIGURE/SPEC.yaml <==' line when there are several: one multi-document file that `symlab run` runs; with overrides, each with them applied) and exit.") var printSpecs = false
         @Option(help: ArgumentHelp("Print the spec file SPEC alone, as is (to run with `symlab run`), and exit.", valueName: "SPEC")) var printSpec: String?
         @Option(help: ArgumentHelp("Run the figure's specs of scale SCALE instead of its default ones (kiani-scaling: paper, demo); the default output directory is then results/<figure>-<scale>.", valueName: "SCALE")) var scale: String?
 
@@ -44,7 +44,7 @@ extension SymLab {
             let done: PaperFigure.Reproduction
             do {
                 if printSpecs || printSpec != nil {
-                    print(try figure.printedSpecs(only: printSpec, scale: scale), terminator: "")
+                    print(try figure.printedSpecs(only: printSpec, scale: scale, overrides: overrides), terminator: "")
                     return
                 }
                 done = try figure.reproduce(overrides: overrides, scale: scale, in: out ?? "results/\(figure.name)\(scale.map { "-\($0)" } ?? "")",

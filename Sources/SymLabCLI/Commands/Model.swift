@@ -13,14 +13,30 @@ extension SymLab {
         public static let configuration = CommandConfiguration(
             commandName: "model",
             abstract: "Describe the models (layers, shapes, parameter counts) and check their invariance under sampled group elements.",
-            discussion: "Models and their options (pass as --option key=value):\n" + ModelRegistry.helpText,
-            subcommands: [Describe.self, CheckEquivariance.self, Exact.self])
+            discussion: "Models: \(ModelRegistry.names.joined(separator: ", ")). Their options and defaults: `symlab model list [MODEL]`.",
+            subcommands: [List.self, Describe.self, CheckEquivariance.self, Exact.self])
 
         public init() {}
     }
 }
 
 extension SymLab.Model {
+    /// `symlab model list [MODEL]`: the catalogue the other commands' help points to.
+    public struct List: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "List the models with their options and defaults (or one model's).")
+        @Argument(help: ArgumentHelp("Only this model.", valueName: "model")) public var modelName: String?
+        public init() {}
+
+        public func run() throws {
+            guard let modelName else { return print(ModelRegistry.helpText) }
+            guard ModelRegistry.names.contains(modelName) else {
+                throw CommandFailure("unknown model '\(UntrustedText.forTerminal(modelName))'\(Suggestion.hint(for: modelName, among: ModelRegistry.names)); the models are \(ModelRegistry.names.joined(separator: ", "))")
+            }
+            print(ModelRegistry.helpText(for: modelName))
+        }
+    }
+
     /// The model, its options, and the data its inputs are drawn from.
     public struct ModelOptions: ParsableArguments {
         @Argument(help: ArgumentHelp("The model, one of: \(ModelRegistry.names.joined(separator: ", ")).", valueName: "model"))
@@ -66,7 +82,7 @@ extension SymLab.Model {
     public struct Describe: ParsableCommand {
         public static let configuration = CommandConfiguration(
             abstract: "Print a model's layers, output shapes, parameter counts and parameter groups.",
-            discussion: "Models and their options:\n" + ModelRegistry.helpText)
+            discussion: "Options of a model (pass as --option key=value): `symlab model list MODEL`.")
 
         @OptionGroup public var common: ModelOptions
         public init() {}

@@ -1,5 +1,6 @@
 import Foundation
 import SymLabExperiments
+import SymLabTraining
 
 /// A figure of a reference paper: the experiment specs it runs and how their results become a
 /// plot and a summary.
@@ -203,8 +204,11 @@ extension PaperFigure {
     /// `--- # ==> figure/spec.yaml <==` line (`figure/scale/spec.yaml` for a scale's): a YAML document
     /// separator with a comment, so the whole is a multi-document file `symlab run` runs as it is, and
     /// each part is still the file.
-    public func printedSpecs(only spec: String? = nil, scale: String? = nil) throws -> String {
-        let files = try specs(scale: scale)
+    ///
+    /// With `overrides` (as `reproduce` takes them), each file is printed with them applied: as
+    /// JSON (which YAML reads) after a comment naming them, so what is printed is what would run.
+    public func printedSpecs(only spec: String? = nil, scale: String? = nil, overrides: [String] = []) throws -> String {
+        var files = try specs(scale: scale)
         if !runsExperiments {
             throw SpecError(file: name, keyPath: "", message: "figure \(name) has no spec files: it is computed from the library without training runs")
         }
@@ -212,7 +216,20 @@ extension PaperFigure {
             guard let file = files.first(where: { $0.name == spec }) else {
                 throw SpecError(file: name, keyPath: "", message: "figure \(name) has no spec '\(spec)'; its specs are \(files.map(\.name).joined(separator: ", "))")
             }
-            return file.yaml
+            files = [file]
+        }
+        if !overrides.isEmpty {
+            _ = try plan(overrides: overrides, scale: scale)   // bad or unknown-target overrides stop here
+            files = try files.map { file in
+                let mine = overrides.compactMap { o -> String? in
+                    guard let (target, override) = ExperimentSpec.splitTarget(o) else { return o }
+                    return target == file.name ? override : nil
+                }
+                var tree = try SpecValue.parse(yaml: file.yaml, file: "\(folder(scale))/\(file.name).yaml")
+                for o in mine { tree = try ExperimentSpec.applyOverride(o, to: tree, file: "\(folder(scale))/\(file.name).yaml") }
+                let note = mine.isEmpty ? "# no override applies to this spec" : "# with the overrides " + mine.map { UntrustedText.oneLine($0) }.joined(separator: " ")
+                return FigureSpecFile(name: file.name, path: file.path, yaml: note + "\n" + tree.canonicalJSON + "\n")
+            }
         }
         if files.count == 1 { return files[0].yaml }
         return files.map { "--- # ==> \(folder(scale))/\($0.name).yaml <==\n" + $0.yaml }.joined(separator: "\n")
