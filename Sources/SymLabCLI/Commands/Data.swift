@@ -30,11 +30,8 @@ extension SymLab.Data {
         public init() {}
 
         public func run() throws {
-            guard let className else { return print(FunctionClassRegistry.helpText) }
-            guard FunctionClassRegistry.names.contains(className) else {
-                throw CommandFailure("unknown function class '\(UntrustedText.forTerminal(className))'\(Suggestion.hint(for: className, among: FunctionClassRegistry.names)); the classes are \(FunctionClassRegistry.names.joined(separator: ", "))")
-            }
-            print(FunctionClassRegistry.helpText(for: className))
+            try printCatalogue(of: "function class", plural: "classes", names: FunctionClassRegistry.names, all: FunctionClassRegistry.helpText,
+                               only: className, entry: FunctionClassRegistry.helpText(for:))
         }
     }
 
@@ -160,4 +157,14 @@ extension SymLab.Data {
             }
         }
     }
+}
+
+/// `data list` and `model list`: a registry's catalogue, or one member's entry; an unknown name
+/// is an error with the closest known one.
+func printCatalogue(of kind: String, plural: String, names: [String], all: String, only name: String?, entry: (String) -> String) throws {
+    guard let name else { return print(all) }
+    guard names.contains(name) else {
+        throw CommandFailure("unknown \(kind) '\(UntrustedText.forTerminal(name))'\(Suggestion.hint(for: name, among: names)); the \(plural) are \(names.joined(separator: ", "))")
+    }
+    print(entry(name))
 }

@@ -29,11 +29,7 @@ extension SymLab.Model {
         public init() {}
 
         public func run() throws {
-            guard let modelName else { return print(ModelRegistry.helpText) }
-            guard ModelRegistry.names.contains(modelName) else {
-                throw CommandFailure("unknown model '\(UntrustedText.forTerminal(modelName))'\(Suggestion.hint(for: modelName, among: ModelRegistry.names)); the models are \(ModelRegistry.names.joined(separator: ", "))")
-            }
-            print(ModelRegistry.helpText(for: modelName))
+            try printCatalogue(of: "model", plural: "models", names: ModelRegistry.names, all: ModelRegistry.helpText, only: modelName, entry: ModelRegistry.helpText(for:))
         }
     }
 
