@@ -53,7 +53,7 @@ import Testing
         }
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (figure, summary) = try PaperFigure.named("kiani-fig1")!.build(store)
-        #expect(summary.contains("choice: the paper's C^B_F is not defined in what we have of it"))
+        #expect(summary.contains("choice: the paper's C^B_F is not defined in the public part of the paper"))
         #expect(summary.contains("hard class fig1-cnn-hard (C^B_F (b) pattern: cyclic-pattern-parity): "), "\(summary)")
         #expect(summary.contains("hard class fig1-cnn-frame (C^B_F (a) frame: cyclic-frame-parity): "), "\(summary)")
         // One family-size line per hard class: H_ER,n's 8 functions, and the two C^B_F candidates at n = 32.

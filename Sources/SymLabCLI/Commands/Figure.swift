@@ -52,7 +52,7 @@ extension SymLab {
                     return
                 }
                 done = try figure.reproduce(overrides: overrides, scale: scale, edited: specs, in: out ?? "results/\(figure.name)\(scale.map { "-\($0)" } ?? "")\(specs == nil ? "" : "-edited")",
-                                            workers: .processes(workers, launcher: .symlab()))
+                                            workers: .processes(workers, launcher: .symlab()), notes: printNotes)
             } catch let e as SpecError { throw CommandFailure("\(e)") }
             print(done.summary)
             if let plot = done.plot {

@@ -53,9 +53,12 @@ extension PaperFigure {
     /// those of `scale` when given, see ``scales``) into `directory`/results.sqlite, then writes the
     /// summary (summary.txt), the plot and its data, and the HTML report with this figure first.
     /// Runs already done are skipped.
+    /// `notes` receives the specs' notes (keys read under another spelling, …) once they are
+    /// parsed, before anything runs.
     public func reproduce(overrides: [String], scale: String? = nil, edited: String? = nil, in directory: String,
-                          workers: SweepRunner.Workers) throws -> Reproduction {
+                          workers: SweepRunner.Workers, notes: ([String]) -> Void = { _ in }) throws -> Reproduction {
         let planned = try plan(overrides: overrides, scale: scale, edited: edited)
+        notes(planned.flatMap(\.spec.notes))
         let described = try self.described()
         try FileManager.default.createDirectory(atPath: directory + "/specs", withIntermediateDirectories: true)
         let store = try ResultsStore(path: directory + "/results.sqlite")
