@@ -25,7 +25,7 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
     /// Fields every run has beside its config and metrics.
     public static let runFields = ["id", "experiment", "seed", "status", "steps", "tag", "note"]
 
-    /// Parses `key=value` (`key==value` too), `key!=value`, `key<value`, …; nil when there is no operator or key.
+    /// Parses `key=value`, `key!=value`, `key<value`, …; nil when there is no operator or key.
     public init?(_ text: String) {
         // The first operator character splits; two-character operators first.
         guard let i = text.firstIndex(where: { "=!<>".contains($0) }) else { return nil }
@@ -36,7 +36,6 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
             found = op; rest = rest.dropFirst(op.rawValue.count); break
         }
         guard let op = found, !key.isEmpty else { return nil }
-        if op == .equal && rest.hasPrefix("=") { rest = rest.dropFirst() }
         self.key = key; self.op = op; self.value = rest.trimmingWhitespace
     }
 
@@ -81,7 +80,7 @@ public struct RunFilter: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A filter that names no key, or several.
-public struct FilterError: Error, CustomStringConvertible {
+public struct FilterError: Error, CustomStringConvertible, Equatable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

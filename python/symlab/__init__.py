@@ -88,16 +88,20 @@ def _read_table(path):
     path = pathlib.Path(path)
     if path.suffix == ".jsonl":
         with open(path, encoding="utf-8") as f:
-            return pd.DataFrame.from_records([json.loads(line) for line in f if line.strip()])
-    if path.suffix == ".npz":
+            frame = pd.DataFrame.from_records([json.loads(line) for line in f if line.strip()])
+    elif path.suffix == ".npz":
         with np.load(path, allow_pickle=False) as f:
             # Text columns use "" for a missing value (npz has no null for strings).
-            return pd.DataFrame({k: (np.where(f[k] == "", None, f[k]).astype(object) if f[k].dtype.kind == "U" else f[k])
-                                 for k in f.files})
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"tags": str, "note": str, "message": str})
-    for c in frame.columns:
-        if frame[c].dtype == object:
-            frame[c] = frame[c].map(_unformula)
+            frame = pd.DataFrame({k: (np.where(f[k] == "", None, f[k]).astype(object) if f[k].dtype.kind == "U" else f[k])
+                                  for k in f.files})
+    else:
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"tags": str, "note": str, "message": str})
+        for c in frame.columns:
+            if frame[c].dtype == object:
+                # Missing text is None, as from the database and the other formats.
+                frame[c] = frame[c].map(_unformula).astype(object).where(frame[c].notna(), None)
+    if "tags" in frame.columns:
+        frame["tags"] = frame["tags"].fillna("")   # untagged: "" in every format, as load_runs(db) gives
     return frame
 
 

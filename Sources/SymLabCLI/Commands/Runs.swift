@@ -150,7 +150,7 @@ extension SymLab.Runs {
 
     /// `symlab runs diff A B`: how two runs differ — config keys, environment and final metrics.
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "diff", abstract: "The config keys, environment and final metrics in which two runs differ.")
+        static let configuration = CommandConfiguration(commandName: "diff", abstract: "The resolved config keys, environment and final metrics in which two runs differ.")
         @OptionGroup var database: DatabaseChoice
         @Argument(help: "Run id.") var a: String
         @Argument(help: "Run id.") var b: String
@@ -160,7 +160,8 @@ extension SymLab.Runs {
             guard let ra = try store.run(id: a) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(a))' in \(path)") }
             guard let rb = try store.run(id: b) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(b))' in \(path)") }
             func leaves(_ r: RunRecord) -> [String: String] {
-                var out = SweepProgress.keyValues(ofConfig: r.configJSON)
+                // The resolved configs: a default that changed between the two runs is a difference.
+                var out = SweepProgress.keyValues(ofConfig: r.effectiveConfigJSON)
                 out["seed"] = String(r.seed); out["status"] = r.status.rawValue
                 for (k, v) in [("git", r.gitCommit), ("host", r.host), ("blas", r.blas), ("blas_threads", r.blasThreads.map(String.init)), ("precision", r.precision)] {
                     if let v { out["env." + k] = v }
