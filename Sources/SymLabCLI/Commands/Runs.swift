@@ -16,6 +16,11 @@ extension SymLab {
 }
 
 extension SymLab.Runs {
+    /// A run id the database does not hold (the id as typed, escaped).
+    static func noRun(_ id: String, in path: String) -> CommandFailure {
+        CommandFailure("no run '\(UntrustedText.forTerminal(id))' in \(path)")
+    }
+
     /// The results database a runs command reads: `--db`, else the one `symlab run SPEC` writes.
     struct DatabaseChoice: ParsableArguments {
         @Option(help: "Results database.") var db: String?
@@ -127,7 +132,7 @@ extension SymLab.Runs {
             let path = try database.path()
             let store = try ResultsStore(path: path, create: false)
             let found = remove ? try store.removeTags(tags, runID: id) : try store.addTags(tags, runID: id)
-            guard found else { throw CommandFailure("no run '\(UntrustedText.forTerminal(id))' in \(path)") }
+            guard found else { throw SymLab.Runs.noRun(id, in: path) }
             let now = try store.run(id: id)?.tags ?? []
             print(UntrustedText.forTerminal("\(id): tags \(now.isEmpty ? "(none)" : now.joined(separator: ", "))"))
         }
@@ -143,7 +148,7 @@ extension SymLab.Runs {
         func run() throws {
             let path = try database.path()
             let store = try ResultsStore(path: path, create: false)
-            guard try store.setNote(text, runID: id) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(id))' in \(path)") }
+            guard try store.setNote(text, runID: id) else { throw SymLab.Runs.noRun(id, in: path) }
             print(UntrustedText.forTerminal(text.isEmpty ? "\(id): note cleared" : "\(id): note set"))
         }
     }
@@ -157,8 +162,8 @@ extension SymLab.Runs {
         func run() throws {
             let path = try database.path()
             let store = try ResultsStore(path: path, readOnly: true)
-            guard let ra = try store.run(id: a) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(a))' in \(path)") }
-            guard let rb = try store.run(id: b) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(b))' in \(path)") }
+            guard let ra = try store.run(id: a) else { throw SymLab.Runs.noRun(a, in: path) }
+            guard let rb = try store.run(id: b) else { throw SymLab.Runs.noRun(b, in: path) }
             func leaves(_ r: RunRecord) -> [String: String] {
                 // The resolved configs: a default that changed between the two runs is a difference.
                 var out = SweepProgress.keyValues(ofConfig: r.effectiveConfigJSON)
@@ -190,7 +195,7 @@ extension SymLab.Runs {
         func run() throws {
             let db = try database.path()
             let store = try ResultsStore(path: db, readOnly: true)
-            guard let r = try store.run(id: id) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(id))' in \(db)") }
+            guard let r = try store.run(id: id) else { throw SymLab.Runs.noRun(id, in: db) }
             // Every text field comes from a database that may have been shared: escaped.
             print(UntrustedText.forTerminal("""
                 run \(r.id)  experiment \(r.experiment)  point \(r.pointIndex)  seed \(r.seed)
