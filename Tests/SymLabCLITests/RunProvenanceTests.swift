@@ -28,6 +28,10 @@ import Testing
         let dir = SweepResumeTests.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.spec().write(toFile: dir + "/spec.yaml", atomically: true, encoding: .utf8)
+        // --dry-run shows the resolved config the runs will store.
+        let dry = try HostileInputTests.run(["run", "spec.yaml", "--dry-run"], in: dir)
+        #expect(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("    resolved {") && $0.contains(#""weight_decay":0"#) && $0.contains(#""init-scale":1"#) }.count == 2,
+                "\(dry.stdout)")
         let run = try HostileInputTests.run(["run", "spec.yaml", "--db", "r.sqlite"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try Self.ids(dir) == Self.idsBefore)
