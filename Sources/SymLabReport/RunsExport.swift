@@ -45,7 +45,13 @@ public enum RunsExport {
                 "diverged_step": int(r.divergedStep), "last_finite_loss": r.lastFiniteLoss.map(number) ?? .null, "attempts": .int(r.attempts),
                 "config": .string(r.configJSON),
             ]
-            for (k, v) in try SpecValue.fromJSON(r.effectiveConfigJSON).leaves() { row[k] = v; parameters.insert(k) }
+            let tree: SpecValue
+            do { tree = try SpecValue.fromJSON(r.effectiveConfigJSON) } catch {
+                // A shared file's config that is not JSON: named, as the store names bad values.
+                throw StoreError(path: store.path, .badValue(table: "runs", column: r.resolvedConfigJSON == nil ? "config" : "resolved_config",
+                                                             detail: "text that is not a JSON config for run \(r.id)"))
+            }
+            for (k, v) in tree.leaves() { row[k] = v; parameters.insert(k) }
             for (k, v) in try store.metrics(runID: r.id) { row["metric." + k] = number(v); metricNames.insert("metric." + k) }
             rows.append(row)
         }
