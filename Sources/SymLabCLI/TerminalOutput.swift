@@ -19,7 +19,8 @@ extension SymLab {
             var command = try parseAsRoot()
             try command.run()
             code = .success
-        } catch {
+        } catch let raw {
+            let error = FileErrorText.readable(raw)
             code = exitCode(for: error)
             let message = UntrustedText.forTerminal(fullMessage(for: error))
             if !message.isEmpty {
@@ -27,5 +28,43 @@ extension SymLab {
             }
         }
         Foundation.exit(code.rawValue)   // C's exit flushes what print buffered
+    }
+}
+
+/// A note on standard error (`note: …`), escaped like everything else printed: what the reader
+/// should know that is not an error, such as a key read under its canonical spelling.
+func printNotes(_ notes: [String]) {
+    for n in notes { writeToStandardError(UntrustedText.forTerminal("note: " + n) + "\n") }
+}
+
+/// Foundation's file errors print as `Error Domain=NSCocoaErrorDomain Code=4 "…" UserInfo={…}`
+/// (or, through `localizedDescription`, "The operation could not be completed"): internal names
+/// and no path. This says which path failed and the system's reason, so the user can act on it.
+enum FileErrorText {
+    /// "PATH: No such file or directory" (without the path when the caller names it), or nil
+    /// for an error that is not a Foundation file error.
+    static func describe(_ error: any Error, withPath: Bool = true) -> String? {
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain else { return nil }
+        let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        // The underlying POSIX error is stored as a Swift error, not always an NSError.
+        let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+        var reason: String
+        if let u = underlying, u.domain == NSPOSIXErrorDomain {
+            reason = String(cString: strerror(Int32(u.code)))
+            if u.code == Int(ENOENT) { reason += " (does the folder exist?)" }
+        } else if ns.code == CocoaError.Code.fileNoSuchFile.rawValue || ns.code == CocoaError.Code.fileReadNoSuchFile.rawValue {
+            reason = "No such file or directory (does the folder exist?)"
+        } else if ns.code == CocoaError.Code.fileWriteNoPermission.rawValue || ns.code == CocoaError.Code.fileReadNoPermission.rawValue {
+            reason = "Permission denied"
+        } else {
+            reason = "the file system refused (Foundation error \(ns.code))"
+        }
+        return withPath ? path.map { "\($0): \(reason)" } ?? reason : reason
+    }
+
+    /// `error` as a ``CommandFailure`` with ``describe(_:)``'s text when it is a file error.
+    static func readable(_ error: any Error) -> any Error {
+        describe(error).map { CommandFailure($0) } ?? error
     }
 }

@@ -69,6 +69,16 @@ public func parseOptionList(_ list: [String]) throws -> [String: String] {
     return out
 }
 
+/// The one spelling of keys: every key a user writes (spec keys, class, model and scheme
+/// options, reported parameters) is snake_case (`n_train`, `init_scale`), every name (classes,
+/// models, schemes, figures, choice values, command-line flags) kebab-case (`er-parity`,
+/// `--n-train`). A key written with `-` is read as the same key with `_`, and the caller notes
+/// the respelling: old specs and stored configs keep working, and one setting has one name.
+public enum KeySpelling {
+    public static func canonical(_ key: String) -> String { String(key.map { $0 == "-" ? "_" : $0 }) }
+    public static func kebab(_ key: String) -> String { String(key.map { $0 == "_" ? "-" : $0 }) }
+}
+
 /// Reads typed, range-checked options and records the value each resolved to (given or
 /// default), so a data set carries every parameter that produced it.
 public struct OptionReader {
@@ -77,9 +87,20 @@ public struct OptionReader {
     /// Every option read so far, with the value it resolved to.
     public private(set) var resolved: [String: String] = [:]
 
+    /// A key given in both spellings (`init-scale` and `init_scale`): refused by ``finish()``.
+    private let givenTwice: String?
+
+    /// Keys are read in their canonical spelling (``KeySpelling``): `init-scale` is `init_scale`.
     public init(className: String, options: [String: String]) {
         self.className = className
-        self.given = options
+        var canonical: [String: String] = [:], twice: String? = nil
+        for key in options.keys.sorted() {
+            let c = KeySpelling.canonical(key)
+            if canonical[c] != nil { twice = twice ?? c }
+            canonical[c] = options[key]
+        }
+        self.given = canonical
+        self.givenTwice = twice
     }
 
     private func invalid(_ key: String, _ allowed: String, _ got: String) -> FunctionClassError {
@@ -151,6 +172,9 @@ public struct OptionReader {
 
     /// Throws if any option was given that no one read (a typo must not silently fall back to a default).
     public func finish() throws {
+        if let twice = givenTwice {
+            throw invalid(twice, "given once (it was given both as \(twice) and as \(KeySpelling.kebab(twice)))", given[twice] ?? "")
+        }
         for key in given.keys.sorted() where resolved[key] == nil {
             throw FunctionClassError.unknownOption(className: className, option: key, known: Array(resolved.keys))
         }

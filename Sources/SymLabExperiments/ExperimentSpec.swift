@@ -23,6 +23,9 @@ public struct ExperimentSpec: Sendable {
     public let name: String
     public let seeds: [Int]
     public let points: [RunConfig]
+    /// What the reader should know but that is not an error: keys written in another spelling
+    /// (`model.options.init-scale`, read as `init_scale`). Commands print them as notes.
+    public var notes: [String] = []
 
     /// Every (point, seed) pair, points first.
     public var runs: [PlannedRun] {
@@ -45,6 +48,29 @@ public struct ExperimentSpec: Sendable {
     /// to the spec named SPEC only (an unknown SPEC is an error). Names must differ: they share
     /// one results database.
     public static func loadAll(path: String, overrides: [String] = []) throws -> [ExperimentSpec] {
+        let documents = try documents(at: path)
+        let plain = overrides.filter { splitTarget($0) == nil }
+        var specs: [ExperimentSpec] = []
+        var targeted: [String: [String]] = [:]
+        for o in overrides { if let (target, override) = splitTarget(o) { targeted[target, default: []].append(override) } }
+        for d in documents {
+            // The name decides which targeted overrides apply: read it before the overrides.
+            let name = (try? parse(yaml: d.yaml, file: d.file))?.name ?? ""
+            specs.append(try parse(yaml: d.yaml, file: d.file, overrides: plain + (targeted[name] ?? [])))
+        }
+        let names = specs.map(\.name)
+        if let unknown = targeted.keys.sorted().first(where: { !names.contains($0) }) {
+            throw SpecError(file: path, keyPath: "", message: "an override targets spec '\(unknown)', which is not here; the specs are \(names.joined(separator: ", "))\(Suggestion.hint(for: unknown, among: names))")
+        }
+        if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw SpecError(file: path, keyPath: "name", message: "two specs are named '\(twice)'; specs run together need distinct names")
+        }
+        return specs
+    }
+
+    /// The spec documents at `path` as ``loadAll(path:overrides:)`` reads them, each with the file
+    /// (and document number) it came from; documents of comments only are skipped.
+    public static func documents(at path: String) throws -> [(file: String, yaml: String)] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw SpecError(file: path, keyPath: "", message: "no such file or directory")
@@ -64,23 +90,7 @@ public struct ExperimentSpec: Sendable {
             return true
         }
         guard !documents.isEmpty else { throw SpecError(file: path, keyPath: "", message: "no spec in the file") }
-        let plain = overrides.filter { splitTarget($0) == nil }
-        var specs: [ExperimentSpec] = []
-        var targeted: [String: [String]] = [:]
-        for o in overrides { if let (target, override) = splitTarget(o) { targeted[target, default: []].append(override) } }
-        for d in documents {
-            // The name decides which targeted overrides apply: read it before the overrides.
-            let name = (try? parse(yaml: d.yaml, file: d.file))?.name ?? ""
-            specs.append(try parse(yaml: d.yaml, file: d.file, overrides: plain + (targeted[name] ?? [])))
-        }
-        let names = specs.map(\.name)
-        if let unknown = targeted.keys.sorted().first(where: { !names.contains($0) }) {
-            throw SpecError(file: path, keyPath: "", message: "an override targets spec '\(unknown)', which is not here; the specs are \(names.joined(separator: ", "))\(Suggestion.hint(for: unknown, among: names))")
-        }
-        if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
-            throw SpecError(file: path, keyPath: "name", message: "two specs are named '\(twice)'; specs run together need distinct names")
-        }
-        return specs
+        return documents
     }
 
     /// `SPEC:key.path=value` → (SPEC, `key.path=value`); nil for an override without a target (no
@@ -123,10 +133,25 @@ public struct ExperimentSpec: Sendable {
     public static func parse(yaml: String, file: String, overrides: [String] = []) throws -> ExperimentSpec {
         var tree = try SpecValue.parse(yaml: yaml, file: file)
         guard case .map = tree else { throw SpecError(file: file, keyPath: "", message: "expected a mapping at the top level, got \(tree)") }
-        for o in overrides { tree = try applyOverride(o, to: tree, file: file) }
+        // One spelling per key, before anything reads or hashes the tree: `init-scale` and
+        // `init_scale` are the same setting and give the same run ids.
+        let (canonical, respelled) = try tree.canonicalKeys(file: file)
+        tree = canonical
+        var notes = respelled.map { "\(file): key '\($0)' is spelled '\(KeySpelling.canonical($0))' (read as that; keys use '_')" }
+        for o in overrides {
+            tree = try applyOverride(o, to: tree, file: file)
+            if let eq = o.firstIndex(of: "="), KeySpelling.canonical(String(o[..<eq])) != String(o[..<eq]) {
+                notes.append("override '\(o)': key '\(overridePath(String(o[..<eq])).path)' is spelled '\(KeySpelling.canonical(overridePath(String(o[..<eq])).path))' (read as that; keys use '_')")
+            }
+        }
 
         let seeds: [Int]
         do { seeds = try parseSeeds(tree[path: "seeds"], file: file) } catch let e as SpecError { throw blame(e, overrides: overrides) }
+        // `seeds: 5` could be read as "five seeds" (as some tools do); here it is the one seed 5,
+        // and the reader is told so with the spelling of the other reading.
+        if case .int(let one)? = tree[path: "seeds"], one >= 1 {
+            notes.append("\(file): seeds: \(one) runs the one seed \(one); for \(one) seeds write seeds: 0..\(one - 1)")
+        }
         var points: [RunConfig] = []
         for (i, pointTree) in try expandSweep(tree, file: file, overrides: overrides).enumerated() {
             do { points.append(try RunConfig(tree: pointTree, file: file)) }
@@ -144,14 +169,14 @@ public struct ExperimentSpec: Sendable {
         if Set(ids).count != ids.count {
             throw SpecError(file: file, keyPath: "sweep", message: "two sweep points are identical")
         }
-        return ExperimentSpec(file: file, name: name, seeds: seeds, points: points)
+        return ExperimentSpec(file: file, name: name, seeds: seeds, points: points, notes: notes)
     }
 
     /// An error about a key an override set names the override, not only the file: the typo is
     /// on the command line (`trainig.steps=5`), not in the spec.
     static func blame(_ e: SpecError, overrides: [String]) -> SpecError {
         guard !e.keyPath.isEmpty, let o = overrides.last(where: { o in
-            o.firstIndex(of: "=").map { keyPathsOverlap(overridePath(String(o[..<$0])).path, e.keyPath) } ?? false
+            o.firstIndex(of: "=").map { keyPathsOverlap(KeySpelling.canonical(overridePath(String(o[..<$0])).path), e.keyPath) } ?? false
         }) else { return e }
         return SpecError(file: "override '\(o)' (on \(e.file))", keyPath: e.keyPath, message: e.message)
     }
@@ -173,7 +198,8 @@ public struct ExperimentSpec: Sendable {
         guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
             throw SpecError(file: file, keyPath: "", message: "override '\(text)' must look like key.path=value")
         }
-        let (path, replace) = overridePath(String(text[..<eq]))
+        let (written, replace) = overridePath(String(text[..<eq]))
+        let path = KeySpelling.canonical(written)
         let raw = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
         let components = path.split(separator: ".", omittingEmptySubsequences: false)
         guard components.count <= SpecLimits.maxDepth, path.count <= SpecLimits.maxStringLength else {
@@ -193,7 +219,7 @@ public struct ExperimentSpec: Sendable {
             }
             return tree.setting(path, to: .list(range.map { .int($0) }))
         }
-        let value = try SpecValue.parse(yaml: raw.isEmpty ? "''" : raw, file: "override '\(text)'")
+        let value = try SpecValue.parse(yaml: raw.isEmpty ? "''" : raw, file: "override '\(text)'").canonicalKeys(file: "override '\(text)'").value
         if !replace, let existing = tree[path: path] { return tree.setting(path, to: existing.merging(value)) }
         return tree.setting(path, to: value)
     }
@@ -248,7 +274,8 @@ public struct ExperimentSpec: Sendable {
         // (`model.options={depth: 1}` leaves a swept width alone); `:=` and scalars set the node.
         let overridden = overrides.flatMap { o -> [(path: String, text: String)] in
             guard let eq = o.firstIndex(of: "=") else { return [] }
-            let (path, replace) = overridePath(String(o[..<eq]))
+            let (written, replace) = overridePath(String(o[..<eq]))
+            let path = KeySpelling.canonical(written)
             let raw = String(o[o.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
             if !replace, case .map? = try? SpecValue.parse(yaml: raw, file: "override"), let value = try? SpecValue.parse(yaml: raw, file: "override") {
                 return SweepProgress.leaves(value).keys.map { (path: path + "." + $0, text: o) }

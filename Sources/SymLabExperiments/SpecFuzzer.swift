@@ -147,7 +147,7 @@ public enum SpecFuzzer {
         "data.n_val", "data.n_test", "model", "model.name", "model.options", "model.options.width", "model.options.depth",
         "model.options.widths", "model.options.hidden", "model.options.channels", "model.options.kernel",
         "model.options.activation", "model.options.symmetric", "model.options.backbone", "model.options.group",
-        "model.options.parameterization", "model.options.init-scale", "optimizer", "optimizer.name", "optimizer.lr",
+        "model.options.parameterization", "model.options.init_scale", "optimizer", "optimizer.name", "optimizer.lr",
         "optimizer.weight_decay", "optimizer.momentum", "optimizer.lr_log_uniform_factor", "optimizer.schedule",
         "optimizer.warmup_steps", "optimizer.step_every", "optimizer.step_factor", "training", "training.steps",
         "training.batch_size", "training.eval_every", "training.patience", "training.loss", "sweep", "sweep.product",

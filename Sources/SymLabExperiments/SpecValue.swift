@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 import Yams
 
 /// A YAML value after tag resolution: the untyped tree an experiment spec is read from, and the
@@ -118,6 +119,39 @@ public indirect enum SpecValue: Sendable, Equatable, CustomStringConvertible {
         guard case .map(var mine) = self, case .map(let theirs) = other else { return other }
         for (k, v) in theirs { mine[k] = mine[k].map { $0.merging(v) } ?? v }
         return .map(mine)
+    }
+
+    /// A copy with every mapping key in its canonical spelling (``KeySpelling``: `init-scale` →
+    /// `init_scale`, a sweep axis `model.options.init-scale` → `model.options.init_scale`), and
+    /// the key paths that were respelled (`model.options.init-scale`). A mapping holding one key
+    /// in both spellings is an error naming it: which of the two was meant is not knowable.
+    public func canonicalKeys(file: String, at prefix: String = "") throws -> (value: SpecValue, respelled: [String]) {
+        switch self {
+        case .map(let m):
+            var out: [String: SpecValue] = [:], respelled: [String] = []
+            for key in m.keys.sorted() {
+                let c = KeySpelling.canonical(key), path = prefix.isEmpty ? key : prefix + "." + key
+                if c != key {
+                    guard m[c] == nil else {
+                        throw SpecError(file: file, keyPath: path, message: "'\(key)' and '\(c)' are one key written two ways; keep one (keys are spelled with '_')")
+                    }
+                    respelled.append(path)
+                }
+                let (v, inner) = try m[key]!.canonicalKeys(file: file, at: prefix.isEmpty ? c : prefix + "." + c)
+                out[c] = v
+                respelled += inner
+            }
+            return (.map(out), respelled)
+        case .list(let l):
+            var out: [SpecValue] = [], respelled: [String] = []
+            for (i, v) in l.enumerated() {
+                let (c, inner) = try v.canonicalKeys(file: file, at: "\(prefix)[\(i)]")
+                out.append(c); respelled += inner
+            }
+            return (.list(out), respelled)
+        default:
+            return (self, [])
+        }
     }
 
     /// A copy without the key at `path`.

@@ -29,7 +29,7 @@ func booleanInvarianceCheck(_ report: inout PropertyReport, target: any Target, 
 public struct CyclicPatternParityClass: RegisteredFunctionClass {
     public static let className = "cyclic-pattern-parity"
     public static let claimsQueryHardness = true
-    public static let summary = "C^B_F (b): parity of cyclic pattern counts on {±1}^n (Kiani et al., Fig. 1b; research note §1.4)"
+    public static let summary = "C^B_F (b): parity of cyclic pattern counts on {±1}^n (Kiani et al., Fig. 1b)"
     public static let optionDocs = [
         OptionDoc("n", "16", "input length (2...64)"),
         OptionDoc("width", "3", "filter width w (1...min(n, 10))"),
@@ -80,7 +80,7 @@ public struct CyclicPatternParityTarget: Target {
     public var filters: [[Double]] { patterns.map { unpackSigns(UInt64($0), degree: width) } }
 
     public var parameters: [String: String] {
-        ["patterns": filters.map { $0.map { $0 > 0 ? "+" : "-" }.joined() }.joined(separator: ","), "sign-bit": "\(signBit)"]
+        ["patterns": filters.map { $0.map { $0 > 0 ? "+" : "-" }.joined() }.joined(separator: ","), "sign_bit": "\(signBit)"]
     }
 
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> { .dense(rng.rademacher([count, n])) }
@@ -114,7 +114,7 @@ public struct CyclicPatternParityTarget: Target {
 public struct CyclicFrameParityClass: RegisteredFunctionClass {
     public static let className = "cyclic-frame-parity"
     public static let claimsQueryHardness = true
-    public static let summary = "C^B_F (a): frame-averaged parity χ_S of the canonical rotation of x ∈ {±1}^n (research note §1.4)"
+    public static let summary = "C^B_F (a): frame-averaged parity χ_S of the canonical rotation of x ∈ {±1}^n"
     public static let optionDocs = [
         OptionDoc("n", "16", "input length (2...64)"),
         OptionDoc("k", "3", "|S|, parity order (1...n)"),
@@ -196,7 +196,7 @@ public struct SymmetricBooleanClass: RegisteredFunctionClass {
         noise = try o.double("noise", default: 0, in: .nonNegative)
         try o.finish()
         var p = o.resolved
-        p["input-length"] = "\(group.degree)"
+        p["input_length"] = "\(group.degree)"
         parameters = p
     }
 

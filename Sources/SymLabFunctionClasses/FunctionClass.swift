@@ -5,7 +5,7 @@ import SymLabNumerics
 /// together with the input distribution. It labels any inputs, not just the ones it drew, so
 /// that tests can check its defining property on transformed inputs.
 public protocol Target: Sendable {
-    /// What was drawn (e.g. `subset`, `sign-bit`, `direction` summaries), for the record.
+    /// What was drawn (e.g. `subset`, `sign_bit`, `direction` summaries), for the record.
     var parameters: [String: String] { get }
     /// `count` inputs from the class's input distribution.
     func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double>

@@ -115,7 +115,7 @@ public struct GaussianGNNClass: RegisteredFunctionClass {
 public struct GaussianGNNTarget: Target {
     public let n: Int, d: Int, p: Double
     public let family: PlanarReLUFamily
-    public var parameters: [String: String] { ["hidden-units": "\(2 * family.k)"] }
+    public var parameters: [String: String] { ["hidden_units": "\(2 * family.k)"] }
 
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> {
         let a = ErdosRenyi.sample(count: count, nodes: n, p: p, rng: &rng)
@@ -183,7 +183,7 @@ public struct GroupAveragedCNNClass: RegisteredFunctionClass {
 public struct GroupAveragedCNNTarget: Target {
     public let n: Int, d: Int
     public let family: PlanarReLUFamily
-    public var parameters: [String: String] { ["hidden-units": "\(2 * family.k)"] }
+    public var parameters: [String: String] { ["hidden_units": "\(2 * family.k)"] }
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> { .dense(rng.normal([count, n, d])) }
 
     public func evaluate(_ inputs: Inputs<Double>) -> Tensor<Double> {

@@ -48,7 +48,7 @@ public struct ERParityClass: RegisteredFunctionClass {
         noise = try o.double("noise", default: 0, in: .nonNegative)
         try o.finish()
         var prm = o.resolved
-        prm["central-degrees"] = centralDegrees.map(String.init).joined(separator: ",")
+        prm["central_degrees"] = centralDegrees.map(String.init).joined(separator: ",")
         parameters = prm
     }
 
@@ -97,7 +97,7 @@ public struct ERParityTarget: Target {
     }
 
     public var parameters: [String: String] {
-        ["subset-degrees": subset.map(String.init).joined(separator: ","), "sign-bit": "\(signBit)"]
+        ["subset_degrees": subset.map(String.init).joined(separator: ","), "sign_bit": "\(signBit)"]
     }
 
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> {

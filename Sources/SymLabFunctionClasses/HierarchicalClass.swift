@@ -166,7 +166,7 @@ public struct HierarchicalTarget: Target {
         return 1 - captured
     }
 
-    public var parameters: [String: String] { ["feature-degree": "\(k)", "link-degree": "\(q)"] }
+    public var parameters: [String: String] { ["feature_degree": "\(k)", "link_degree": "\(q)"] }
 
     public func sampleInputs(count: Int, rng: inout RandomStream) -> Inputs<Double> { .dense(rng.normal([count, d])) }
 

@@ -62,7 +62,7 @@ public struct InvariantPolynomialClass: RegisteredFunctionClass {
         noise = try o.double("noise", default: 0, in: .nonNegative)
         try o.finish()
         var p = o.resolved
-        p["available-orbits"] = "\(availableOrbits)"
+        p["available_orbits"] = "\(availableOrbits)"
         parameters = p
     }
 

@@ -117,7 +117,7 @@ func flatRows(_ inputs: Inputs<Double>, kernel: String) throws -> Tensor<Double>
     switch inputs {
     case .dense(let x): return x.rank == 1 ? x.reshaped([x.shape[0], 1]) : x.reshaped([x.shape[0], -1])
     case .graphs:
-        throw KernelError.unsupportedInputs(kernel: kernel, reason: "takes dense inputs, got graphs; use the graph NNGP/NTK (GraphNetworkKernel) for graph classes")
+        throw KernelError.unsupportedInputs(kernel: kernel, reason: "takes dense inputs, got graphs; for graph classes use relu-nngp or relu-ntk (the graph NNGP/NTK)")
     }
 }
 

@@ -33,7 +33,7 @@ public struct RadialKernel: Kernel, Sendable {
 
     /// The kernel with σ from the median heuristic on `inputs` (``medianDistance(_:maxPoints:)``).
     public init(_ profile: Profile, medianHeuristicOn inputs: Inputs<Double>) throws {
-        let m = try RadialKernel.medianDistance(inputs)
+        let m = try RadialKernel.medianDistance(inputs, kernel: profile.rawValue)
         try self.init(profile, bandwidth: m > 0 ? m : 1)
     }
 
@@ -59,8 +59,9 @@ public struct RadialKernel: Kernel, Sendable {
 
     /// The median of the pairwise distances ‖x_i − x_j‖, i < j, among the first `maxPoints` inputs:
     /// the standard default bandwidth (it puts k in its informative range for typical pairs).
-    public static func medianDistance(_ inputs: Inputs<Double>, maxPoints: Int = 1000) throws -> Double {
-        let x = try flatRows(inputs, kernel: "median heuristic")
+    /// `kernel`: the kernel the bandwidth is for, named in the error for graph inputs.
+    public static func medianDistance(_ inputs: Inputs<Double>, maxPoints: Int = 1000, kernel: String = "rbf") throws -> Double {
+        let x = try flatRows(inputs, kernel: kernel)
         let m = Swift.min(maxPoints, x.shape[0])
         guard m >= 2 else { return 1 }
         let d2 = squaredDistances(x.rows(0..<m), x.rows(0..<m))

@@ -90,7 +90,7 @@ public enum ModelRegistry {
         let type = try registry.member(named: name)
         let backbone = type.takesBackboneOptions
         let known = type.optionDocs.map(\.key)
-        for key in options.keys.sorted() where !known.contains(key) && !(backbone && key.hasPrefix("backbone.")) {
+        for key in options.keys.sorted() where !known.contains(KeySpelling.canonical(key)) && !(backbone && key.hasPrefix("backbone.")) {
             throw ModelError.unknownOption(model: name, option: key, known: known + (backbone ? ["backbone.KEY"] : []))
         }
         do {

@@ -30,7 +30,7 @@ import Testing
     @Test func negativeNumbersAreValuesNotMissingOnes() throws {
         for (args, expected) in [(["theory", "bounds", "--class", "er-parity", "--sizes", "8", "--tau", "-0.5"], "--tau must be in (0, 1], got -0.5"),
                                  (["theory", "correlations", "--n", "-3"], "--n must be ≥ 1, got -3"),
-                                 (["data", "describe", "parity", "--n", "-3"], "--n must be positive, got -3")] {
+                                 (["data", "describe", "parity", "--samples", "-3"], "--samples must be positive, got -3")] {
             do {
                 var command = try SymLab.parseAsRoot(args)
                 try command.run()

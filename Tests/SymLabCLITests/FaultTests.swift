@@ -243,10 +243,10 @@ import Testing
         let kernel = try Self.symlab(["kernel", "fit", "sparse-parity", "--kernel", "relu-ntk", "--n-train", "100000000", "--n-test", "10"])
         #expect(kernel.status != 0)
         #expect(kernel.stderr.contains("kernel matrix") && kernel.stderr.contains("needs") && kernel.stderr.contains("is available"), "\(kernel.stderr)")
-        let data = try Self.symlab(["data", "describe", "single-index", "--option", "d=65536", "--n", "100000000"])
+        let data = try Self.symlab(["data", "describe", "single-index", "--option", "d=65536", "--samples", "100000000"])
         #expect(data.status != 0)
         #expect(data.stderr.contains("100000000 samples") && data.stderr.contains("is available"), "\(data.stderr)")
-        let zero = try Self.symlab(["data", "describe", "sparse-parity", "--n", "0"])
-        #expect(zero.status != 0 && zero.stderr.contains("--n must be positive"))
+        let zero = try Self.symlab(["data", "describe", "sparse-parity", "--samples", "0"])
+        #expect(zero.status != 0 && zero.stderr.contains("--samples must be positive"))
     }
 }

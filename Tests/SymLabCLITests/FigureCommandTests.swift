@@ -58,6 +58,39 @@ import Testing
         #expect(bad.status != 0 && !FileManager.default.fileExists(atPath: dir + "/bad"))
     }
 
+    /// `--specs PATH` redraws a figure from edited specs (issue 28, item 9): the printed specs,
+    /// edited, run and are drawn as the figure; a spec whose name the figure does not read is refused
+    /// before any work.
+    @Test func editedSpecsRedrawTheFigure() throws {
+        let dir = SweepResumeTests.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let printed = try Self.symlab(["figure", "kiani-fig1", "--print-specs"] + Self.tiny, in: dir)
+        #expect(printed.status == 0)
+        // The edit: the hard CNN trains 3 steps instead of 2.
+        let edited = printed.stdout.components(separatedBy: "--- # ==> ").map { document in
+            document.hasPrefix("kiani-fig1/fig1-cnn-hard.yaml") ? document.replacingOccurrences(of: #""steps":2"#, with: #""steps":3"#) : document
+        }.joined(separator: "--- # ==> ")
+        #expect(edited != printed.stdout)
+        try edited.write(toFile: dir + "/edited.yaml", atomically: true, encoding: .utf8)
+        let r = try Self.symlab(["figure", "kiani-fig1", "--specs", "edited.yaml", "--workers", "1"], in: dir)
+        #expect(r.status == 0)
+        let summary = try String(contentsOfFile: dir + "/results/kiani-fig1-edited/summary.txt", encoding: .utf8)
+        #expect(summary.contains("edited specs: edited.yaml ("), "\(summary)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/results/kiani-fig1-edited/kiani-fig1.png"))
+        let store = try ResultsStore(path: dir + "/results/kiani-fig1-edited/results.sqlite", readOnly: true)
+        let runs = try store.runs()
+        #expect(Set(runs.map(\.experiment)).count == 5)
+        for run in runs {
+            let config = try RunConfig(tree: SpecValue.fromJSON(run.configJSON), file: "db")
+            #expect(config.kind.training?.training.steps == (run.experiment == "fig1-cnn-hard" ? 3 : 2), "\(run.experiment)")
+        }
+        // A spec the figure's builder does not read is refused, naming it, before any work.
+        try "name: fig1-cnn-hrad\n".write(toFile: dir + "/other.yaml", atomically: true, encoding: .utf8)
+        let bad = try HostileInputTests.run(["figure", "kiani-fig1", "--specs", "other.yaml", "--out", "bad"], in: dir)
+        #expect(bad.status == 1 && bad.stderr.contains("'fig1-cnn-hrad' is not a spec of figure kiani-fig1 (did you mean 'fig1-cnn-hard'?)"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad"))
+    }
+
     /// A computed figure (nothing to train): no specs to print, no overrides; its data, plot and
     /// summary are written all the same.
     @Test func aComputedFigureWritesItsDataPlotAndSummaryWithoutRuns() throws {

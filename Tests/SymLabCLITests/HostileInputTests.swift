@@ -202,7 +202,7 @@ import Testing
 
     @Test func describeAcceptsCorrectSamplesOfHighDegreeLinks() throws {
         for cls in ["single-index", "spiked-covariance"] {
-            let r = try Self.run(["data", "describe", cls, "--seed", "3", "--n", "3000", "--option", "d=8", "--option", "exponent=3", "--option", "degree=5"],
+            let r = try Self.run(["data", "describe", cls, "--seed", "3", "--samples", "3000", "--option", "d=8", "--option", "exponent=3", "--option", "degree=5"],
                                  in: SweepResumeTests.tempDir())
             #expect(r.status == 0 && !r.stdout.contains("FAIL"), "\(cls): \(r.stdout)\(r.stderr)")
         }

@@ -8,7 +8,7 @@ import Testing
 /// parameter (item 12) — each through the built `symlab` binary.
 @Suite struct RunProvenanceTests {
     /// A spec that writes none of the defaults asserted below (weight_decay, batch_size,
-    /// init-scale, noise, loss, patience).
+    /// init_scale, noise, loss, patience).
     static func spec(tags: String? = nil) -> String {
         sparseParityMLPSpec("prov", train: 32, val: 8, test: 32, width: 8, steps: 4, evalEvery: 2, seeds: "[0, 1]", sweepWidths: [4, 8])
             + (tags.map { "\ntags: \($0)" } ?? "")
@@ -30,7 +30,7 @@ import Testing
         try Self.spec().write(toFile: dir + "/spec.yaml", atomically: true, encoding: .utf8)
         // --dry-run shows the resolved config the runs will store.
         let dry = try HostileInputTests.run(["run", "spec.yaml", "--dry-run"], in: dir)
-        #expect(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("    resolved {") && $0.contains(#""weight_decay":0"#) && $0.contains(#""init-scale":1"#) }.count == 2,
+        #expect(dry.stdout.split(separator: "\n").filter { $0.hasPrefix("    resolved {") && $0.contains(#""weight_decay":0"#) && $0.contains(#""init_scale":1"#) }.count == 2,
                 "\(dry.stdout)")
         let run = try HostileInputTests.run(["run", "spec.yaml", "--db", "r.sqlite"], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
@@ -42,7 +42,7 @@ import Testing
         #expect(show.stdout.contains(#"config {"data":{"class":"sparse-parity","n_test":32"#) && !show.stdout.contains(#""weight_decay""#), "\(show.stdout)")
         for line in ["resolved config (every default explicit):", "  optimizer.weight_decay = 0", "  optimizer.name = adam", "  optimizer.lr = 0.01",
                      "  optimizer.schedule = constant", "  training.batch_size = 0", "  training.loss = mse", "  training.patience = 0",
-                     "  training.eval_every = 2", "  model.options.init-scale = 1", "  model.options.depth = 2", "  model.options.width = 4",
+                     "  training.eval_every = 2", "  model.options.init_scale = 1", "  model.options.depth = 2", "  model.options.width = 4",
                      "  model.options.activation = relu", "  data.options.noise = 0", "  data.n_val = 8", "  precision = f64", "  threads = 1"] {
             #expect(show.stdout.contains(line + "\n"), "missing '\(line)' in\n\(show.stdout)")
         }
@@ -92,7 +92,7 @@ import Testing
         // MLflow-style conditions on resolved config keys (a default too), metrics and run fields.
         #expect(try list(["--filter", "model.options.width=8", "--filter", "status=done"]) == Array(Self.idsBefore.suffix(2)))
         #expect(try list(["--filter", "width>=8", "--filter", "seed!=0"]) == [id])
-        #expect(try list(["--filter", "model=mlp", "--filter", "optimizer.weight_decay=0", "--filter", "init-scale=1"]) == Self.idsBefore)
+        #expect(try list(["--filter", "model=mlp", "--filter", "optimizer.weight_decay=0", "--filter", "init_scale=1"]) == Self.idsBefore)
         #expect(try list(["--filter", "metric.test_mse<1e9"]) == Self.idsBefore)
         #expect(try list(["--filter", "lr>0.01"]) == [])
         let typo = try HostileInputTests.run(["runs", "list", "--db", "r.sqlite", "--filter", "wdth=8"], in: dir)
@@ -132,7 +132,7 @@ import Testing
         let csv = try String(contentsOfFile: dir + "/csv/runs.csv", encoding: .utf8).split(separator: "\n").map(String.init)
         let columns = csv[0].split(separator: ",").map(String.init)
         #expect(csv.count == 5)
-        for c in ["id", "seed", "status", "tags", "note", "optimizer.weight_decay", "training.batch_size", "model.options.init-scale",
+        for c in ["id", "seed", "status", "tags", "note", "optimizer.weight_decay", "training.batch_size", "model.options.init_scale",
                   "data.options.noise", "model.options.width", "metric.test_mse"] {
             #expect(columns.contains(c), "no column \(c) in \(columns)")
         }
@@ -150,7 +150,7 @@ import Testing
         let jsonl = try String(contentsOfFile: dir + "/jsonl/runs.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(jsonl.count == 4)
         let row = try JSONSerialization.jsonObject(with: Data(jsonl[0].utf8)) as? [String: Any] ?? [:]
-        #expect(row["training.batch_size"] as? Int == 0 && row["optimizer.weight_decay"] as? Double == 0 && row["model.options.init-scale"] as? Int == 1,
+        #expect(row["training.batch_size"] as? Int == 0 && row["optimizer.weight_decay"] as? Double == 0 && row["model.options.init_scale"] as? Int == 1,
                 "\(row)")
         #expect(row["note"] as? String == "=1+2" && row["status"] as? String == "done")
 

@@ -6,7 +6,7 @@ import Testing
     @Test func separatorsAndCaseFirstThenOneTypoPerThreeLetters() {
         let models = ["mlp", "gnn", "cnn", "gnn-minimal", "cnn-minimal"]
         #expect(Suggestion.closest(to: "GNN", among: models) == "gnn")
-        #expect(Suggestion.closest(to: "init_scale", among: ["width", "init-scale", "depth"]) == "init-scale")
+        #expect(Suggestion.closest(to: "init-scale", among: ["width", "init_scale", "depth"]) == "init_scale")
         #expect(Suggestion.closest(to: "erparity", among: ["parity", "er-parity", "sparse-parity"]) == "er-parity")
         #expect(Suggestion.closest(to: "adamm", among: ["sgd", "adam", "adamw"]) == "adam")
         #expect(Suggestion.closest(to: "trainig", among: ["name", "data", "model", "training", "seeds"]) == "training")

@@ -42,7 +42,7 @@ import Testing
             """)
         let r = try c.resolvedTree()
         #expect(r[path: "optimizer"]?.leaves()["lr"] == .double(0.5) && r[path: "optimizer"]?.leaves()["weight_decay"] == .double(0))
-        #expect(r[path: "model"]?.leaves()["options.backbone.width"] == .int(4) && r[path: "model"]?.leaves()["options.backbone.init-scale"] == .int(1))
+        #expect(r[path: "model"]?.leaves()["options.backbone.width"] == .int(4) && r[path: "model"]?.leaves()["options.backbone.init_scale"] == .int(1))
         #expect(r[path: "training.batch_size"] == .int(0) && r[path: "data.options.noise"] == .int(0) && r[path: "threads"] == .int(1))
     }
 

@@ -28,7 +28,7 @@ import Testing
         ["symmetric": "true"],
         ["bias": "false", "activation": "tanh", "parameterization": "ntk"],
         ["depth": "4", "width": "12", "hidden": "6", "channels": "5", "kernel": "2"],
-        ["depth": "1", "width": "4", "hidden": "6", "root-weight": "false", "aggregation": "mean", "pooling": "mean"],
+        ["depth": "1", "width": "4", "hidden": "6", "root_weight": "false", "aggregation": "mean", "pooling": "mean"],
         ["widths": "5,7,9"],
         ["symmetric": "true", "width": "10", "hidden": "6", "channels": "3", "propagation": "edges", "aggregation": "max"],
         ["depth": "2", "channels": "5", "kernel": "5", "hidden": "7", "parameterization": "mean-field"],
@@ -38,7 +38,7 @@ import Testing
         ["backbone": "cnn-minimal", "symmetric": "true"],
         // The cases ValidationTests listed by hand before the sizes came from the models.
         ["bias": "false", "width": "10"], ["symmetric": "true", "width": "10"],
-        ["depth": "1", "width": "4", "hidden": "6", "root-weight": "false"], ["symmetric": "true", "hidden": "6", "width": "3"],
+        ["depth": "1", "width": "4", "hidden": "6", "root_weight": "false"], ["symmetric": "true", "hidden": "6", "width": "3"],
         ["width": "6", "symmetric": "true"], ["backbone": "cnn", "group": "dihedral"],
     ]
 

@@ -13,7 +13,7 @@ let graphModelCases: [(String, [String: String])] = [
     ("gnn", ["width": "16", "hidden": "16"]),
     ("gnn", ["width": "16", "hidden": "16", "aggregation": "mean", "pooling": "mean"]),
     ("gnn", ["width": "16", "hidden": "16", "aggregation": "max", "parameterization": "ntk"]),
-    ("gnn", ["width": "16", "hidden": "16", "propagation": "edges", "root-weight": "false"]),
+    ("gnn", ["width": "16", "hidden": "16", "propagation": "edges", "root_weight": "false"]),
     ("gnn-minimal", [:]),
     ("gaussian-gnn", ["width": "8"]),
 ]
@@ -88,7 +88,7 @@ func mlpIsNotInvariant() throws {
 let symmetricCases: [(String, [String: String], InputDescription)] = [
     ("mlp", ["width": "32"], .dense(shape: [10])),
     ("mlp", ["depth": "3", "width": "16", "parameterization": "ntk"], .dense(shape: [10])),
-    ("mlp", ["widths": "12,6", "parameterization": "mean-field", "init-scale": "2"], .dense(shape: [10])),
+    ("mlp", ["widths": "12,6", "parameterization": "mean-field", "init_scale": "2"], .dense(shape: [10])),
     ("gnn", ["width": "16", "hidden": "16"], .graphs(nodes: 8, features: 3)),
     ("gnn-minimal", ["aggregation": "max"], .graphs(nodes: 8, features: 3)),
     ("cnn", ["channels": "8", "hidden": "8"], .dense(shape: [10])),
@@ -289,7 +289,7 @@ func registryErrors() {
     #expect(error("gnn", ["aggregation": "median"], graphs)?.description.contains("sum, mean, max") == true)
     #expect(error("gnn", ["hidden": "7", "symmetric": "true"], graphs)?.option == "hidden")
     #expect(error("cnn", ["kernel": "11"], dense)?.description.contains("1...10") == true)
-    #expect(error("mlp", ["init-scale": "-1"], dense)?.option == "init-scale")
+    #expect(error("mlp", ["init_scale": "-1"], dense)?.option == "init_scale")
     #expect(error("frame-averaged", ["backbone.width": "x"], dense)?.option == "backbone.width")
     #expect(error("group-averaged", ["group": "symmetric"], dense)?.option == "group")
     if case .incompatibleInput = error("cnn", [:], graphs) {} else { Issue.record("cnn accepted graphs") }

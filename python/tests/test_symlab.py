@@ -20,10 +20,10 @@ def run(*args, cwd):
 
 
 def test_er_parity_export_loads_as_numpy_arrays_in_pytorch_geometric_layout(tmp_path):
-    run("data", "export", "er-parity", "--option", "n=8", "--n", "6", "--seed", "3", "--split", "all", "--out", "er.npz", cwd=tmp_path)
+    run("data", "export", "er-parity", "--option", "n=8", "--samples", "6", "--seed", "3", "--split", "all", "--out", "er.npz", cwd=tmp_path)
     d = symlab.load_npz(tmp_path / "er.test.npz")
     assert d["parameters"]["class"] == "er-parity" and d["parameters"]["n"] == "8"
-    assert "target.subset-degrees" in d["parameters"]
+    assert "target.subset_degrees" in d["parameters"]
     assert d["y"].shape == (6,) and d["ptr"].tolist() == list(range(0, 49, 8))
     assert d["x"].shape == (48, 1) and d["batch"].tolist() == [g for g in range(6) for _ in range(8)]
     e = d["edge_index"]
@@ -36,18 +36,18 @@ def test_er_parity_export_loads_as_numpy_arrays_in_pytorch_geometric_layout(tmp_
     assert x.shape == (8, 1) and local.min() >= 0 and local.max() < 8 and y in (-1.0, 1.0)
     degrees = np.bincount(local[0], minlength=8)
     counts = np.bincount(degrees, minlength=8)
-    S = [int(s) for s in d["parameters"]["target.subset-degrees"].split(",")]
-    b = int(d["parameters"]["target.sign-bit"])
+    S = [int(s) for s in d["parameters"]["target.subset_degrees"].split(",")]
+    b = int(d["parameters"]["target.sign_bit"])
     assert y == (-1.0) ** (b + sum(counts[s] for s in S))
     # The splits differ; the same seed gives the same arrays.
     assert not np.array_equal(symlab.load_npz(tmp_path / "er.train.npz")["y_clean"][:1], [np.nan])
-    run("data", "export", "er-parity", "--option", "n=8", "--n", "6", "--seed", "3", "--split", "test", "--out", "again.npz", cwd=tmp_path)
+    run("data", "export", "er-parity", "--option", "n=8", "--samples", "6", "--seed", "3", "--split", "test", "--out", "again.npz", cwd=tmp_path)
     assert np.array_equal(symlab.load_npz(tmp_path / "again.npz")["edge_index"], e)
 
 
 def test_dense_export_and_csv_agree(tmp_path):
-    run("data", "export", "sparse-parity", "--option", "n=6", "--n", "5", "--out", "sp.npz", cwd=tmp_path)
-    run("data", "export", "sparse-parity", "--option", "n=6", "--n", "5", "--out", "sp.csv", cwd=tmp_path)
+    run("data", "export", "sparse-parity", "--option", "n=6", "--samples", "5", "--out", "sp.npz", cwd=tmp_path)
+    run("data", "export", "sparse-parity", "--option", "n=6", "--samples", "5", "--out", "sp.csv", cwd=tmp_path)
     d = symlab.load_npz(tmp_path / "sp.npz")
     csv = np.genfromtxt(tmp_path / "sp.csv", delimiter=",", skip_header=1)
     assert d["x"].shape == (5, 6)
@@ -95,7 +95,7 @@ def test_a_results_database_has_one_column_per_resolved_parameter_and_no_nan_for
     # Defaults the spec never wrote are columns with their values.
     for column, value in [("optimizer.weight_decay", 0), ("optimizer.momentum", 0.9), ("optimizer.schedule", "constant"),
                           ("training.batch_size", 0), ("training.loss", "mse"), ("training.patience", 0),
-                          ("model.options.init-scale", 1), ("model.options.depth", 2), ("model.options.activation", "relu"),
+                          ("model.options.init_scale", 1), ("model.options.depth", 2), ("model.options.activation", "relu"),
                           ("data.options.noise", 0), ("precision", "f64"), ("threads", 1)]:
         assert runs[column].tolist() == [value] * 4, column
     assert sorted(runs["optimizer.lr"].tolist()) == [0.01, 0.01, 0.02, 0.02]

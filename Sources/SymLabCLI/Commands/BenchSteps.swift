@@ -78,7 +78,7 @@ extension SymLab.Bench {
                 do {
                     if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
                     try (lines.joined(separator: "\n") + "\n").write(toFile: json, atomically: true, encoding: .utf8) }
-                catch { throw CommandFailure("cannot write --json \(json): \(error.localizedDescription)") }
+                catch { throw CommandFailure("cannot write --json \(json): \((FileErrorText.describe(error, withPath: false) ?? "\(error)"))") }
                 print("JSON lines: \(json)")
             }
         }

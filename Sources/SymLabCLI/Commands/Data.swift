@@ -43,13 +43,18 @@ extension SymLab.Data {
         public var options: [String] = []
         @Option(parsing: .unconditional, help: "Seed: the same seed gives the same target and data, bit for bit.")
         public var seed: UInt64 = 0
-        @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of samples.")
-        public var count: Int = 1000
+        @Option(name: .customLong("samples"), parsing: .unconditional, help: "Number of samples (per split with --split).")
+        public var samples: Int = 1000
+        /// `--n`, the old name of `--samples` (read with a note): `n` is a class option (nodes, dimension).
+        @Option(name: .customLong("n"), parsing: .unconditional, help: .hidden)
+        public var legacySamples: Int?
+        public var count: Int { legacySamples ?? samples }
 
         public init() {}
 
         public func validate() throws {
-            guard count > 0 else { throw ValidationError("--n must be positive, got \(count)") }
+            if legacySamples != nil { printNotes(["--n is spelled --samples (read as that): the class option n is the size of an input"]) }
+            guard count > 0 else { throw ValidationError("--samples must be positive, got \(count)") }
             do { _ = try build() } catch let e as FunctionClassError { throw ValidationError(e.description) }
         }
 
@@ -111,7 +116,7 @@ extension SymLab.Data {
             abstract: "Write a sample as CSV or NumPy .npz for other tools.",
             discussion: """
                 --split picks the run's split (train, val, test; all writes each, as FILE.train.EXT …): \
-                the samples a run with the same seed, class options and --n per split draws. \
+                the samples a run with the same seed, class options and --samples per split draws. \
                 npz (numpy.load): y, y_clean, parameters (JSON: the class and every option and drawn \
                 target parameter); dense x [N, …]; graphs in PyTorch Geometric's layout: x [nodes, F], \
                 edge_index [2, E] (global node indices, both directions), batch, ptr, num_nodes. \

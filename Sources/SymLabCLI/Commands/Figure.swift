@@ -24,6 +24,7 @@ extension SymLab {
         @Option(help: "Worker processes (default: number of cores).") var workers = ProcessInfo.processInfo.activeProcessorCount
         @Flag(help: "Print the figure's spec files (each after a '--- # ==> FIGURE/SPEC.yaml <==' line when there are several: one multi-document file that `symlab run` runs; with overrides, each with them applied) and exit.") var printSpecs = false
         @Option(help: ArgumentHelp("Print the spec file SPEC alone, as is (to run with `symlab run`), and exit.", valueName: "SPEC")) var printSpec: String?
+        @Option(help: ArgumentHelp("Run edited specs instead of the shipped ones: a directory of YAML files or one multi-document file (as --print-specs writes them); each spec keeps the name: of the figure's spec it replaces, and the figure is drawn from them.", valueName: "PATH")) var specs: String?
         @Option(help: ArgumentHelp("Run the figure's specs of scale SCALE instead of its default ones (kiani-scaling: paper, demo); the default output directory is then results/<figure>-<scale>.", valueName: "SCALE")) var scale: String?
 
         func validate() throws {
@@ -31,6 +32,9 @@ extension SymLab {
                 throw ValidationError("unknown figure '\(name)'; known: \(PaperFigure.all.map(\.name).joined(separator: ", "))")
             }
             guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
+            if specs != nil && (scale != nil || printSpecs || printSpec != nil) {
+                throw ValidationError("--specs runs the edited specs at its path: it does not go with --scale, --print-specs or --print-spec")
+            }
             if let scale {
                 let scales = PaperFigure.named(name)!.scales
                 guard scales.contains(scale) else {
@@ -47,7 +51,7 @@ extension SymLab {
                     print(try figure.printedSpecs(only: printSpec, scale: scale, overrides: overrides), terminator: "")
                     return
                 }
-                done = try figure.reproduce(overrides: overrides, scale: scale, in: out ?? "results/\(figure.name)\(scale.map { "-\($0)" } ?? "")",
+                done = try figure.reproduce(overrides: overrides, scale: scale, edited: specs, in: out ?? "results/\(figure.name)\(scale.map { "-\($0)" } ?? "")\(specs == nil ? "" : "-edited")",
                                             workers: .processes(workers, launcher: .symlab()))
             } catch let e as SpecError { throw CommandFailure("\(e)") }
             print(done.summary)

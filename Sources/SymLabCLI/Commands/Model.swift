@@ -45,13 +45,18 @@ extension SymLab.Model {
         public var dataOptions: [String] = []
         @Option(parsing: .unconditional, help: "Seed of the data and of the initial weights.")
         public var seed: UInt64 = 0
-        @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of input samples.")
-        public var count: Int = 64
+        @Option(name: .customLong("samples"), parsing: .unconditional, help: "Number of input samples.")
+        public var samples: Int = 64
+        /// `--n`, the old name of `--samples` (read with a note): `n` is a class option (nodes, dimension).
+        @Option(name: .customLong("n"), parsing: .unconditional, help: .hidden)
+        public var legacySamples: Int?
+        public var count: Int { legacySamples ?? samples }
 
         public init() {}
 
         public func validate() throws {
-            guard count > 0 else { throw ValidationError("--n must be positive, got \(count)") }
+            if legacySamples != nil { printNotes(["--n is spelled --samples (read as that): the class option n is the size of an input"]) }
+            guard count > 0 else { throw ValidationError("--samples must be positive, got \(count)") }
             do { _ = try build() }
             catch let e as ModelError { throw ValidationError(e.description) }
             catch let e as FunctionClassError { throw ValidationError(e.description) }

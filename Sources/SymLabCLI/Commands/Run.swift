@@ -36,6 +36,7 @@ extension SymLab {
 func loadSpecs(_ path: String, _ overrides: [String]) throws -> [ExperimentSpec] {
     do {
         let specs = try ExperimentSpec.loadAll(path: path, overrides: overrides)
+        printNotes(specs.flatMap(\.notes))
         for s in specs { try Preflight.check(s) }
         return specs
     } catch let e as SpecError { throw CommandFailure("\(e)") }

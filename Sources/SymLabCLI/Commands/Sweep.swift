@@ -59,6 +59,7 @@ extension SymLab {
 func loadSpec(_ path: String, _ overrides: [String]) throws -> ExperimentSpec {
     do {
         let spec = try ExperimentSpec.load(path: path, overrides: overrides)
+        printNotes(spec.notes)
         try Preflight.check(spec)   // impossible sizes and bad options stop here, before any work
         return spec
     } catch let e as SpecError { throw CommandFailure("\(e)") }

@@ -45,13 +45,13 @@ enum TheoryFiles {
 
     static func makeDirectory(_ path: String) throws {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw CommandFailure("could not create --out \(path): \(error.localizedDescription)")
+            throw CommandFailure("could not create --out \(path): \((FileErrorText.describe(error, withPath: false) ?? "\(error)"))")
         }
     }
 
     static func write(_ text: String, to path: String, option: String) throws {
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw CommandFailure("could not write \(option) \(path): \(error.localizedDescription)")
+            throw CommandFailure("could not write \(option) \(path): \((FileErrorText.describe(error, withPath: false) ?? "\(error)"))")
         }
     }
 

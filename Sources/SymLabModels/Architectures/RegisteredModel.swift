@@ -78,7 +78,7 @@ enum CommonModelOptions {
     static let parameterization = DeclaredOption<Parameterization>.choice(
         "parameterization", .standard, "standard, ntk or mean-field (see Parameterization)")
     static let initScale = DeclaredOption<Double>.number(
-        "init-scale", 1, in: .nonNegative, "σ, multiplies the standard deviation of every initial weight, ≥ 0")
+        "init_scale", 1, in: .nonNegative, "σ, multiplies the standard deviation of every initial weight, ≥ 0")
     static let symmetric = DeclaredOption<Bool>.flag(
         "symmetric", false, "paired units with opposite output weights: the network is exactly 0 at init")
     static let activation = DeclaredOption<Activation>.choice(
@@ -118,7 +118,7 @@ enum CommonModelOptions {
 enum GraphModelOptions {
     static let aggregation = DeclaredOption<Aggregation>.choice("aggregation", .sum, "sum, mean or max over neighbours")
     static let pooling = DeclaredOption<Pooling>.choice("pooling", .sum, "sum or mean over nodes")
-    static let rootWeight = DeclaredOption<Bool>.flag("root-weight", true, "include each node's own features (W_root) in every graph convolution")
+    static let rootWeight = DeclaredOption<Bool>.flag("root_weight", true, "include each node's own features (W_root) in every graph convolution")
     static let propagation = DeclaredOption<Propagation>.choice("propagation", .auto, "auto, dense (batched A·H) or edges (gather/scatter)")
 
     static let docs = [aggregation.doc, pooling.doc, rootWeight.doc, propagation.doc]

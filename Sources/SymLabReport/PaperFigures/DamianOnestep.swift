@@ -21,7 +21,7 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
     s.append("  random features:  normalised excess loss \(line(rf, loss))")
     s.append("  → " + (ls < 0.2 && lr > 0.85 ? "holds: the step cuts the excess loss from \(NumberFormat.significant(lr)) to \(NumberFormat.significant(ls))"
                                              : "does NOT match the expected ≈ 0.1 vs ≈ 0.97 (got \(NumberFormat.significant(ls)) vs \(NumberFormat.significant(lr)))"))
-    s.append("  mean ‖P_U w‖/‖w‖ of the neurons: \(line(step, SchemeMetric.alignment)) after the step, \(line(step, SchemeMetric.alignmentInit)) at init (research note: 0.41 vs 0.08)")
+    s.append("  mean ‖P_U w‖/‖w‖ of the neurons: \(line(step, SchemeMetric.alignment)) after the step, \(line(step, SchemeMetric.alignmentInit)) at init (0.41 vs 0.08 when this figure was built)")
     s.append("  top singular vector of W₁ − W₀ vs w*: |cos| \(line(step, SchemeMetric.spikeAlignment)); s₁/s₂ \(line(step, SchemeMetric.singularRatio))")
     s.append("  transfer to g′ = h3(w·x) with 500 samples, head refitted on the frozen first layer: \(line(step, "transfer_test_loss_normalized")); random first layer: \(line(step, "transfer_rf_test_loss_normalized"))")
     s.append("")

@@ -22,7 +22,7 @@ let hardClassesByArchitecture: [String: [(suffix: String, label: String)]] = [
 ]
 
 /// The choice the CNN's two hard classes stand for, in the summaries that show them.
-let cnnHardClassChoice = "choice: the paper's C^B_F is not defined in what we have of it (research note §1.4), so the CNN runs both candidates: "
+let cnnHardClassChoice = "choice: the paper's C^B_F is not defined in the public part of the paper, so the CNN runs both candidates: "
     + "(b) cyclic-pattern-parity, parities of the counts of width-w patterns (a cyclic convolution; no frame; what the minimal CNN of Fig. 3 computes exactly), "
     + "and (a) cyclic-frame-parity, a parity χ_S of the canonical (smallest) rotation of x (frame-averaged, as the subscript F suggests)"
 

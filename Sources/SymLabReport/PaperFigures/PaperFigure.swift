@@ -1,4 +1,5 @@
 import Foundation
+import SymLabCore
 import SymLabExperiments
 import SymLabTraining
 
@@ -166,6 +167,33 @@ extension PaperFigure {
         }
     }
 
+    /// Edited specs of this figure at `path` (`--specs`): a directory of YAML files or one
+    /// multi-document file, as `--print-specs` writes them. Each spec is matched to the figure's
+    /// by its `name:` (the experiment the builder reads), which must be one of the shipped specs'
+    /// names (of the default set or a scale); a spec left out is not run, and the builder says
+    /// which part it did not find, as for a scale with fewer specs.
+    public func specs(editedAt path: String) throws -> [FigureSpecFile] {
+        guard runsExperiments else {
+            throw SpecError(file: path, keyPath: "", message: "figure \(name) has no specs to edit: it is computed from the library without training runs")
+        }
+        var known = Set(try specs().map(\.name))
+        for scale in scales { known.formUnion(try specs(scale: scale).map(\.name)) }
+        var files: [FigureSpecFile] = []
+        for d in try ExperimentSpec.documents(at: path) {
+            guard case .string(let specName)? = try SpecValue.parse(yaml: d.yaml, file: d.file)[path: "name"] else {
+                throw SpecError(file: d.file, keyPath: "name", message: "expected the name of one of figure \(name)'s specs (\(known.sorted().joined(separator: ", ")))")
+            }
+            guard known.contains(specName) else {
+                throw SpecError(file: d.file, keyPath: "name", message: "'\(specName)' is not a spec of figure \(name)\(Suggestion.hint(for: specName, among: known.sorted())); its builder reads the experiments \(known.sorted().joined(separator: ", "))")
+            }
+            guard !files.contains(where: { $0.name == specName }) else {
+                throw SpecError(file: d.file, keyPath: "name", message: "spec '\(specName)' is given twice")
+            }
+            files.append(FigureSpecFile(name: specName, path: d.file, yaml: d.yaml))
+        }
+        return files
+    }
+
     /// The experiments the figure's specs run (their file names, which are their `name:`).
     public func experiments() throws -> [String] { try specs().map(\.name) }
 
@@ -176,8 +204,10 @@ extension PaperFigure {
     /// named SPEC (a file name of the figure, e.g. `fig1-gnn-hard:training.steps=100`), after the
     /// plain ones (the more specific wins). A target that is not one of the figure's specs is an
     /// error, not a silent no-op.
-    public func plan(overrides: [String], scale: String? = nil) throws -> [(file: FigureSpecFile, spec: ExperimentSpec)] {
-        let files = try specs(scale: scale)
+    ///
+    /// `edited`: run the specs at that path (``specs(editedAt:)``) instead of the shipped ones.
+    public func plan(overrides: [String], scale: String? = nil, edited: String? = nil) throws -> [(file: FigureSpecFile, spec: ExperimentSpec)] {
+        let files = try edited.map { try specs(editedAt: $0) } ?? specs(scale: scale)
         if !runsExperiments, let o = overrides.first {
             throw SpecError(file: name, keyPath: "", message: "figure \(name) runs no experiments (it is computed), so the override '\(o)' has nothing to change")
         }
@@ -191,7 +221,8 @@ extension PaperFigure {
             perSpec[target]!.append(override)
         }
         return try files.map { file in
-            let spec = try ExperimentSpec.parse(yaml: file.yaml, file: "\(folder(scale))/\(file.name).yaml", overrides: perSpec[file.name] ?? [])
+            let spec = try ExperimentSpec.parse(yaml: file.yaml, file: edited == nil ? "\(folder(scale))/\(file.name).yaml" : file.path,
+                                                overrides: perSpec[file.name] ?? [])
             try Preflight.check(spec)
             return (file, spec)
         }

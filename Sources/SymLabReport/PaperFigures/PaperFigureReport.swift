@@ -1,6 +1,7 @@
 import Foundation
 import SymLabExperiments
 import SymLabNumerics
+import SymLabTraining
 
 extension PaperFigure {
     /// The paper figures whose experiments (those of its default specs, or of one of its scales)
@@ -52,8 +53,9 @@ extension PaperFigure {
     /// those of `scale` when given, see ``scales``) into `directory`/results.sqlite, then writes the
     /// summary (summary.txt), the plot and its data, and the HTML report with this figure first.
     /// Runs already done are skipped.
-    public func reproduce(overrides: [String], scale: String? = nil, in directory: String, workers: SweepRunner.Workers) throws -> Reproduction {
-        let planned = try plan(overrides: overrides, scale: scale)
+    public func reproduce(overrides: [String], scale: String? = nil, edited: String? = nil, in directory: String,
+                          workers: SweepRunner.Workers) throws -> Reproduction {
+        let planned = try plan(overrides: overrides, scale: scale, edited: edited)
         let described = try self.described()
         try FileManager.default.createDirectory(atPath: directory + "/specs", withIntermediateDirectories: true)
         let store = try ResultsStore(path: directory + "/results.sqlite")
@@ -67,7 +69,7 @@ extension PaperFigure {
         let summary = """
             \(described.title)
             \(described.about)
-            \(scale.map { "scale: \($0) (the specs of \(folder($0))/)\n" } ?? "")overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
+            \(scale.map { "scale: \($0) (the specs of \(folder($0))/)\n" } ?? "")\(edited.map { "edited specs: \(UntrustedText.oneLine($0)) (\(planned.map(\.file.name).joined(separator: ", ")))\n" } ?? "")overrides: \(overrides.isEmpty ? "none" : overrides.joined(separator: " "))
             \(runsExperiments ? "specs: \(directory)/specs/*.yaml (print them with `symlab figure \(name)\(scale.map { " --scale \($0)" } ?? "") --print-specs`)" : "specs: none (computed from the library, no training runs)")
             wall time: \(NumberFormat.fixed(elapsed, 0)) s\(runsExperiments ? " with \(workers.count) worker(s)" : "")
 

@@ -14,7 +14,7 @@ import SymLabNumerics
 enum CyclicFrameParityFamily: QueryFamily {
     static let sizeOption = "n"
     static let defaultSizes = [8, 12, 16, 20, 24]
-    static let summary = "χ_S of the canonical rotation over k-subsets S of its not-nearly-fixed positions (|E z_j| < 1/2), or a packing of them (Blum et al. 1994; research note §1.4)"
+    static let summary = "χ_S of the canonical rotation over k-subsets S of its not-nearly-fixed positions (|E z_j| < 1/2), or a packing of them (Blum et al. 1994)"
     /// Positions with |E z_j| below this are usable.
     static let maxBias = 0.5
     /// Inputs used to find B when the inputs are not enumerated.
