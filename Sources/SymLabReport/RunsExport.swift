@@ -7,7 +7,7 @@ import SymLabNumerics
 ///
 /// - `runs`: one row per run — its fields (status, seed, environment, tags, note, the config as
 ///   written as JSON) and then every key of its resolved config as a column by dotted path
-///   (`optimizer.weight_decay`, `model.options.init-scale`) and every final metric as
+///   (`optimizer.weight_decay`, `model.options.init_scale`) and every final metric as
 ///   `metric.NAME`. A run without a key (another model's option) has an empty cell there.
 /// - `curves`: every logged evaluation in long format (run_id, step, split, metric, value).
 ///
