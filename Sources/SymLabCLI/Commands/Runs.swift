@@ -245,9 +245,8 @@ extension SymLab.Runs {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export", abstract: "Write the runs (one row per run, every resolved parameter and final metric a column) and their curves as CSV, JSON lines or npz.",
-            discussion: """
-                Writes DIR/runs.FORMAT and DIR/curves.FORMAT (and for csv DIR/metrics.csv). runs: the run's fields,                 tags, note, the config as written (JSON), then every key of the resolved config by its dotted path                 (optimizer.weight_decay) and metric.NAME. curves: run_id, step, split, metric, value. In CSV a text cell                 starting with = + - @ is prefixed with ' (no spreadsheet formulas); python/symlab's load_runs reads every format.
-                """)
+            discussion:
+                "Writes DIR/runs.FORMAT and DIR/curves.FORMAT (and for csv DIR/metrics.csv). runs: the run's fields, tags, note, the config as written (JSON), then every key of the resolved config by its dotted path (optimizer.weight_decay) and metric.NAME. curves: run_id, step, split, metric, value. In CSV a text cell starting with = + - @ is prefixed with ' (no spreadsheet formulas); python/symlab's load_runs reads every format.")
         @OptionGroup var database: DatabaseChoice
         @OptionGroup var selection: RunSelection
         @Option(help: "csv, jsonl or npz.") var format: RunsExport.Format?
