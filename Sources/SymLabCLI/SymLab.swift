@@ -13,7 +13,7 @@ public struct SymLab: ParsableCommand {
             gradient methods, measure learnability, and reproduce the papers' figures.
             """,
         version: "symlab \(version) (\(RandomStream.algorithm); BLAS: \(BLAS.info))",
-        subcommands: [Figure.self, Report.self, Run.self, Sweep.self, Runs.self, Data.self, Model.self, Kernel.self, Theory.self, Bench.self, Fuzz.self])
+        subcommands: [Figure.self, Report.self, Run.self, Sweep.self, Runs.self, Data.self, Model.self, Kernel.self, Theory.self, Reference.self, Bench.self, Fuzz.self])
 
     public init() {}
 }

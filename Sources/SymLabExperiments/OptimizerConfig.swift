@@ -49,9 +49,12 @@ public struct OptimizerConfig: Sendable, Equatable {
         }
     }
 
+    /// The keys of the section.
+    public static let keys = ["name", "lr", "weight_decay", "momentum", "lr_log_uniform_factor", "schedule", "warmup_steps", "step_every", "step_factor"]
+
     /// Reads and checks the section.
     init(reading opt: SpecReader) throws {
-        try opt.allowOnly(["name", "lr", "weight_decay", "momentum", "lr_log_uniform_factor", "schedule", "warmup_steps", "step_every", "step_factor"])
+        try opt.allowOnly(Self.keys)
         var factor: ClosedRange<Double>? = nil
         if let f = opt.map["lr_log_uniform_factor"] {
             guard case .list(let l) = f, l.count == 2, let lo = l[0].number, let hi = l[1].number, lo > 0, hi >= lo else {

@@ -24,6 +24,9 @@ public struct RunConfig: Sendable, Equatable {
     /// Characters of an experiment name.
     public static let maxNameLength = 100
 
+    /// The keys of the `data:` section.
+    public static let dataKeys = ["class", "options", "n_train", "n_val", "n_test"]
+
     public static let topLevelKeys = ["name", "description", "data", "model", "optimizer", "training", "precision", "threads", "seeds", "sweep", "scheme", "tags"]
 
     /// Reads and checks a point's tree (seeds and sweep are handled by ``ExperimentSpec``).
@@ -52,7 +55,7 @@ public struct RunConfig: Sendable, Equatable {
         threads = try top.int("threads", default: 1, range: 1...256)
 
         let data = try top.child("data")
-        try data.allowOnly(["class", "options", "n_train", "n_val", "n_test"])
+        try data.allowOnly(Self.dataKeys)
         dataClass = try data.string("class")
         dataOptions = try data.options("options")
         nTrain = try data.int("n_train", range: 1...100_000_000)
@@ -122,16 +125,20 @@ public struct TrainingSetup: Sendable, Equatable {
     public var optimizer: OptimizerConfig
     public var training: TrainingConfig
 
+    /// The keys of the `model:` and `training:` sections.
+    public static let modelKeys = ["name", "options"]
+    public static let trainingKeys = ["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss"]
+
     init(reading top: SpecReader) throws {
         let model = try top.child("model")
-        try model.allowOnly(["name", "options"])
+        try model.allowOnly(Self.modelKeys)
         modelName = try model.string("name")
         modelOptions = try model.options("options")
 
         optimizer = try OptimizerConfig(reading: top.child("optimizer"))
 
         let tr = try top.child("training")
-        try tr.allowOnly(["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss"])
+        try tr.allowOnly(Self.trainingKeys)
         let batch = try tr.int("batch_size", default: 0, range: 0...100_000_000)
         let patience = try tr.int("patience", default: 0, range: 0...1_000_000)
         training = TrainingConfig(
@@ -152,7 +159,7 @@ public struct SchemeConfig: Sendable, Equatable {
     public var options: [String: String]
 
     /// The keys of the section.
-    static let keys = ["name", "options"]
+    public static let keys = ["name", "options"]
 
     /// Reads the section (its keys already checked) and builds the scheme once, so that a bad
     /// name or option stops the spec here.
