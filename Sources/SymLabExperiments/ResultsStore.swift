@@ -120,6 +120,16 @@ public struct RunRecord: Sendable, Equatable {
     public var divergedStep: Int?
     public var lastFiniteLoss: Double?
     public var attempts: Int
+    /// The fully resolved config (``RunConfig/resolvedTree()``, canonical JSON); nil for a run
+    /// enqueued by a symlab that did not record it (a database from before "v2-resolved-config").
+    public var resolvedConfigJSON: String?
+    /// The user's note (`symlab runs note`): untrusted text.
+    public var note: String?
+    /// The run's tags, sorted (`tags:` in its spec, `symlab runs tag`).
+    public var tags: [String] = []
+
+    /// The resolved config where recorded, else the config as written.
+    public var effectiveConfigJSON: String { resolvedConfigJSON ?? configJSON }
 }
 
 /// The embedded SQLite results database (GRDB): one row per run with its full resolved config,
@@ -149,9 +159,13 @@ public final class ResultsStore: @unchecked Sendable {
     /// (and an empty `-wal`) beside the file when the directory is writable, and leaves them for the
     /// next writer to remove; in a read-only directory without them the open fails with a
     /// ``StoreError`` that says so.
-    public init(path: String, shard: Bool = false, readOnly: Bool = false) throws {
+    ///
+    /// `create: false` is for commands that write into a database they did not create (`runs tag`,
+    /// `runs note`): a path that does not exist is refused instead of created.
+    public init(path: String, shard: Bool = false, readOnly: Bool = false, create: Bool = true) throws {
         self.path = path
         let exists = try Self.isExistingFile(path)
+        if !create && !exists { throw StoreError(path: path, .missing) }
         var config = Configuration()
         config.busyMode = .timeout(60)
         if readOnly {
@@ -355,6 +369,24 @@ public final class ResultsStore: @unchecked Sendable {
                 t.primaryKey(["run_id", "name"])
             }
         }
+        // Each later migration adds what one feature needs and nothing else, so that branches
+        // adding columns for different features merge without renumbering; a database opened
+        // read-only is never migrated, and a reader checks for what a migration added.
+        m.registerMigration("v2-resolved-config") { db in
+            // The run's config with every default explicit (``RunConfig/resolvedTree()``); the
+            // `config` column keeps the tree as written, which the run id hashes.
+            try db.alter(table: "runs") { t in t.add(column: "resolved_config", .text) }
+        }
+        m.registerMigration("v2-run-annotations") { db in
+            // A free-text note per run and any number of tags. The tags have no foreign key, so
+            // that ``merge(shard:)`` can replace a run's row and keep the tags given to it.
+            try db.alter(table: "runs") { t in t.add(column: "note", .text) }
+            try db.create(table: "run_tags") { t in
+                t.column("run_id", .text).notNull()
+                t.column("tag", .text).notNull().indexed()
+                t.primaryKey(["run_id", "tag"])
+            }
+        }
         return m
     }
 
@@ -362,19 +394,60 @@ public final class ResultsStore: @unchecked Sendable {
 
     // MARK: - Planning and claiming
 
-    /// Adds runs as `queued`; runs already present (by id) are left as they are.
+    /// Adds runs as `queued` with their resolved config (``RunConfig/resolvedTree()``, once per
+    /// point) and the spec's tags; runs already present (by id) are left as they are, but for
+    /// the spec's tags, which are added, and a missing resolved config of a run still queued
+    /// (enqueued by an older symlab), which is filled in.
     @discardableResult
     public func enqueue(_ runs: [PlannedRun]) throws -> Int {
-        try write { db in
+        var resolved: [String: String] = [:]
+        for r in runs where resolved[r.pointID] == nil { resolved[r.pointID] = try r.config.resolvedTree().canonicalJSON }
+        return try write { db in
             var added = 0
             for r in runs {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO runs (id, experiment, point_id, point_index, seed, config, status, created_at, precision)
-                    VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-                    """, arguments: [r.id, r.experiment, r.pointID, r.pointIndex, r.seed, r.config.tree.canonicalJSON, Self.now(), r.config.precision.rawValue])
+                    INSERT OR IGNORE INTO runs (id, experiment, point_id, point_index, seed, config, status, created_at, precision, resolved_config)
+                    VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
+                    """, arguments: [r.id, r.experiment, r.pointID, r.pointIndex, r.seed, r.config.tree.canonicalJSON, Self.now(),
+                                     r.config.precision.rawValue, resolved[r.pointID]])
                 added += db.changesCount
+                if db.changesCount == 0 {
+                    try db.execute(sql: "UPDATE runs SET resolved_config = ? WHERE id = ? AND resolved_config IS NULL AND status = 'queued'",
+                                   arguments: [resolved[r.pointID], r.id])
+                }
+                for tag in r.config.tags {
+                    try db.execute(sql: "INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)", arguments: [r.id, tag])
+                }
             }
             return added
+        }
+    }
+
+    // MARK: - Tags and notes
+
+    /// Adds tags to a run (each must pass ``RunTag/isValid(_:)``); false when there is no such run.
+    public func addTags(_ tags: [String], runID: String) throws -> Bool {
+        try write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [runID]) != nil else { return false }
+            for tag in tags { try db.execute(sql: "INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)", arguments: [runID, tag]) }
+            return true
+        }
+    }
+
+    /// Removes tags from a run; false when there is no such run.
+    public func removeTags(_ tags: [String], runID: String) throws -> Bool {
+        try write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [runID]) != nil else { return false }
+            for tag in tags { try db.execute(sql: "DELETE FROM run_tags WHERE run_id = ? AND tag = ?", arguments: [runID, tag]) }
+            return true
+        }
+    }
+
+    /// Sets (nil or empty: clears) a run's note; false when there is no such run.
+    public func setNote(_ note: String?, runID: String) throws -> Bool {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET note = ? WHERE id = ?", arguments: [note?.isEmpty == false ? note : nil, runID])
+            return db.changesCount > 0
         }
     }
 
@@ -503,12 +576,27 @@ public final class ResultsStore: @unchecked Sendable {
     // MARK: - Reading
 
     func fetchRun(_ db: Database, id: String) throws -> RunRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(record)
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) else { return nil }
+        var r = try record(row)
+        r.tags = try tags(db)[id] ?? []
+        return r
+    }
+
+    /// Every run's tags, sorted; empty for a database from before "v2-run-annotations".
+    func tags(_ db: Database) throws -> [String: [String]] {
+        guard try db.tableExists("run_tags") else { return [:] }
+        var out: [String: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT run_id, tag FROM run_tags ORDER BY run_id, tag") {
+            out[try value(row, "run_id", of: "run_tags"), default: []].append(try value(row, "tag", of: "run_tags"))
+        }
+        return out
     }
 
     func record(_ row: Row) throws -> RunRecord {
         func v<T: DatabaseValueConvertible>(_ column: String) throws -> T { try value(row, column, of: "runs") }
-        return RunRecord(
+        // Columns of later migrations: absent from an older file opened read-only.
+        func later(_ column: String) throws -> String? { row.hasColumn(column) ? try v(column) : nil }
+        var r = RunRecord(
             id: try v("id"), experiment: try v("experiment"), pointID: try v("point_id"), pointIndex: try v("point_index"),
             seed: try v("seed"), configJSON: try v("config"), status: RunStatus(rawValue: try v("status")) ?? .failed,
             message: try v("message"), createdAt: try v("created_at"), startedAt: try v("started_at"), endedAt: try v("ended_at"),
@@ -516,6 +604,9 @@ public final class ResultsStore: @unchecked Sendable {
             swiftVersion: try v("swift_version"), blas: try v("blas"), blasThreads: try v("blas_threads"),
             precision: try v("precision"), rng: try v("rng"), stepsCompleted: try v("steps_completed"),
             divergedStep: try v("diverged_step"), lastFiniteLoss: try v("last_finite_loss"), attempts: try v("attempts"))
+        r.resolvedConfigJSON = try later("resolved_config")
+        r.note = try later("note")
+        return r
     }
 
     public func run(id: String) throws -> RunRecord? { try read { try self.fetchRun($0, id: id) } }
@@ -526,8 +617,13 @@ public final class ResultsStore: @unchecked Sendable {
             if let experiment { clauses.append("experiment = ?"); args.append(experiment) }
             if let status { clauses.append("status = ?"); args.append(status.rawValue) }
             let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            let tags = try self.tags(db)
             return try Row.fetchAll(db, sql: "SELECT * FROM runs\(whereSQL) ORDER BY experiment, point_index, seed",
-                                    arguments: StatementArguments(args)).map(record)
+                                    arguments: StatementArguments(args)).map { row in
+                var r = try record(row)
+                r.tags = tags[r.id] ?? []
+                return r
+            }
         }
     }
 
@@ -638,6 +734,8 @@ extension ResultsStore {
             let mainColumns = try db.columns(in: "runs", in: "main").map(\.name)
             let shardColumns = Set(try db.columns(in: "runs", in: "shard").map(\.name))
             let columns = mainColumns.filter(shardColumns.contains).map { "\"\($0)\"" }.joined(separator: ", ")
+            let hasNote = mainColumns.contains("note")
+            let shardTags = try db.tableExists("run_tags", in: "shard")
             var counts = MergeCounts()
             try db.inTransaction {
                 let rows = try Row.fetchAll(db, sql: "SELECT id, status FROM shard.runs WHERE status IN ('done', 'diverged', 'failed') ORDER BY rowid")
@@ -645,8 +743,10 @@ extension ResultsStore {
                     let id: String = try Self.value(row, "id", of: "runs", in: shardPath)
                     let status: String = try Self.value(row, "status", of: "runs", in: shardPath)
                     let existing = try String.fetchOne(db, sql: "SELECT status FROM main.runs WHERE id = ?", arguments: [id])
+                    var keptNote: String? = nil
                     if let existing {
                         guard Self.mergeRank(existing) < Self.mergeRank(status) else { counts.unchanged += 1; continue }
+                        keptNote = hasNote ? try String.fetchOne(db, sql: "SELECT note FROM main.runs WHERE id = ?", arguments: [id]) : nil
                         try db.execute(sql: "DELETE FROM main.curves WHERE run_id = ?", arguments: [id])
                         try db.execute(sql: "DELETE FROM main.metrics WHERE run_id = ?", arguments: [id])
                         try db.execute(sql: "DELETE FROM main.runs WHERE id = ?", arguments: [id])
@@ -655,6 +755,11 @@ extension ResultsStore {
                         counts.added += 1
                     }
                     try db.execute(sql: "INSERT INTO main.runs (\(columns)) SELECT \(columns) FROM shard.runs WHERE id = ?", arguments: [id])
+                    // A note or tags given to the run in this database stay with it.
+                    if let keptNote { try db.execute(sql: "UPDATE main.runs SET note = COALESCE(note, ?) WHERE id = ?", arguments: [keptNote, id]) }
+                    if shardTags {
+                        try db.execute(sql: "INSERT OR IGNORE INTO main.run_tags (run_id, tag) SELECT run_id, tag FROM shard.run_tags WHERE run_id = ?", arguments: [id])
+                    }
                     try db.execute(sql: """
                         INSERT INTO main.curves (run_id, step, split, metric, value)
                         SELECT run_id, step, split, metric, value FROM shard.curves WHERE run_id = ? ORDER BY rowid

@@ -17,6 +17,9 @@ public struct RunConfig: Sendable, Equatable {
     public var tree: SpecValue
     /// A model trained by the trainer, or a feature-learning scheme.
     public var kind: RunKind
+    /// Labels given to every run of the spec (`tags:`), stored beside the runs, not in the tree:
+    /// tagging a spec neither changes its run ids nor re-runs anything.
+    public var tags: [String]
 
     /// Characters of an experiment name.
     public static let maxNameLength = 100
@@ -24,13 +27,13 @@ public struct RunConfig: Sendable, Equatable {
     /// The keys of the `data:` section.
     public static let dataKeys = ["class", "options", "n_train", "n_val", "n_test"]
 
-    public static let topLevelKeys = ["name", "description", "data", "model", "optimizer", "training", "precision", "threads", "seeds", "sweep", "scheme"]
+    public static let topLevelKeys = ["name", "description", "data", "model", "optimizer", "training", "precision", "threads", "seeds", "sweep", "scheme", "tags"]
 
     /// Reads and checks a point's tree (seeds and sweep are handled by ``ExperimentSpec``).
     public init(tree: SpecValue, file: String) throws {
         let top = try SpecReader(tree, file: file, path: "")
         try top.allowOnly(Self.topLevelKeys)
-        self.tree = tree.removing("seeds").removing("sweep")
+        self.tree = tree.removing("seeds").removing("sweep").removing("tags")
         experiment = try top.string("name")
         // The name becomes a directory (results/NAME/) and file names: "..", ".hidden" or a
         // name longer than a file name may be would write outside the results directory or hide.
@@ -39,6 +42,15 @@ public struct RunConfig: Sendable, Equatable {
             throw top.fail("name", "expected a name of letters, digits, '-', '_' or '.' that does not start with '.', at most \(Self.maxNameLength) characters, got '\(experiment)'")
         }
         _ = try top.string("description", default: "")
+        switch top.map["tags"] {
+        case nil: tags = []
+        case .list(let items)?:
+            tags = try items.map { item in
+                guard case .string(let t) = item, RunTag.isValid(t) else { throw top.fail("tags", "expected a list of tags, each \(RunTag.rule), got \(item)") }
+                return t
+            }
+        case let v?: throw top.fail("tags", "expected a list of tags, e.g. [baseline, lr-scan], got \(v)")
+        }
         precision = try top.choice("precision", default: Precision.f64)
         threads = try top.int("threads", default: 1, range: 1...256)
 
@@ -161,11 +173,18 @@ public struct SchemeConfig: Sendable, Equatable {
 }
 
 extension SpecValue {
-    var number: Double? {
-        switch self {
-        case .int(let i): Double(i)
-        case .double(let d): d
-        default: nil
-        }
+    var number: Double? { numericValue }
+}
+
+/// A run's tag (`tags:` in a spec, `symlab runs tag`): a short label to find runs by.
+public enum RunTag {
+    /// Characters of a tag.
+    public static let maxLength = 64
+    public static let rule = "1 to \(maxLength) characters, no comma, no white space and no control character"
+
+    /// Tags are listed comma-separated and shown on one line, so neither may hide in one.
+    public static func isValid(_ tag: String) -> Bool {
+        !tag.isEmpty && tag.count <= maxLength
+            && !tag.unicodeScalars.contains { $0 == "," || UntrustedText.isControl($0) || $0.properties.isWhitespace }
     }
 }

@@ -41,6 +41,8 @@ public enum SpecReference {
             Key("threads", "1", "1…256", "BLAS threads of each run (recorded with the run; results are bit-identical per thread count)"),
             Key("seeds", "0", "an integer (that one seed), a list `[0, 1, 2]`, `0,1,2` or a range `0..4`", "one run per seed and sweep point; the seed fixes the target, the data and the initial weights"),
             Key("sweep", "none", "a block `{product: {KEY.PATH: [values]}, zip: {…}}` or a list of blocks", "product axes take every combination, zip axes go together (equal lengths); lists of blocks concatenate"),
+            Key("tags", "none", "a list of tags, each \(RunTag.rule)",
+                "labels given to every run of the spec (`runs list --tag T`, `runs tag`); kept beside the runs, not in the config, so tagging a spec changes no run id and re-runs nothing"),
         ]),
         ("data", [
             Key("class", "required", "a function class (below)", "the class targets are drawn from"),

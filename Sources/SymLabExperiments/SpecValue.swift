@@ -166,6 +166,24 @@ public indirect enum SpecValue: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The scalar as registry option text (`[String: String]` options of classes and models).
+    /// Every leaf (scalar or list) of a tree by its dotted key path, typed; a tree that is not a
+    /// mapping is one leaf at "" (`runs diff`, `runs export`, `--filter`).
+    public func leaves(prefix: String = "") -> [String: SpecValue] {
+        guard case .map(let m) = self else { return [prefix: self] }
+        var out: [String: SpecValue] = [:]
+        for (k, child) in m { out.merge(child.leaves(prefix: prefix.isEmpty ? k : prefix + "." + k)) { a, _ in a } }
+        return out
+    }
+
+    /// The value as a number (an integer or a double), else nil.
+    public var numericValue: Double? {
+        switch self {
+        case .int(let i): Double(i)
+        case .double(let d): d
+        default: nil
+        }
+    }
+
     public var optionText: String {
         switch self {
         case .list(let l): return l.map(\.optionText).joined(separator: ",")

@@ -70,12 +70,7 @@ public enum SweepProgress {
     }
 
     /// Every scalar (and list) of a tree by its dotted key path.
-    static func leaves(_ v: SpecValue, prefix: String = "") -> [String: String] {
-        guard case .map(let m) = v else { return [prefix: v.optionText] }
-        var out: [String: String] = [:]
-        for (k, child) in m { out.merge(leaves(child, prefix: prefix.isEmpty ? k : prefix + "." + k)) { a, _ in a } }
-        return out
-    }
+    static func leaves(_ v: SpecValue) -> [String: String] { v.leaves().mapValues(\.optionText) }
 }
 
 extension Dictionary where Key == RunStatus, Value == Int {

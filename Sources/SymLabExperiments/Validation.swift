@@ -58,9 +58,7 @@ public enum Preflight {
             throw SpecError(file: file, keyPath: key, message: e.description)
         }
         // One sample of one target: its size per sample, and what the model will see.
-        var rng = RandomStream(seed: 0)
-        let target = cls.drawTarget(rng: &rng)
-        let one = target.sampleInputs(count: 1, rng: &rng)
+        let one = oneSample(cls)
         let perSample = saturatingSum([inputElements(one), 2])   // inputs, label, clean label
         let samples = saturatingSum([config.nTrain, config.nValidation, config.nTest])
         // Generated in Double; f32 keeps a cast copy beside it while the splits are built.
@@ -132,9 +130,15 @@ public enum Preflight {
 
     /// Numbers per sample of `cls` (inputs, label, clean label), from one drawn sample.
     public static func numbersPerSample(_ cls: any FunctionClass) -> Int {
+        saturatingSum([inputElements(oneSample(cls)), 2])
+    }
+
+    /// The inputs of one sample of one target (seed 0): what a model of a run of `cls` will see
+    /// (its shape), without drawing a data set.
+    public static func oneSample(_ cls: any FunctionClass) -> Inputs<Double> {
         var rng = RandomStream(seed: 0)
         let target = cls.drawTarget(rng: &rng)
-        return saturatingSum([inputElements(target.sampleInputs(count: 1, rng: &rng)), 2])
+        return target.sampleInputs(count: 1, rng: &rng)
     }
 
     /// `symlab data`: refuses `samples` samples of `cls` that would not fit in memory.

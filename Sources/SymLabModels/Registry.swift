@@ -78,6 +78,15 @@ public enum ModelRegistry {
     /// Model `name` with its options read and validated for inputs like `input`: what it will
     /// build and how large that is, without building it.
     public static func architecture(_ name: String, options: [String: String] = [:], input: InputDescription) throws -> any RegisteredModel {
+        try resolve(name, options: options, input: input).architecture
+    }
+
+    /// Model `name` read for inputs like `input` as ``architecture(_:options:input:)`` does, with
+    /// every option it read and the value it applies (given or default; a backbone's as
+    /// `backbone.KEY`): what a run records as its model's resolved options. The values are the
+    /// reader's own, so a default is written down in one place, its declaration.
+    public static func resolve(_ name: String, options: [String: String] = [:], input: InputDescription) throws
+        -> (architecture: any RegisteredModel, options: [String: String]) {
         let type = try registry.member(named: name)
         let backbone = type.takesBackboneOptions
         let known = type.optionDocs.map(\.key)
@@ -86,7 +95,10 @@ public enum ModelRegistry {
         }
         do {
             var o = OptionReader(className: name, options: options)
-            return try type.init(reading: &o, options: options, input: input)
+            let architecture = try type.init(reading: &o, options: options, input: input)
+            var resolved = o.resolved
+            for (k, v) in architecture.backboneOptions { resolved["backbone." + k] = v }
+            return (architecture, resolved)
         } catch let e as FunctionClassError {
             switch e {
             case let .invalidParameter(c, p, allowed, got): throw ModelError.invalidOption(model: c, option: p, allowed: allowed, got: got)

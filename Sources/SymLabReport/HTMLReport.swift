@@ -88,6 +88,7 @@ public enum HTMLReport {
             }
             body.append(metricsTable(results, layout))
             body.append(problemsHTML(results, layout))
+            body.append(annotationsHTML(results.runs))
             body.append(specHTML(layout, specsDirectory: specsDirectory))
             body.append(environmentHTML(results.runs))
             body.append("</section>")
@@ -178,6 +179,18 @@ public enum HTMLReport {
         }
         if pending > 0 { out += "<p class=error>\(pending) run(s) not finished yet (queued or running): this report shows a partial experiment.</p>" }
         return out
+    }
+
+    /// The runs someone tagged or wrote a note on (`symlab runs tag`/`runs note`, `tags:`), with
+    /// both; nothing when there are none. Notes and tags are untrusted text: escaped.
+    static func annotationsHTML(_ runs: [RunRecord]) -> String {
+        let annotated = runs.filter { $0.note != nil || !$0.tags.isEmpty }
+        guard !annotated.isEmpty else { return "" }
+        var out = "<h3>Tags and notes</h3><div class=scroll><table class=problems><thead><tr><th>run</th><th>seed</th><th>tags</th><th>note</th></tr></thead><tbody>\n"
+        for r in annotated {
+            out += "<tr><td><code>\(html(r.id))</code></td><td class=num>\(r.seed)</td><td>\(html(r.tags.joined(separator: ", ")))</td><td>\(html(r.note ?? ""))</td></tr>\n"
+        }
+        return out + "</tbody></table></div>"
     }
 
     /// The spec file when there is one, and always the resolved settings and sweep axes.

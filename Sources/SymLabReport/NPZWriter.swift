@@ -14,6 +14,8 @@ public struct NPZWriter {
         case float64([Double], shape: [Int])
         case int64([Int], shape: [Int])
         case text(String)
+        /// A 1-d array of strings (`<U…`, as long as the longest): a text column of a table.
+        case strings([String])
     }
 
     public private(set) var arrays: [(name: String, array: Array)] = []
@@ -39,6 +41,15 @@ public struct NPZWriter {
             descr = "<U\(Swift.max(scalars.count, 1))"; shape = []
             for u in scalars { withUnsafeBytes(of: u.value.littleEndian) { body.append(contentsOf: $0) } }
             if scalars.isEmpty { body.append(contentsOf: [0, 0, 0, 0]) }
+        case let .strings(list):
+            let rows = list.map { Swift.Array($0.unicodeScalars) }
+            let width = Swift.max(rows.map(\.count).max() ?? 1, 1)
+            descr = "<U\(width)"; shape = [list.count]
+            // Each string padded with NUL to the width, as numpy stores fixed-width unicode.
+            for r in rows {
+                for u in r { withUnsafeBytes(of: u.value.littleEndian) { body.append(contentsOf: $0) } }
+                body.append(contentsOf: [UInt8](repeating: 0, count: 4 * (width - r.count)))
+            }
         }
         let shapeText = shape.isEmpty ? "()" : shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"

@@ -201,6 +201,18 @@ import Testing
         #expect(ExperimentFigures.spansDecades([8, 64, 512]) && !ExperimentFigures.spansDecades([8, 64, 512], decades: 3))
     }
 
+    /// Tags and notes, untrusted text of a shared database, reach the page escaped (issue 28, item 10).
+    @Test func tagsAndNotesAreShownEscaped() throws {
+        let store = try Self.store()
+        let id = try #require(try store.runs(experiment: "report-sweep").first?.id)
+        #expect(try store.addTags(["<b>t</b>"], runID: id) && store.setNote("<script>alert(1)</script> & co", runID: id))
+        defer { _ = try? store.removeTags(["<b>t</b>"], runID: id); _ = try? store.setNote(nil, runID: id) }
+        let dir = (store.path as NSString).deletingLastPathComponent + "/report-notes"
+        let page = try String(contentsOfFile: try HTMLReport.write(store: store, to: dir, title: "t").index, encoding: .utf8)
+        #expect(page.contains("<h3>Tags and notes</h3>") && page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co")
+                && page.contains("&lt;b&gt;t&lt;/b&gt;") && !page.contains("<script>alert"))
+    }
+
     @Test func textIsEscaped() {
         #expect(HTMLReport.html("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;")
     }

@@ -71,3 +71,65 @@ def test_a_results_database_loads_as_one_row_per_run_with_parameters_and_metrics
     assert runs["metric.test_mse"].notna().all()
     curves = symlab.load_curves(tmp_path / "r.sqlite")
     assert set(curves["split"]) >= {"train", "test"} and set(curves["run_id"]) == set(runs["id"])
+
+
+SPEC_WITHOUT_DEFAULTS = (
+    "name: defaults\n"
+    "data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 32, n_val: 8, n_test: 32}\n"
+    "model: {name: mlp, options: {width: 8}}\n"
+    "optimizer: {name: adam}\n"
+    "training: {steps: 4, eval_every: 2}\n"
+    "seeds: [0, 1]\n"
+    "sweep: {product: {optimizer.lr: [0.01, 0.02]}}\n")
+
+
+def parameter_columns(frame):
+    return [c for c in frame.columns if "." in c and not c.startswith("metric.")]
+
+
+def test_a_results_database_has_one_column_per_resolved_parameter_and_no_nan_for_defaults(tmp_path):
+    (tmp_path / "spec.yaml").write_text(SPEC_WITHOUT_DEFAULTS)
+    run("run", "spec.yaml", "--db", "r.sqlite", cwd=tmp_path)
+    runs = symlab.load_runs(tmp_path / "r.sqlite")
+    assert len(runs) == 4
+    # Defaults the spec never wrote are columns with their values.
+    for column, value in [("optimizer.weight_decay", 0), ("optimizer.momentum", 0.9), ("optimizer.schedule", "constant"),
+                          ("training.batch_size", 0), ("training.loss", "mse"), ("training.patience", 0),
+                          ("model.options.init_scale", 1), ("model.options.depth", 2), ("model.options.activation", "relu"),
+                          ("data.options.noise", 0), ("precision", "f64"), ("threads", 1)]:
+        assert runs[column].tolist() == [value] * 4, column
+    assert sorted(runs["optimizer.lr"].tolist()) == [0.01, 0.01, 0.02, 0.02]
+    params = parameter_columns(runs)
+    assert len(params) >= 25
+    assert not runs[params].isna().any().any(), runs[params].isna().sum()
+    # The config as written lacks them: what pandas users got before.
+    written = symlab.load_runs(tmp_path / "r.sqlite", config="written")
+    assert "optimizer.weight_decay" not in written.columns and "training.batch_size" not in written.columns
+
+
+def test_runs_exports_load_as_the_database_does_in_every_format(tmp_path):
+    (tmp_path / "spec.yaml").write_text(SPEC_WITHOUT_DEFAULTS + "tags: [baseline]\n")
+    run("run", "spec.yaml", "--db", "r.sqlite", cwd=tmp_path)
+    db = symlab.load_runs(tmp_path / "r.sqlite").sort_values("id").reset_index(drop=True)
+    first = db["id"][0]
+    run("runs", "note", "--db", "r.sqlite", first, "=SUM(A1) -- a formula-looking note", cwd=tmp_path)
+    run("runs", "tag", "--db", "r.sqlite", first, "+plus", cwd=tmp_path)
+    db = symlab.load_runs(tmp_path / "r.sqlite").sort_values("id").reset_index(drop=True)
+    assert db["tags"][0] == "+plus,baseline" and db["note"][0].startswith("=SUM")
+    params = parameter_columns(db)
+    db_curves = symlab.load_curves(tmp_path / "r.sqlite")
+    for fmt in ["csv", "jsonl", "npz"]:
+        run("runs", "export", "--db", "r.sqlite", "--format", fmt, "--out", fmt, cwd=tmp_path)
+        for source in [tmp_path / fmt / f"runs.{fmt}", tmp_path / fmt]:
+            ex = symlab.load_runs(source).sort_values("id").reset_index(drop=True)
+            assert set(parameter_columns(ex)) == set(params), fmt
+            assert not ex[params].isna().any().any(), fmt
+            for c in params + ["seed", "status", "tags", "note"]:
+                assert ex[c].tolist() == db[c].tolist(), (fmt, c)
+            assert np.allclose(ex["metric.test_mse"], db["metric.test_mse"]), fmt
+        curves = symlab.load_curves(tmp_path / fmt)
+        assert len(curves) == len(db_curves) and list(curves.columns) == ["run_id", "step", "split", "metric", "value"]
+        assert np.allclose(curves["value"].to_numpy(float), db_curves["value"].to_numpy(float), equal_nan=True)
+    # In the CSV file itself the formula-looking cells are neutralised.
+    text = (tmp_path / "csv" / "runs.csv").read_text()
+    assert "'=SUM(A1)" in text and "'+plus,baseline" in text

@@ -50,7 +50,8 @@ func defaultDatabase(for specs: [ExperimentSpec], at path: String) -> String {
 }
 
 /// `--dry-run`: what a sweep would run — per spec the points with their swept values, the run
-/// count, each point's memory estimate (the preflight's) and config — without running it.
+/// count, each point's memory estimate (the preflight's), config as written and resolved config
+/// (``RunConfig/resolvedTree()``, as the run will store it) — without running it.
 func printDryRun(_ specs: [ExperimentSpec]) throws {
     let shown = 50
     var total = 0
@@ -63,6 +64,8 @@ func printDryRun(_ specs: [ExperimentSpec]) throws {
             let swept = SweepProgress.sweptValues(of: configs[i], among: configs).sorted { $0.key < $1.key }.map { UntrustedText.forTerminal("\($0.key) = \($0.value)") }
             print("  point \(i)\(swept.isEmpty ? "" : ": " + swept.joined(separator: ", ")) — memory \(NumberFormat.bytes(estimates[i].totalBytes)) (\(estimates[i]))")
             print("    config \(point.tree.canonicalJSON)")
+            // What the run will store as its resolved config: every default explicit.
+            print(UntrustedText.forTerminal("    resolved \(try point.resolvedTree().canonicalJSON)"))
         }
         if s.points.count > shown { print("  … \(s.points.count - shown) more point(s)") }
     }

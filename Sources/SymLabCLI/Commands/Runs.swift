@@ -10,12 +10,17 @@ extension SymLab {
     /// `symlab runs …`: what a results database holds, run by run.
     struct Runs: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List, show and export recorded runs.",
-            subcommands: [List.self, Show.self, Diff.self, Export.self, Merge.self])
+            abstract: "List, show, tag, annotate and export recorded runs.",
+            subcommands: [List.self, Show.self, Diff.self, Tag.self, Note.self, Export.self, Merge.self])
     }
 }
 
 extension SymLab.Runs {
+    /// A run id the database does not hold (the id as typed, escaped).
+    static func noRun(_ id: String, in path: String) -> CommandFailure {
+        CommandFailure("no run '\(UntrustedText.forTerminal(id))' in \(path)")
+    }
+
     /// The results database a runs command reads: `--db`, else the one `symlab run SPEC` writes.
     struct DatabaseChoice: ParsableArguments {
         @Option(help: "Results database.") var db: String?
@@ -27,20 +32,40 @@ extension SymLab.Runs {
         }
     }
 
+    /// Which runs a command reads: by experiment, status, tags and `--filter` conditions.
+    struct RunSelection: ParsableArguments {
+        @Option(help: "Only this experiment.") var experiment: String?
+        @Option(help: "Only this status.") var status: RunStatus?
+        @Option(help: "Only runs with this tag (repeat: every tag).") var tag: [String] = []
+        @Option(help: ArgumentHelp("Only runs where KEY OP VALUE holds (repeat: all must hold), e.g. status=done, model=cnn, optimizer.lr<0.01, metric.test_mse<=0.1, tag=baseline.",
+                                   discussion: "OP is one of = != < <= > >=. KEY is a run field (id, experiment, seed, status, steps, tag, note), a key of the resolved config, or metric.NAME; a short key means KEY.name, KEY.class or the one config key ending in .KEY (lr → optimizer.lr)."))
+        var filter: [String] = []
+
+        func select(_ store: ResultsStore) throws -> [RunRecord] {
+            let filters = try filter.map { text -> RunFilter in
+                guard let f = RunFilter(text) else { throw ValidationError("--filter \(text): expected KEY OP VALUE with OP one of = != < <= > >=, e.g. status=done") }
+                return f
+            }
+            do {
+                return try store.runs(experiment: experiment, status: status).filtered(filters, tags: tag) { try store.metrics(runID: $0.id) }
+            } catch let e as FilterError { throw CommandFailure(UntrustedText.forTerminal(e.description)) }
+        }
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "One line per run: id, experiment, seed, status, steps, the swept values, test MSE and test error.",
-            discussion: "The swept values are the config keys that differ between an experiment's points, one column each.")
+            discussion: "The swept values are the config keys that differ between an experiment's points, one column each; tags and notes are columns when a run has them.")
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
         @OptionGroup var database: DatabaseChoice
-        @Option(help: "Only this experiment.") var experiment: String?
-        @Option(help: "Only this status.") var status: RunStatus?
+        @OptionGroup var selection: RunSelection
         @Option(help: "table, csv or json.") var format: Format = .table
         @Option(help: "Sort by this column (e.g. test_error, seed, data.n_train); numbers sort as numbers.") var sort: String?
         func run() throws {
             let store = try ResultsStore(path: try database.path(), readOnly: true)
-            let runs = try store.runs(experiment: experiment, status: status)
+            let runs = try selection.select(store)
+            let experiment = selection.experiment
             // Swept keys per experiment, from the points of all its runs.
             var configs: [String: [String]] = [:], seen = Set<String>()
             for r in try store.runs(experiment: experiment) where seen.insert(r.pointID).inserted { configs[r.experiment, default: []].append(r.configJSON) }
@@ -55,9 +80,13 @@ extension SymLab.Runs {
                 row["steps"] = String(r.stepsCompleted ?? 0)
                 row["test_mse"] = m["test_mse"].map { NumberFormat.significantAsPrintf($0, 4) } ?? ""
                 row["test_error"] = (m["test_mse_normalized"] ?? m[SchemeMetric.testLossNormalized]).map { NumberFormat.significantAsPrintf($0, 4) } ?? ""
+                row["tags"] = r.tags.joined(separator: ",")
+                // A note is a line of the table: long or multi-line notes are for `runs show`.
+                if let note = r.note { row["note"] = format == .table ? Self.short(UntrustedText.oneLine(note)) : note }
                 rows.append(row)
             }
-            let columns = ["id", "experiment", "seed", "status", "steps"] + swept.sorted() + ["test_mse", "test_error"]
+            let annotations = (runs.contains { !$0.tags.isEmpty } ? ["tags"] : []) + (runs.contains { $0.note != nil } ? ["note"] : [])
+            let columns = ["id", "experiment", "seed", "status", "steps"] + swept.sorted() + ["test_mse", "test_error"] + annotations
             if let sort {
                 guard columns.contains(sort) else {
                     throw ValidationError("--sort \(sort): no such column\(Suggestion.hint(for: sort, among: columns)); the columns are \(columns.joined(separator: ", "))")
@@ -82,21 +111,62 @@ extension SymLab.Runs {
                 print("[" + rows.map { r in "{" + columns.map { "\(jsonQuote($0)): \(jsonQuote(r[$0] ?? ""))" }.joined(separator: ", ") + "}" }.joined(separator: ",\n ") + "]")
             }
         }
+
+        /// At most 40 characters, an ellipsis marking a cut.
+        static func short(_ s: String) -> String { s.count <= 40 ? s : String(s.prefix(39)) + "…" }
+    }
+
+    /// `symlab runs tag RUN TAG…`: labels to find runs by (`runs list --tag T`).
+    struct Tag: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tag", abstract: "Add tags to a run (or remove them with --remove); a spec's `tags:` tags all its runs.")
+        @OptionGroup var database: DatabaseChoice
+        @Flag(help: "Remove these tags instead.") var remove = false
+        @Argument(help: "Run id.") var id: String
+        @Argument(help: "Tags (\(RunTag.rule)).") var tags: [String]
+        func validate() throws {
+            guard !tags.isEmpty else { throw ValidationError("give at least one tag") }
+            for t in tags where !RunTag.isValid(t) { throw ValidationError("tag '\(UntrustedText.forTerminal(t))': expected \(RunTag.rule)") }
+        }
+        func run() throws {
+            let path = try database.path()
+            let store = try ResultsStore(path: path, create: false)
+            let found = remove ? try store.removeTags(tags, runID: id) : try store.addTags(tags, runID: id)
+            guard found else { throw SymLab.Runs.noRun(id, in: path) }
+            let now = try store.run(id: id)?.tags ?? []
+            print(UntrustedText.forTerminal("\(id): tags \(now.isEmpty ? "(none)" : now.joined(separator: ", "))"))
+        }
+    }
+
+    /// `symlab runs note RUN "text"`: a free-text note kept with the run (empty text clears it).
+    struct Note: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "note", abstract: "Set the note of a run (\"\" clears it); `runs show` prints it, `runs list` shows its first line.")
+        @OptionGroup var database: DatabaseChoice
+        @Argument(help: "Run id.") var id: String
+        @Argument(help: "The note.") var text: String
+        func run() throws {
+            let path = try database.path()
+            let store = try ResultsStore(path: path, create: false)
+            guard try store.setNote(text, runID: id) else { throw SymLab.Runs.noRun(id, in: path) }
+            print(UntrustedText.forTerminal(text.isEmpty ? "\(id): note cleared" : "\(id): note set"))
+        }
     }
 
     /// `symlab runs diff A B`: how two runs differ — config keys, environment and final metrics.
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "diff", abstract: "The config keys, environment and final metrics in which two runs differ.")
+        static let configuration = CommandConfiguration(commandName: "diff", abstract: "The resolved config keys, environment and final metrics in which two runs differ.")
         @OptionGroup var database: DatabaseChoice
         @Argument(help: "Run id.") var a: String
         @Argument(help: "Run id.") var b: String
         func run() throws {
             let path = try database.path()
             let store = try ResultsStore(path: path, readOnly: true)
-            guard let ra = try store.run(id: a) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(a))' in \(path)") }
-            guard let rb = try store.run(id: b) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(b))' in \(path)") }
+            guard let ra = try store.run(id: a) else { throw SymLab.Runs.noRun(a, in: path) }
+            guard let rb = try store.run(id: b) else { throw SymLab.Runs.noRun(b, in: path) }
             func leaves(_ r: RunRecord) -> [String: String] {
-                var out = SweepProgress.keyValues(ofConfig: r.configJSON)
+                // The resolved configs: a default that changed between the two runs is a difference.
+                var out = SweepProgress.keyValues(ofConfig: r.effectiveConfigJSON)
                 out["seed"] = String(r.seed); out["status"] = r.status.rawValue
                 for (k, v) in [("git", r.gitCommit), ("host", r.host), ("blas", r.blas), ("blas_threads", r.blasThreads.map(String.init)), ("precision", r.precision)] {
                     if let v { out["env." + k] = v }
@@ -125,7 +195,7 @@ extension SymLab.Runs {
         func run() throws {
             let db = try database.path()
             let store = try ResultsStore(path: db, readOnly: true)
-            guard let r = try store.run(id: id) else { throw CommandFailure("no run '\(UntrustedText.forTerminal(id))' in \(db)") }
+            guard let r = try store.run(id: id) else { throw SymLab.Runs.noRun(id, in: db) }
             // Every text field comes from a database that may have been shared: escaped.
             print(UntrustedText.forTerminal("""
                 run \(r.id)  experiment \(r.experiment)  point \(r.pointIndex)  seed \(r.seed)
@@ -136,8 +206,18 @@ extension SymLab.Runs {
                 BLAS \(r.blas ?? "-"), \(r.blasThreads.map(String.init) ?? "-") thread(s)  precision \(r.precision ?? "-")  rng \(r.rng ?? "-")
                 config \(r.configJSON)
                 """))
+            if !r.tags.isEmpty { print(UntrustedText.forTerminal("tags \(r.tags.joined(separator: ", "))")) }
+            if let note = r.note { print(UntrustedText.forTerminal("note \(note)")) }
+            if let resolved = r.resolvedConfigJSON {
+                print("resolved config (every default explicit):")
+                let leaves = SweepProgress.keyValues(ofConfig: resolved)
+                for k in leaves.keys.sorted() { print(UntrustedText.forTerminal("  \(k) = \(leaves[k]!)")) }
+            } else {
+                print("resolved config: not recorded (the run was enqueued by a symlab that stored only the config as written, above)")
+            }
             let metrics = try store.metrics(runID: id)
-            for k in metrics.keys.sorted() { print("  \(k) = \(metrics[k]!)") }
+            if !metrics.isEmpty { print("metrics:") }
+            for k in metrics.keys.sorted() { print(UntrustedText.forTerminal("  \(k) = \(metrics[k]!)")) }
         }
     }
 
@@ -163,16 +243,29 @@ extension SymLab.Runs {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "export", abstract: "Write runs, curves and metrics as CSV files (for pandas & co).")
-        @Option(help: "Results database.") var db: String
-        @Option(name: .customLong("csv"), help: "Output directory for runs.csv, curves.csv and metrics.csv.") var directory: String
-        @Option(help: "Only this experiment.") var experiment: String?
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Write the runs (one row per run, every resolved parameter and final metric a column) and their curves as CSV, JSON lines or npz.",
+            discussion:
+                "Writes DIR/runs.FORMAT and DIR/curves.FORMAT (and for csv DIR/metrics.csv). runs: the run's fields, tags, note, the config as written (JSON), then every key of the resolved config by its dotted path (optimizer.weight_decay) and metric.NAME. curves: run_id, step, split, metric, value. In CSV a text cell starting with = + - @ is prefixed with ' (no spreadsheet formulas); python/symlab's load_runs reads every format.")
+        @OptionGroup var database: DatabaseChoice
+        @OptionGroup var selection: RunSelection
+        @Option(help: "csv, jsonl or npz.") var format: RunsExport.Format?
+        @Option(help: "Output directory.") var out: String?
+        @Option(name: .customLong("csv"), help: "Output directory, in CSV (the same as --format csv --out DIR).") var csvDirectory: String?
+        func validate() throws {
+            if csvDirectory != nil && (out != nil || (format != nil && format != .csv)) {
+                throw ValidationError("--csv DIR is --format csv --out DIR: give one or the other")
+            }
+            guard csvDirectory != nil || out != nil else { throw ValidationError("give --out DIR (with --format csv|jsonl|npz)") }
+        }
         func run() throws {
-            let store = try ResultsStore(path: db, readOnly: true)
-            let files = try CSVExporter.export(store: store, experiment: experiment, to: directory)
+            let store = try ResultsStore(path: try database.path(), readOnly: true)
+            let files = try RunsExport.write(try selection.select(store), store: store, format: csvDirectory != nil ? .csv : (format ?? .csv),
+                                             to: csvDirectory ?? out!)
             for f in files { print("wrote \(f)") }
         }
     }
 }
 
+extension RunsExport.Format: ExpressibleByArgument {}
 extension RunStatus: ExpressibleByArgument {}

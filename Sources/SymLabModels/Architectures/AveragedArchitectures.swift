@@ -25,6 +25,7 @@ public struct FrameAveragedArchitecture: RegisteredModel {
 
     /// The backbone's: the canonical shift is computed off the tape.
     public var size: ModelSize { averaging.backbone.size }
+    public var backboneOptions: [String: String] { averaging.backboneOptions }
 }
 
 /// `group-averaged`: the average of a backbone over every element of a small permutation group
@@ -68,6 +69,7 @@ public struct GroupAveragedArchitecture: RegisteredModel {
         let b = averaging.backbone.size
         return ModelSize(parameters: b.parameters, activationsPerSample: b.activationsPerSample * Int(group.order))
     }
+    public var backboneOptions: [String: String] { averaging.backboneOptions }
 }
 
 /// The options of the averaging models.
@@ -86,6 +88,8 @@ public struct AveragingPlan: Sendable {
     public let sampleShape: [Int]
     public let axis: Int
     public let backbone: any RegisteredModel
+    /// Every option the backbone read, resolved (its defaults included).
+    public let backboneOptions: [String: String]
 
     init(_ name: String, _ o: inout OptionReader, options: [String: String], input: InputDescription) throws {
         guard case .dense(let shape) = input else { throw CommonModelOptions.incompatible(name, "dense inputs", input) }
@@ -97,7 +101,7 @@ public struct AveragingPlan: Sendable {
         for d in CommonModelOptions.docs { if let v = options[d.key] { inner[d.key] = v } }
         for (k, v) in options where k.hasPrefix("backbone.") { inner[String(k.dropFirst("backbone.".count))] = v }
         do {
-            backbone = try ModelRegistry.architecture(backboneName, options: inner, input: input)
+            (backbone, backboneOptions) = try ModelRegistry.resolve(backboneName, options: inner, input: input)
         } catch let e as ModelError {
             throw ModelRegistry.prefixed(e, in: name)
         }

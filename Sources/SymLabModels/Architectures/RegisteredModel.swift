@@ -31,9 +31,13 @@ public protocol RegisteredModel: RegistryMember, Sendable {
     /// Its parameter count (exact) and the numbers a forward pass keeps per sample (estimated),
     /// for the memory preflight of a run.
     var size: ModelSize { get }
+    /// The resolved options of a backbone (the averaging models; empty for the others), which
+    /// the registry records as `backbone.KEY` beside the model's own.
+    var backboneOptions: [String: String] { get }
 }
 
 extension RegisteredModel {
+    public var backboneOptions: [String: String] { [:] }
     public static var registryName: String { modelName }
     public static var helpHeading: String { "\(modelName) (\(inputKind)): \(summary)" }
     public static var takesBackboneOptions: Bool { false }
