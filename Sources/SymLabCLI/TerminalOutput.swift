@@ -33,8 +33,10 @@ extension SymLab {
 
 /// A note on standard error (`note: …`), escaped like everything else printed: what the reader
 /// should know that is not an error, such as a key read under its canonical spelling.
+/// A note shared by several specs (an override's, applied to each) is printed once.
 func printNotes(_ notes: [String]) {
-    for n in notes { writeToStandardError(UntrustedText.forTerminal("note: " + n) + "\n") }
+    var seen = Set<String>()
+    for n in notes where seen.insert(n).inserted { writeToStandardError(UntrustedText.forTerminal("note: " + n) + "\n") }
 }
 
 /// Foundation's file errors print as `Error Domain=NSCocoaErrorDomain Code=4 "…" UserInfo={…}`
