@@ -30,7 +30,7 @@ public struct ExperimentSpec: Sendable {
     /// Every (point, seed) pair, points first.
     public var runs: [PlannedRun] {
         points.enumerated().flatMap { index, config in
-            let pointID = Self.stableID(config.tree.canonicalJSON)
+            let pointID = Self.pointID(config)
             return seeds.map { seed in
                 PlannedRun(id: "\(pointID)-s\(seed)", experiment: config.experiment, pointID: pointID,
                            pointIndex: index, seed: seed, config: config)
@@ -165,7 +165,7 @@ public struct ExperimentSpec: Sendable {
             throw SpecError(file: file, keyPath: "seeds", message: "\(points.count) point(s) × \(seeds.count) seeds = \(points.count * seeds.count) runs; at most \(maxRuns) are allowed in one spec")
         }
         let name = points.first?.experiment ?? ""
-        let ids = points.map { stableID($0.tree.canonicalJSON) }
+        let ids = points.map(pointID)
         if Set(ids).count != ids.count {
             throw SpecError(file: file, keyPath: "sweep", message: "two sweep points are identical")
         }
@@ -333,6 +333,13 @@ public struct ExperimentSpec: Sendable {
             for c in combos { points.append(c.reduce(base) { $0.setting($1.0, to: $1.1) }) }
         }
         return points
+    }
+
+    /// A point's id: the hash of its config without the keys that say how to run it rather than
+    /// what to run (`training.checkpoint_every`), so that asking for checkpoints neither changes a
+    /// run's randomness (seeded by its point) nor makes finished runs of the spec run again.
+    public static func pointID(_ config: RunConfig) -> String {
+        stableID(config.tree.removing("training.checkpoint_every").canonicalJSON)
     }
 
     /// FNV-1a 64-bit of the canonical JSON, in hex: short, stable across machines and versions.

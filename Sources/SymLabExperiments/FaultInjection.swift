@@ -16,12 +16,14 @@ import SymLabTraining
 /// - `after-curves`: one evaluation's curve points have just been committed (counted over all the
 ///   runs of this process: with 41 evaluations per run, `after-curves:43` is the second
 ///   evaluation of the process's second run);
+/// - `after-checkpoint`: a training checkpoint has just been committed (`training.checkpoint_every`);
 /// - `before-finish`: the run has ended (every curve logged) and its end is about to be recorded.
 ///
 /// Unset (always, outside tests) they cost one dictionary look-up per process.
 public enum FaultPoint: String, CaseIterable, Sendable {
     case afterClaim = "after-claim"
     case afterCurves = "after-curves"
+    case afterCheckpoint = "after-checkpoint"
     case beforeFinish = "before-finish"
 
     public static let crashVariable = "SYMLAB_CRASH_AT"

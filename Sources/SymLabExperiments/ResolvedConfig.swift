@@ -18,7 +18,7 @@ extension RunConfig {
     /// declared ``OptionDoc`` defaults. What the user wrote is kept as written.
     ///
     /// Keys whose default means "off" and that have no value saying so are left out when absent:
-    /// `training.stop_train_mse`, `optimizer.lr_log_uniform_factor` and options documented
+    /// `training.stop_train_mse`, `training.checkpoint_every`, `optimizer.lr_log_uniform_factor` and options documented
     /// without a default (e.g. `widths` of mlp, `coefficients` of single-index).
     ///
     /// Throws what building the class or model throws (the preflight reports those first).
@@ -80,6 +80,7 @@ extension TrainingConfig {
             "patience": .int(earlyStoppingPatience ?? 0), "loss": .string(loss.rawValue),
         ]
         if let s = stopTrainMSE { m["stop_train_mse"] = .double(s) }
+        if let c = checkpointEvery { m["checkpoint_every"] = .int(c) }
         return .map(m)
     }
 }

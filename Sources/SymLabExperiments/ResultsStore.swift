@@ -387,10 +387,32 @@ public final class ResultsStore: @unchecked Sendable {
                 t.primaryKey(["run_id", "tag"])
             }
         }
+        m.registerMigration("v2-checkpoints") { db in
+            // The last training checkpoint of a run in progress (``TrainingCheckpoint``, binary
+            // property list), written in one transaction right after the evaluation it follows;
+            // removed when the run ends. A run picked up again continues from it.
+            try db.create(table: "checkpoints") { t in
+                t.primaryKey("run_id", .text)
+                t.column("step", .integer).notNull()
+                t.column("state", .blob).notNull()
+                t.column("saved_at", .text).notNull()
+            }
+        }
         return m
     }
 
     static func now() -> String { UTCTimestamp.now() }
+
+    /// Removes what an unfinished attempt of run `id` logged after its last checkpoint (all of it
+    /// without one): the next attempt continues from the checkpoint, or from step 0.
+    static func discardUncheckpointedCurves(_ db: Database, runID id: String) throws {
+        guard try db.tableExists("checkpoints") else {
+            try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
+            return
+        }
+        try db.execute(sql: "DELETE FROM curves WHERE run_id = ? AND step > COALESCE((SELECT step FROM checkpoints WHERE run_id = ?), -1)",
+                       arguments: [id, id])
+    }
 
     // MARK: - Planning and claiming
 
@@ -469,7 +491,7 @@ public final class ResultsStore: @unchecked Sendable {
             }
             sql += " ORDER BY created_at, rowid LIMIT 1"
             guard let id = try String.fetchOne(db, sql: sql, arguments: args) else { return nil }
-            try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
+            try Self.discardUncheckpointedCurves(db, runID: id)
             try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [id])
             try db.execute(sql: """
                 UPDATE runs SET status = 'running', message = NULL, started_at = ?, ended_at = NULL, host = ?, pid = ?,
@@ -498,7 +520,7 @@ public final class ResultsStore: @unchecked Sendable {
                 stale.append(try value(row, "id", of: "runs"))
             }
             for id in stale {
-                try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
+                try Self.discardUncheckpointedCurves(db, runID: id)
                 try db.execute(sql: "UPDATE runs SET status = 'interrupted', message = 'process ended while running', ended_at = ? WHERE id = ?",
                                arguments: [Self.now(), id])
             }
@@ -537,7 +559,7 @@ public final class ResultsStore: @unchecked Sendable {
         try write { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM runs WHERE status = 'running' ORDER BY rowid")
             for id in ids {
-                try db.execute(sql: "DELETE FROM curves WHERE run_id = ?", arguments: [id])
+                try Self.discardUncheckpointedCurves(db, runID: id)
                 try db.execute(sql: "UPDATE runs SET status = 'interrupted', message = ?, ended_at = ? WHERE id = ?",
                                arguments: [message, Self.now(), id])
             }
@@ -570,6 +592,30 @@ public final class ResultsStore: @unchecked Sendable {
                 UPDATE runs SET status = ?, message = ?, ended_at = ?, steps_completed = COALESCE(?, steps_completed),
                     diverged_step = ?, last_finite_loss = ? WHERE id = ?
                 """, arguments: [status.rawValue, message, Self.now(), stepsCompleted, divergedStep, lastFiniteLoss, runID])
+            if try db.tableExists("checkpoints") { try db.execute(sql: "DELETE FROM checkpoints WHERE run_id = ?", arguments: [runID]) }
+        }
+    }
+
+    /// Keeps `checkpoint` as run `runID`'s last one (replacing the one before), in one transaction.
+    public func saveCheckpoint(runID: String, _ checkpoint: TrainingCheckpoint) throws {
+        let state = try checkpoint.encoded()
+        try write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO checkpoints (run_id, step, state, saved_at) VALUES (?, ?, ?, ?)",
+                           arguments: [runID, checkpoint.step, state, Self.now()])
+        }
+    }
+
+    /// Run `runID`'s last checkpoint, if it has one (none in a database from before "v2-checkpoints").
+    /// A checkpoint that cannot be decoded is an error naming the file: resuming from it silently
+    /// from step 0 would hide a damaged file.
+    public func checkpoint(runID: String) throws -> TrainingCheckpoint? {
+        let data: Data? = try read { db in
+            guard try db.tableExists("checkpoints") else { return nil }
+            return try Data.fetchOne(db, sql: "SELECT state FROM checkpoints WHERE run_id = ?", arguments: [runID])
+        }
+        guard let data else { return nil }
+        do { return try TrainingCheckpoint.decoded(data) } catch {
+            throw StoreError(path: path, .badValue(table: "checkpoints", column: "state", detail: "run \(runID)'s checkpoint cannot be read (\(error))"))
         }
     }
 

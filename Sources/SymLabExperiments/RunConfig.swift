@@ -127,7 +127,7 @@ public struct TrainingSetup: Sendable, Equatable {
 
     /// The keys of the `model:` and `training:` sections.
     public static let modelKeys = ["name", "options"]
-    public static let trainingKeys = ["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss"]
+    public static let trainingKeys = ["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss", "checkpoint_every"]
 
     init(reading top: SpecReader) throws {
         let model = try top.child("model")
@@ -148,7 +148,9 @@ public struct TrainingSetup: Sendable, Equatable {
             earlyStoppingPatience: patience == 0 ? nil : patience,
             // Absent (no default written into the tree): a spec without the key keeps its run ids.
             stopTrainMSE: tr.map["stop_train_mse"] == nil ? nil : try tr.double("stop_train_mse", range: 0...1e300),
-            loss: try tr.choice("loss", default: LossKind.mse))
+            loss: try tr.choice("loss", default: LossKind.mse),
+            // Absent (no default written into the tree): a spec without the key keeps its run ids.
+            checkpointEvery: tr.map["checkpoint_every"] == nil ? nil : try tr.int("checkpoint_every", range: 1...100_000_000))
     }
 }
 

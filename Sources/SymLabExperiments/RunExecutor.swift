@@ -57,6 +57,14 @@ final class StoreObserver: TrainingObserver {
     }
 
     var shouldStop: Bool { StopRequest.requested != 0 || writeError != nil }
+
+    func saveCheckpoint(_ checkpoint: TrainingCheckpoint) {
+        guard writeError == nil else { return }
+        do {
+            try store.saveCheckpoint(runID: runID, checkpoint)
+            FaultPoint.afterCheckpoint.reached()
+        } catch { writeError = error }
+    }
 }
 
 /// Executes one claimed run: builds its data, model and optimizer from the stored config, trains,
@@ -128,7 +136,17 @@ public enum RunExecutor {
         training.threads = BLAS.threads   // the run's thread count, set by execute: shards the batch
         let trainer = Trainer(model: model, optimizer: optimizer, config: training, batchOrder: root.substream(.batchOrder),
                               showProgress: showProgress)
-        var result = trainer.train(data, observer: observer)
+        // An earlier attempt's checkpoint: the model, optimizer and batch order were built exactly
+        // as then, and the checkpoint puts back where they were.
+        var resume = try observer.store.checkpoint(runID: run.id)
+        var note: String? = nil
+        if let c = resume, c.precision != S.precisionName || c.parameters.count != model.parameters.count * MemoryLayout<S>.stride {
+            note = "\(CheckpointMismatch(reason: "it holds \(c.precision) parameters of another size than this \(S.precisionName) model's \(model.parameters.count)")); trained from step 0"
+            resume = nil
+        }
+        var result = trainer.train(data, observer: observer, resumingFrom: resume)
+        if let c = resume { note = "resumed from the checkpoint at step \(c.step)" }
+        if let note { result.message = [note, result.message].compactMap { $0 }.joined(separator: "; ") }
         result.metrics["learning_rate"] = lr
         result.metrics["parameters"] = Double(model.parameters.count)
         result.metrics["train_label_variance"] = data.train.labelVariance

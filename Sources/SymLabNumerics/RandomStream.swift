@@ -8,7 +8,10 @@
 ///
 /// Streams: every `(seed, stream)` pair hashes to its own starting state, so that the points of a
 /// sweep — and the data, initialisation and minibatch order inside one run — never share randomness.
-public struct RandomStream: RandomNumberGenerator, Sendable {
+///
+/// Codable: its whole state (the four words, a spare normal draw, seed and stream) round-trips
+/// exactly, so a training checkpoint resumes the same sequence.
+public struct RandomStream: RandomNumberGenerator, Sendable, Codable, Equatable {
     public static let algorithm = "xoshiro256**+splitmix64/v1"
 
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64

@@ -87,6 +87,16 @@ public final class Optimizer<S: TensorScalar> {
         groupOptions[group, default: GroupOptions()].learningRateScale = scale
     }
 
+    /// The state a checkpoint keeps: the flat state buffers (momenta, moments; empty before the
+    /// first step) and the per-group step counts, exactly.
+    public var savedState: (buffers: [Tensor<S>], groupSteps: [String: Int]) { (state.map { $0.copy() }, groupSteps) }
+
+    /// Puts back what ``savedState`` returned: the next step is the one an uninterrupted run takes.
+    public func restore(buffers: [Tensor<S>], groupSteps: [String: Int]) {
+        state = buffers.map { $0.copy() }
+        self.groupSteps = groupSteps
+    }
+
     /// Forgets all state (momenta, moments, step counts).
     public func reset() { state = []; groupSteps = [:] }
 

@@ -38,11 +38,16 @@ public struct TrainingConfig: Sendable, Equatable {
     /// per thread while each keeps ≥ 64 samples). Results are reproducible per seed and this
     /// count; 1 (the default) is the plain step.
     public var threads: Int
+    /// Save a ``TrainingCheckpoint`` through the observer at the first evaluation at least this
+    /// many steps after the last one (nil: never). Checkpoints sit on evaluation steps, so the
+    /// curves a resumed run keeps end exactly where it continues.
+    public var checkpointEvery: Int?
 
     public init(steps: Int, batchSize: Int? = nil, evalEvery: Int = 50, earlyStoppingPatience: Int? = nil, stopTrainMSE: Double? = nil,
-                loss: LossKind = .mse, threads: Int = 1) {
+                loss: LossKind = .mse, threads: Int = 1, checkpointEvery: Int? = nil) {
         self.steps = steps; self.batchSize = batchSize; self.evalEvery = evalEvery
         self.earlyStoppingPatience = earlyStoppingPatience; self.stopTrainMSE = stopTrainMSE; self.loss = loss; self.threads = threads
+        self.checkpointEvery = checkpointEvery
     }
 }
 
@@ -63,6 +68,12 @@ public struct TrainingResult: Sendable {
 public protocol TrainingObserver: AnyObject {
     func record(_ points: [CurvePoint])
     var shouldStop: Bool { get }
+    /// Keeps a checkpoint (``TrainingConfig/checkpointEvery``), replacing the previous one.
+    func saveCheckpoint(_ checkpoint: TrainingCheckpoint)
+}
+
+extension TrainingObserver {
+    public func saveCheckpoint(_ checkpoint: TrainingCheckpoint) {}
 }
 
 /// Full-batch gradient descent or minibatch SGD for any ``Model`` and loss, with a divergence
@@ -90,7 +101,10 @@ public final class Trainer<S: TensorScalar> {
         return Double(Tensor.dot(diff, diff)) / Double(set.count)
     }
 
-    public func train(_ data: TrainingData<S>, observer: TrainingObserver? = nil) -> TrainingResult {
+    /// Trains from the model's current parameters, or — given `checkpoint` — continues a run from
+    /// the step it was taken at, bit for bit as the uninterrupted run (the model, optimizer and
+    /// batch-order stream must be built as for that run; the checkpoint puts back their state).
+    public func train(_ data: TrainingData<S>, observer: TrainingObserver? = nil, resumingFrom checkpoint: TrainingCheckpoint? = nil) -> TrainingResult {
         let store = model.parameters
         let n = data.train.count
         let batch = Swift.min(config.batchSize ?? n, n)
@@ -98,12 +112,21 @@ public final class Trainer<S: TensorScalar> {
         var cursor = n
         var lastFinite: Double? = nil
         var bestValidation = Double.infinity, bestSnapshot: Tensor<S>? = nil, sinceBest = 0
+        var step = 0, lastCheckpoint = 0
+        if let c = checkpoint {
+            store.restore(TrainingCheckpoint.tensor(c.parameters, count: store.count)!)
+            optimizer.restore(buffers: c.optimizerBuffers.map { TrainingCheckpoint.tensor($0, count: store.count)! }, groupSteps: c.optimizerGroupSteps)
+            batchRNG = c.batchRNG; order = c.batchOrder; cursor = c.batchCursor
+            lastFinite = c.lastFiniteLoss; bestValidation = c.bestValidation; sinceBest = c.sinceBest
+            bestSnapshot = c.bestParameters.flatMap { TrainingCheckpoint.tensor($0, count: store.count) }
+            step = c.step; lastCheckpoint = c.step
+        }
         // With several threads a large enough batch runs data-parallel, one shard per thread.
         let shardCount = BatchGradient<S>.shardCount(batch: batch, threads: config.threads)
         let gradient = BatchGradient(model: model, loss: config.loss)
         defer { gradient.reset() }   // break Variable ↔ tape cycles so nothing outlives the run
         let fullBatchShards = batch == n ? data.train.shards(shardCount) : []
-        var result = TrainingResult(status: .running, stepsCompleted: 0, metrics: [:])
+        var result = TrainingResult(status: .running, stepsCompleted: step, metrics: [:])
         let progress = showProgress ? ProgressBar(total: config.steps) : nil
 
         /// Records the curves at `step`; the rule that stops the run there, if any.
@@ -128,10 +151,18 @@ public final class Trainer<S: TensorScalar> {
         var stoppedBy: (rule: StopRule, step: Int)? = nil
 
         if !store.flatValues.isFinite {
-            return diverged(&result, step: 0, lastFinite: nil, what: "initial parameters are not finite")
+            return diverged(&result, step: step, lastFinite: lastFinite, what: "\(checkpoint == nil ? "initial" : "checkpointed") parameters are not finite")
         }
-        if let rule = evaluate(0, gradNorm: nil), case .trainMSE = rule { stoppedBy = (rule, 0) }
-        var step = 0
+        // A resumed run's evaluation at its checkpoint step is in the store already.
+        if checkpoint == nil, let rule = evaluate(0, gradNorm: nil), case .trainMSE = rule { stoppedBy = (rule, 0) }
+        /// The state after `step`'s evaluation, for ``TrainingObserver/saveCheckpoint(_:)``.
+        func takeCheckpoint() -> TrainingCheckpoint {
+            let saved = optimizer.savedState
+            return TrainingCheckpoint(step: step, precision: S.precisionName, parameters: TrainingCheckpoint.bytes(store.flatValues),
+                                      optimizerBuffers: saved.buffers.map(TrainingCheckpoint.bytes), optimizerGroupSteps: saved.groupSteps,
+                                      batchRNG: batchRNG, batchOrder: order, batchCursor: cursor, lastFiniteLoss: lastFinite,
+                                      bestValidation: bestValidation, sinceBest: sinceBest, bestParameters: bestSnapshot.map(TrainingCheckpoint.bytes))
+        }
         while stoppedBy == nil && step < config.steps {
             if observer?.shouldStop == true {
                 result.status = .interrupted
@@ -166,6 +197,10 @@ public final class Trainer<S: TensorScalar> {
             progress?.update(step, loss: lossValue)
             if step % Swift.max(config.evalEvery, 1) == 0 || step == config.steps {
                 if let rule = evaluate(step, gradNorm: gradNorm) { stoppedBy = (rule, step) }
+                if let every = config.checkpointEvery, stoppedBy == nil, step < config.steps, step - lastCheckpoint >= every {
+                    observer?.saveCheckpoint(takeCheckpoint())
+                    lastCheckpoint = step
+                }
             }
         }
         progress?.finish()

@@ -128,7 +128,7 @@ import Testing
     /// `running` with what it had logged, and the next `sweep run` reruns it from the start: one
     /// evaluation per step and split, attempts 2, the other run untouched.
     @Test func aSweepCrashedAtEachPointOfARunResumes() throws {
-        for point in FaultPoint.allCases {
+        for point in [FaultPoint.afterClaim, .afterCurves, .beforeFinish] {   // after-checkpoint: CheckpointResumeTests
             let dir = SweepResumeTests.tempDir()
             let spec = try Self.write(Self.sweepSpec.replacingOccurrences(of: "seeds: 0..83", with: "seeds: 0..1"), in: dir)
             let db = dir + "/results.sqlite"

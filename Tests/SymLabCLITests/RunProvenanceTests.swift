@@ -50,7 +50,7 @@ import Testing
         // A database written before the column existed (only migration v1): read-only commands
         // open it unchanged and show what it has.
         try StoreTampering.execute("""
-            ALTER TABLE runs DROP COLUMN resolved_config; ALTER TABLE runs DROP COLUMN note; DROP TABLE run_tags;
+            ALTER TABLE runs DROP COLUMN resolved_config; ALTER TABLE runs DROP COLUMN note; DROP TABLE run_tags; DROP TABLE checkpoints;
             DELETE FROM grdb_migrations WHERE identifier != 'v1';
             """, on: dir + "/r.sqlite")
         let old = try HostileInputTests.run(["runs", "show", "--db", "r.sqlite", Self.idsBefore[0]], in: dir)
