@@ -66,41 +66,140 @@ public enum ExperimentFigures {
         return out
     }
 
-    /// Training curves: one panel per curve metric, one colour per sweep point, train dashed and
-    /// test solid, mean ± std over the seeds that finished.
+    /// How a sweep's training curves are split over panels so that each stays readable: one
+    /// axis (the one with the most values that still gives at most ~6 lines a panel) is told
+    /// apart by colour, every other axis gets one panel per value (per combination of values).
+    /// Seeds never add lines: each point is drawn as its mean with a ± std band.
+    struct CurveFacets {
+        /// The axis drawn in colour, with its values in point order; nil: colour by nothing.
+        let colourAxis: String?
+        let colourValues: [String]
+        /// The axes with one panel per value, and the panels: a title and the points drawn in it.
+        let facetAxes: [String]
+        let facets: [(title: String, points: [ExperimentLayout.Point])]
+
+        /// At most ``maxLines`` lines a panel: with train and test curves, 3 colours.
+        static let maxLines = 6
+
+        init(_ layout: ExperimentLayout, splits: Int) {
+            func values(_ axis: String) -> [String] {
+                var seen: [String] = []
+                for p in layout.points { let v = p.settings[axis] ?? "—"; if !seen.contains(v) { seen.append(v) } }
+                return seen
+            }
+            let maxColours = Swift.max(1, Self.maxLines / Swift.max(splits, 1))
+            // The axis with the most values that fit, the first in the layout's order on a tie.
+            var colour: (axis: String, values: [String])?
+            for axis in layout.varying {
+                let v = values(axis)
+                if v.count <= maxColours, v.count > (colour?.values.count ?? 0) { colour = (axis, v) }
+            }
+            colourAxis = colour?.axis
+            colourValues = colour?.values ?? []
+            facetAxes = layout.varying.filter { $0 != colour?.axis }
+            var order: [String] = [], members: [String: [ExperimentLayout.Point]] = [:]
+            for p in layout.points {
+                let title = facetAxes.map { "\(ExperimentLayout.shortKey($0)) = \(p.settings[$0] ?? "—")" }.joined(separator: ", ")
+                if members[title] == nil { order.append(title) }
+                members[title, default: []].append(p)
+            }
+            facets = order.map { ($0, members[$0]!) }
+        }
+
+        /// The colour of a point: the index of its value on the colour axis.
+        func colour(_ point: ExperimentLayout.Point) -> Int {
+            colourAxis.flatMap { colourValues.firstIndex(of: point.settings[$0] ?? "—") } ?? 0
+        }
+    }
+
+    /// Training curves, mean ± std over the seeds that finished, train dashed and test solid.
+    /// A sweep is faceted (``CurveFacets``): one figure per curve metric with one panel per value
+    /// of the facet axes, sharing a y scale and one key outside the axes. Without facet axes (one
+    /// point, or one short axis) it is one figure with one panel per curve metric.
     public static func curves(_ results: ExperimentResults, _ layout: ExperimentLayout) -> [ExperimentFigure] {
         var keys: [String: Set<String>] = [:]   // metric → splits
         for points in results.curves.values { for p in points { keys[p.metric, default: []].insert(p.split) } }
         let metrics = keys.keys.sorted { (($0 == "mse" ? 0 : 1), $0) < (($1 == "mse" ? 0 : 1), $1) }
         guard !metrics.isEmpty, !results.finished.isEmpty else { return [] }
-        var panels: [Panel] = []
-        for metric in metrics {
+        func splits(_ metric: String) -> [String] {
             var splits = keys[metric]!.sorted { splitOrder($0) < splitOrder($1) }
             // Validation curves go to the CSV export; the plot keeps train and test apart.
             if splits.contains("test") { splits.removeAll { $0 == "validation" } }
-            var raw: [(String, (steps: [Double], mean: [Double], std: [Double]), Int, Bool)] = []
-            for (k, point) in layout.points.enumerated() {
+            return splits
+        }
+        let facets = CurveFacets(layout, splits: metrics.map { splits($0).count }.max() ?? 1)
+        let seeds = layout.points.map { $0.runs.filter { $0.status == .done }.count }.filter { $0 > 0 }
+        let seedText = Set(seeds).count == 1 ? "\(seeds[0]) seed(s)" : "\(seeds.min()!)–\(seeds.max()!) seeds per point"
+        let colourText = facets.colourAxis.map { "; one colour per \(ExperimentLayout.shortKey($0))" } ?? ""
+        let caption = "Training curves, mean ± std over \(seedText) that finished (diverged and failed runs are listed below, not averaged in)"
+            + colourText + "; dashed: train, solid: test. Validation curves are in the CSV export."
+
+        /// The panel of `metric` over `points`, or nil when none of them has that curve.
+        func panel(_ metric: String, _ points: [ExperimentLayout.Point], title: String) -> Panel? {
+            let splits = splits(metric)
+            var series: [Series] = []
+            for point in points {
                 for split in splits {
                     let c = SeedStatistics.curve(results, runs: point.runs, split: split, metric: metric)
                     guard !c.steps.isEmpty else { continue }
-                    let label = layout.label(point)
-                    raw.append((label.isEmpty ? split : "\(label), \(split)", c, k, split == "train" && splits.count > 1))
+                    let name = facets.colourAxis.map { "\(ExperimentLayout.shortKey($0)) = \(point.settings[$0] ?? "—")" }
+                    // Coloured points name their colour once (on the test line); "train"/"test"
+                    // are then key entries of their own.
+                    let named = name == nil || splits.count == 1 || split == "test" || !splits.contains("test")
+                    series.append(Series(title: name.map { splits.count > 1 && !splits.contains("test") ? "\($0), \(split)" : $0 } ?? split,
+                                         x: c.steps, y: c.mean, lower: zip(c.mean, c.std).map { $0 - $1 }, upper: zip(c.mean, c.std).map { $0 + $1 },
+                                         dashed: split == "train" && splits.count > 1, colour: facets.colour(point), inKey: named))
                 }
             }
-            guard !raw.isEmpty else { continue }
+            guard !series.isEmpty else { return nil }
             let refs = metric == "mse" ? references(results, layout) : []
-            let logY = spansDecades(raw.flatMap { $0.1.mean } + refs.map(\.y))
-            let floor = logY ? (raw.flatMap { $0.1.mean }.filter { $0 > 0 }.min() ?? 1) / 10 : nil
-            panels.append(Panel(title: axisLabel(metric) + (logY ? " (log scale)" : ""), xLabel: "training step", yLabel: axisLabel(metric), logY: logY,
-                                series: raw.map { bandSeries($0.0, $0.1, colour: $0.2, dashed: $0.3, floor: floor) }, references: refs))
+            let styleKey = facets.colourAxis != nil && splits.count > 1 && splits.contains("test")
+                ? splits.map { KeyEntry(title: $0, dashed: $0 == "train") } : []
+            return Panel(title: title, xLabel: "training step", yLabel: axisLabel(metric), series: series, references: refs, keyEntries: styleKey)
         }
-        guard !panels.isEmpty else { return [] }
-        let seeds = layout.points.map { $0.runs.filter { $0.status == .done }.count }.filter { $0 > 0 }
-        let seedText = Set(seeds).count == 1 ? "\(seeds[0]) seed(s)" : "\(seeds.min()!)–\(seeds.max()!) seeds per point"
-        return [ExperimentFigure(
-            figure: Figure(name: "\(results.experiment)-curves", title: "\(results.experiment): training curves", panels: panels),
-            caption: "Training curves, mean ± std over \(seedText) that finished (diverged and failed runs are listed below, not averaged in); "
-                + "dashed: train, solid: test. Validation curves are in the CSV export.")]
+
+        /// Log scale when the means span a decade; bands stop a decade below the smallest mean.
+        func scaled(_ panels: [Panel], shareY: Bool) -> [Panel] {
+            let means = panels.flatMap { $0.series.flatMap(\.y) }
+            let logY = spansDecades(means + panels.flatMap { $0.references.map(\.y) })
+            let floor = logY ? (means.filter { $0 > 0 }.min() ?? 1) / 10 : -Double.infinity
+            return panels.map { p in
+                var p = p
+                p.logY = logY
+                if logY { p.title += " (log scale)" }
+                for i in p.series.indices { p.series[i].lower = p.series[i].lower!.map { Swift.max($0, floor) } }
+                if shareY {
+                    var all: [Double] = panels.flatMap { $0.references.map(\.y) }
+                    for q in panels { for series in q.series { all += series.lower! + series.upper! } }
+                    all = all.map { Swift.max($0, floor) }.filter { $0.isFinite && (!logY || $0 > 0) }
+                    if let lo = all.min(), let hi = all.max(), hi > lo {
+                        let pad = logY ? 1.0 : (hi - lo) * 0.04
+                        p.yRange = logY ? lo...(hi * 1.5) : (lo - pad)...(hi + pad)
+                    }
+                }
+                return p
+            }
+        }
+
+        if facets.facets.count <= 1 {
+            // One panel per metric, each on its own scale (log or not).
+            let panels = metrics.compactMap { panel($0, layout.points, title: axisLabel($0)) }.map { scaled([$0], shareY: false)[0] }
+            guard !panels.isEmpty else { return [] }
+            return [ExperimentFigure(
+                figure: Figure(name: "\(results.experiment)-curves", title: "\(results.experiment): training curves", panels: panels),
+                caption: caption)]
+        }
+        let facetText = facets.facetAxes.map(ExperimentLayout.shortKey).joined(separator: ", ")
+        var figures: [ExperimentFigure] = []
+        for metric in metrics {
+            let panels = scaled(facets.facets.compactMap { facet in panel(metric, facet.points, title: facet.title) }, shareY: true)
+            guard !panels.isEmpty else { continue }
+            let name = figures.isEmpty ? "\(results.experiment)-curves" : "\(results.experiment)-curves-\(metric)"
+            figures.append(ExperimentFigure(
+                figure: Figure(name: name, title: "\(results.experiment): \(axisLabel(metric)) during training, one panel per \(facetText)", panels: panels),
+                caption: caption + " One panel per \(facetText), on a shared y scale."))
+        }
+        return figures
     }
 
     /// Final metrics against the numeric sweep axis (e.g. n or d), one series per combination of
