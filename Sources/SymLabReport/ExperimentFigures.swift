@@ -66,7 +66,7 @@ public enum ExperimentFigures {
         return out
     }
 
-    /// How a sweep's training curves are split over panels so that each stays readable: one
+    /// How a sweep's training curves (and final metrics) are split over panels so that each stays readable: one
     /// axis (the one with the most values that still gives at most ~6 lines a panel) is told
     /// apart by colour, every other axis gets one panel per value (per combination of values).
     /// Seeds never add lines: each point is drawn as its mean with a ± std band.
@@ -81,7 +81,9 @@ public enum ExperimentFigures {
         /// At most ``maxLines`` lines a panel: with train and test curves, 3 colours.
         static let maxLines = 6
 
-        init(_ layout: ExperimentLayout, splits: Int) {
+        /// Facets over `axes` (default: every swept axis; final metrics leave out their x axis).
+        init(_ layout: ExperimentLayout, axes: [String]? = nil, splits: Int) {
+            let axes = axes ?? layout.varying
             func values(_ axis: String) -> [String] {
                 var seen: [String] = []
                 for p in layout.points { let v = p.settings[axis] ?? "—"; if !seen.contains(v) { seen.append(v) } }
@@ -90,13 +92,13 @@ public enum ExperimentFigures {
             let maxColours = Swift.max(1, Self.maxLines / Swift.max(splits, 1))
             // The axis with the most values that fit, the first in the layout's order on a tie.
             var colour: (axis: String, values: [String])?
-            for axis in layout.varying {
+            for axis in axes {
                 let v = values(axis)
                 if v.count <= maxColours, v.count > (colour?.values.count ?? 0) { colour = (axis, v) }
             }
             colourAxis = colour?.axis
             colourValues = colour?.values ?? []
-            facetAxes = layout.varying.filter { $0 != colour?.axis }
+            facetAxes = axes.filter { $0 != colour?.axis }
             var order: [String] = [], members: [String: [ExperimentLayout.Point]] = [:]
             for p in layout.points {
                 let title = facetAxes.map { "\(ExperimentLayout.shortKey($0)) = \(p.settings[$0] ?? "—")" }.joined(separator: ", ")
@@ -202,17 +204,13 @@ public enum ExperimentFigures {
         return figures
     }
 
-    /// Final metrics against the numeric sweep axis (e.g. n or d), one series per combination of
-    /// the other axes, mean ± std over seeds; one panel per outcome metric.
+    /// Final metrics against the numeric sweep axis (e.g. n or d), mean ± std over seeds; one
+    /// panel per outcome metric. The other axes are faceted as the curves are (``CurveFacets``):
+    /// one in colour, a figure per outcome metric with a panel per value of the rest when there
+    /// are more, so that no panel holds more than ~6 lines.
     public static func finalMetrics(_ results: ExperimentResults, _ layout: ExperimentLayout) -> [ExperimentFigure] {
         guard let axis = layout.numericAxis, !results.finished.isEmpty else { return [] }
         let others = layout.varying.filter { $0 != axis }
-        var groups: [String] = [], members: [String: [ExperimentLayout.Point]] = [:]
-        for p in layout.points {
-            let g = others.map { "\(ExperimentLayout.shortKey($0)) = \(p.settings[$0] ?? "—")" }.joined(separator: ", ")
-            if members[g] == nil { groups.append(g) }
-            members[g, default: []].append(p)
-        }
         let names = Set(results.metrics.values.flatMap(\.keys))
         // Panels: train/test MSE together, the normalised test MSE, then every other outcome.
         var panelMetrics: [[String]] = []
@@ -221,13 +219,27 @@ public enum ExperimentFigures {
         panelMetrics += ["test_mse_normalized", "test_loss_normalized"].filter(names.contains).map { [$0] }
         let shown = Set(panelMetrics.joined()).union(bookkeeping).union(["validation_mse"])
         panelMetrics += names.subtracting(shown).sorted().map { [$0] }
+        let facets = CurveFacets(layout, axes: others, splits: panelMetrics.map(\.count).max() ?? 1)
 
-        var panels: [Panel] = []
         let xValues = layout.points.compactMap { Double($0.settings[axis]!) }
         let logX = spansDecades(xValues)
-        for metricsOfPanel in panelMetrics {
+        func metricTitle(_ metricsOfPanel: [String]) -> String {
+            metricsOfPanel == ["train_mse", "test_mse"] || metricsOfPanel == ["test_mse"] || metricsOfPanel == ["train_mse"]
+                ? "final MSE" : metricsOfPanel[0].hasPrefix("test_") && metricsOfPanel[0].hasSuffix("_normalized") ? "final test MSE / Var(y)"
+                : "final " + metricsOfPanel[0].replacingOccurrences(of: "_", with: " ")
+        }
+        /// One panel of `metricsOfPanel` over `points`: a line per colour value (and split).
+        func panel(_ metricsOfPanel: [String], _ points: [ExperimentLayout.Point], title: String) -> Panel? {
+            var groups: [String] = [], members: [String: [ExperimentLayout.Point]] = [:]
+            for p in points {
+                let g = facets.colourAxis.map { "\(ExperimentLayout.shortKey($0)) = \(p.settings[$0] ?? "—")" } ?? ""
+                if members[g] == nil { groups.append(g) }
+                members[g, default: []].append(p)
+            }
+            // With colours, "train"/"test" are key entries of their own and each colour is named once.
+            let styled = facets.colourAxis != nil && metricsOfPanel.count > 1
             var series: [Series] = []
-            for (g, group) in groups.enumerated() {
+            for group in groups {
                 let pts = members[group]!.sorted { Double($0.settings[axis]!)! < Double($1.settings[axis]!)! }
                 for metric in metricsOfPanel {
                     var x: [Double] = [], y: [Double] = [], s: [Double] = []
@@ -239,34 +251,73 @@ public enum ExperimentFigures {
                     guard !x.isEmpty else { continue }
                     let split = metric.hasPrefix("train") ? "train" : metric.hasPrefix("test") ? "test" : ""
                     var title = group
-                    if metricsOfPanel.count > 1 { title = title.isEmpty ? split : "\(title), \(split)" }
+                    if metricsOfPanel.count > 1 && !styled { title = title.isEmpty ? split : "\(title), \(split)" }
                     if title.isEmpty { title = split.isEmpty ? metric.replacingOccurrences(of: "_", with: " ") : split }
                     series.append(Series(title: title, x: x, y: y, lower: zip(y, s).map { $0 - $1 }, upper: zip(y, s).map { $0 + $1 },
-                                         dashed: split == "train" && metricsOfPanel.count > 1, colour: g, withPoints: true))
+                                         dashed: split == "train" && metricsOfPanel.count > 1, colour: facets.colour(pts[0]), withPoints: true,
+                                         inKey: !styled || split != "train"))
                 }
             }
-            guard !series.isEmpty else { continue }
-            let logY = spansDecades(series.flatMap(\.y))
-            if logY {   // bands stop a decade below the mean on log axes
-                for i in series.indices { series[i].lower = zip(series[i].y, series[i].lower!).map { Swift.max($1, $0 / 10) } }
-            }
-            let title = metricsOfPanel == ["train_mse", "test_mse"] || metricsOfPanel == ["test_mse"] || metricsOfPanel == ["train_mse"]
-                ? "final MSE" : metricsOfPanel[0].hasPrefix("test_") && metricsOfPanel[0].hasSuffix("_normalized") ? "final test MSE / Var(y)"
-                : "final " + metricsOfPanel[0].replacingOccurrences(of: "_", with: " ")
+            guard !series.isEmpty else { return nil }
             let refs = metricsOfPanel.count == 1 && metricsOfPanel[0].hasSuffix("_normalized") ? [ReferenceLine(title: "predicting the mean", y: 1)]
                 : metricsOfPanel.contains("test_mse") ? references(results, layout) : []
-            panels.append(Panel(title: title + (logY ? " (log scale)" : ""), xLabel: ExperimentLayout.shortKey(axis), yLabel: title.replacingOccurrences(of: "final ", with: ""),
-                                logX: logX, logY: logY, series: series, references: refs))
+            return Panel(title: title, xLabel: ExperimentLayout.shortKey(axis), yLabel: metricTitle(metricsOfPanel).replacingOccurrences(of: "final ", with: ""),
+                         logX: logX, series: series, references: refs,
+                         keyEntries: styled ? [KeyEntry(title: "train", dashed: true), KeyEntry(title: "test", dashed: false)] : [])
         }
-        // At most two panels side by side, so that each stays readable at a normal screen width.
-        return stride(from: 0, to: panels.count, by: 2).map { start in
-            let part = Array(panels[start..<Swift.min(start + 2, panels.count)])
-            let suffix = start == 0 ? "" : "-\(start / 2 + 1)"
-            return ExperimentFigure(
-                figure: Figure(name: "\(results.experiment)-final\(suffix)", title: "\(results.experiment): final metrics vs \(ExperimentLayout.shortKey(axis))", panels: part),
-                caption: "Final metrics against \(ExperimentLayout.shortKey(axis)), mean ± std over the seeds that finished at each point"
-                    + (others.isEmpty ? "." : "; one colour per \(others.map(ExperimentLayout.shortKey).joined(separator: ", ")).")
-                    + (part.contains { $0.series.contains { $0.dashed } } ? " Dashed: train, solid: test." : ""))
+        /// Log scale when the means span a decade (bands then stop a decade below the mean);
+        /// facets of one figure share the y range.
+        func scaled(_ panels: [Panel], shareY: Bool) -> [Panel] {
+            let logY = spansDecades(panels.flatMap { $0.series.flatMap(\.y) })
+            var out = panels.map { p -> Panel in
+                var p = p
+                p.logY = logY
+                if logY {
+                    p.title += " (log scale)"
+                    for i in p.series.indices { p.series[i].lower = zip(p.series[i].y, p.series[i].lower!).map { Swift.max($1, $0 / 10) } }
+                }
+                return p
+            }
+            if shareY {
+                var all: [Double] = out.flatMap { $0.references.map(\.y) }
+                for q in out { for series in q.series { all += series.lower! + series.upper! } }
+                all = all.filter { $0.isFinite && (!logY || $0 > 0) }
+                if let lo = all.min(), let hi = all.max(), hi > lo {
+                    let range = logY ? lo...(hi * 1.5) : (lo - (hi - lo) * 0.04)...(hi + (hi - lo) * 0.04)
+                    for i in out.indices { out[i].yRange = range }
+                }
+            }
+            return out
         }
+        let otherText = others.isEmpty ? "." : "; one colour per \(others.map(ExperimentLayout.shortKey).joined(separator: ", "))."
+        func caption(_ panels: [Panel], facetText: String) -> String {
+            "Final metrics against \(ExperimentLayout.shortKey(axis)), mean ± std over the seeds that finished at each point"
+                + (facetText.isEmpty ? otherText : "; one colour per \(facets.colourAxis.map(ExperimentLayout.shortKey) ?? "split"), one panel per \(facetText), on a shared y scale.")
+                + (panels.contains { $0.series.contains { $0.dashed } } ? " Dashed: train, solid: test." : "")
+        }
+
+        if facets.facets.count <= 1 {
+            let panels = panelMetrics.compactMap { panel($0, layout.points, title: metricTitle($0)) }.map { scaled([$0], shareY: false)[0] }
+            // At most two panels side by side, so that each stays readable at a normal screen width.
+            return stride(from: 0, to: panels.count, by: 2).map { start in
+                let part = Array(panels[start..<Swift.min(start + 2, panels.count)])
+                let suffix = start == 0 ? "" : "-\(start / 2 + 1)"
+                return ExperimentFigure(
+                    figure: Figure(name: "\(results.experiment)-final\(suffix)", title: "\(results.experiment): final metrics vs \(ExperimentLayout.shortKey(axis))", panels: part),
+                    caption: caption(part, facetText: ""))
+            }
+        }
+        let facetText = facets.facetAxes.map(ExperimentLayout.shortKey).joined(separator: ", ")
+        var figures: [ExperimentFigure] = []
+        for metricsOfPanel in panelMetrics {
+            let panels = scaled(facets.facets.compactMap { panel(metricsOfPanel, $0.points, title: $0.title) }, shareY: true)
+            guard !panels.isEmpty else { continue }
+            let suffix = figures.isEmpty ? "" : "-\(figures.count + 1)"
+            figures.append(ExperimentFigure(
+                figure: Figure(name: "\(results.experiment)-final\(suffix)",
+                               title: "\(results.experiment): \(metricTitle(metricsOfPanel)) vs \(ExperimentLayout.shortKey(axis)), one panel per \(facetText)", panels: panels),
+                caption: caption(panels, facetText: facetText)))
+        }
+        return figures
     }
 }

@@ -77,12 +77,17 @@ public enum Gnuplot {
         let keys = figure.panels.map(keyItems)
         let shared = figure.panels.count == 1 || Set(keys.map { $0.map(\.item) }).count == 1
         let longest = keys.flatMap { $0.map { UntrustedText.oneLine($0.title).count } }.max() ?? 0
-        let keyWidth = shared && !(keys.first ?? []).isEmpty ? min(max(Int(Double(longest) * charWidth) + 110, 160), 420) : 0
+        // gnuplot sizes the key's box by its own estimate of a character (0.7 em, wider than the
+        // glyphs), plus the line sample: the strip is that wide, so that the box is not cut off.
+        let keyWidth = shared && !(keys.first ?? []).isEmpty ? min(max(Int(Double(longest + 7) * 0.7 * 16) + 24, 160), 460) : 0
         let cellWidth = columns == 1 ? 640 : columns == 2 ? 560 : 380
         // A key below a panel needs a line per row of entries.
-        let perRow = max(1, Int(Double(cellWidth - 20) / (Double(longest) * charWidth + 70)))
+        // A key below a panel: as many lines as gnuplot will lay its entries out in (its estimate
+        // of a character, 0.7 em, plus the line sample), in a band reserved under the axis labels.
+        let perRow = max(1, Int(Double(cellWidth - 40) / (Double(longest + 7) * 0.7 * 16)))
         let keyLines = shared ? 0 : ((keys.map(\.count).max() ?? 0) + perRow - 1) / perRow
-        let grid = Grid(columns: columns, rows: rows, cellWidth: cellWidth, cellHeight: (rows == 1 ? 440 : 330) + 26 * keyLines,
+        let keyBand = keyLines == 0 ? 0 : keyLines * 22 + 14
+        let grid = Grid(columns: columns, rows: rows, cellWidth: cellWidth, cellHeight: (rows == 1 ? 440 : 330) + keyBand,
                         keyWidth: keyWidth, titleHeight: 50)
         let W = Double(grid.width), H = Double(grid.height)
         func frac(_ x: Double) -> String { String(format: "%.5f", x) }
@@ -105,7 +110,7 @@ public enum Gnuplot {
                     items.append("'\(file)' using 1:3:4 with filledcurves fillstyle transparent solid 0.18 noborder lc rgb '\(colour)' notitle")
                 }
                 let style = series.withPoints ? "linespoints pt 7 ps 0.6" : "lines"
-                items.append("'\(file)' using 1:2 with \(style) lw 2 dt \(series.dashed ? 2 : 1) lc rgb '\(colour)' title \(quoted(series.title))")
+                items.append("'\(file)' using 1:2 with \(style) lw 2 dt \(series.dashed ? 2 : 1) lc rgb '\(colour)' \(series.inKey ? "title " + quoted(series.title) : "notitle")")
             }
             for r in panel.references {
                 items.append("\(num(r.y)) with lines lw 1.5 dt 3 lc rgb '#000000' title \(quoted(r.title))")
@@ -133,8 +138,13 @@ public enum Gnuplot {
                 "  " + ticks("y", values: ys, log: panel.logY, maxTicks: grid.cellHeight >= 400 ? 8 : 5),
                 "  set xrange [*:*]",
                 panel.yRange.map { "  set yrange [\(num($0.lowerBound)):\(num($0.upperBound))]" } ?? "  set yrange [*:*]",
-                shared ? "  unset key" : "  set key outside below center horizontal box",
             ]
+            // gnuplot's own `key below` sits on the x label; the key is placed in its band instead,
+            // the plot's bottom margin leaving room for the tick labels and the x label above it.
+            let cellBottom = Double((rows - 1 - row) * grid.cellHeight)
+            lines += shared ? ["  unset key", "  set bmargin"]
+                : ["  set bmargin at screen \(frac((cellBottom + Double(keyBand) + 80) / H))",
+                   "  set key at graph 0.5, screen \(frac((cellBottom + Double(keyBand) + 2) / H)) center top horizontal box maxrows \(keyLines)"]
             lines.append("  plot " + items.joined(separator: ", \\\n       "))
             lines.append("  layout = layout . sprintf('%s{\"panel\": \(p), \"left\": %.2f, \"right\": %.2f, \"top\": %.2f, \"bottom\": %.2f}', "
                          + "\(p == 0 ? "''" : "', '"), GPVAL_TERM_XMIN, GPVAL_TERM_XMAX, \(grid.height) - GPVAL_TERM_YMAX, \(grid.height) - GPVAL_TERM_YMIN)")
