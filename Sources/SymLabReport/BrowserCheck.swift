@@ -2,8 +2,9 @@ import Foundation
 
 /// Opens a report in headless Chromium (Debian's `chromium`) and reports what a reader would
 /// see: every `<img>` and `<svg>` with its laid-out size and whether its image decoded, the
-/// page's errors (resources that failed to load, script errors, console messages), and a
-/// screenshot at a normal screen size.
+/// page's errors (resources that failed to load, script errors, console messages), whether each
+/// SVG figure is readable (``FigureGeometry``: no key over a plot area, no clipped or
+/// overprinted text), and a screenshot at a normal screen size.
 ///
 /// How: a copy of the page with a small script in its `<head>` (the report itself has no
 /// scripts) records load errors and `console.error`/`warn`, and after the `load` event writes
@@ -28,14 +29,21 @@ public enum BrowserCheck {
         public let screenshot: String
         /// Width × height of the screenshot, read from its PNG header.
         public let screenshotSize: (width: Int, height: Int)?
+        /// The measured readability of every SVG figure the page shows.
+        public let figures: [FigureGeometry.Measurement]
+        /// SVG figures that could not be measured (no layout file beside them), with why.
+        public let unmeasured: [String]
 
         /// Elements drawn with no area, or images that did not decode.
         public var emptyElements: [Element] {
             elements.filter { $0.width <= 0 || $0.height <= 0 || ($0.tag == "IMG" && $0.naturalWidth <= 0) }
         }
         public var problems: [String] {
-            emptyElements.map { "\($0.tag.lowercased()) \($0.source) has size \($0.width)×\($0.height) (decoded width \($0.naturalWidth))" }
-                + pageErrors + consoleLines
+            var out: [String] = emptyElements.map { "\($0.tag.lowercased()) \($0.source) has size \($0.width)×\($0.height) (decoded width \($0.naturalWidth))" }
+            out += pageErrors
+            out += consoleLines
+            out += figures.flatMap(\.problems)
+            return out + unmeasured
         }
     }
 
@@ -109,9 +117,7 @@ public enum BrowserCheck {
               let end = dump.stdout.range(of: "</pre>", range: start.upperBound..<dump.stdout.endIndex) else {
             throw dump.status != 0 ? CheckError.browserFailed(status: dump.status, output: dump.stderr) : CheckError.noMeasurements(dom: dump.stdout)
         }
-        let json = String(dump.stdout[start.upperBound..<end.lowerBound])
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        let json = unescapeDOM(String(dump.stdout[start.upperBound..<end.lowerBound]))
         struct Measured: Decodable { let elements: [Element]; let errors: [String] }
         let measured = try JSONDecoder().decode(Measured.self, from: Data(json.utf8))
 
@@ -120,8 +126,47 @@ public enum BrowserCheck {
             throw CheckError.browserFailed(status: shot.status, output: shot.stderr)
         }
         let console = (dump.stderr + "\n" + shot.stderr).split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
+        let geometry = try measureFigures(page: pageURL, html: text, chromium: chromium, arguments: common + ["--virtual-time-budget=\(timeBudgetMilliseconds)"])
         return Result(elements: measured.elements, pageErrors: measured.errors, consoleLines: console, screenshot: screenshot,
-                      screenshotSize: pngSize(screenshot))
+                      screenshotSize: pngSize(screenshot), figures: geometry.figures, unmeasured: geometry.unmeasured)
+    }
+
+    /// Lays out every SVG figure of the page (with its `.layout.json` from gnuplot) in one probe
+    /// page and measures it (``FigureGeometry``). An SVG that does not exist is skipped here:
+    /// the page check already reports it as failing to load.
+    static func measureFigures(page: URL, html: String, chromium: String, arguments: [String]) throws
+        -> (figures: [FigureGeometry.Measurement], unmeasured: [String]) {
+        let directory = page.deletingLastPathComponent()
+        var figures: [(name: String, svg: String, layout: FigureGeometry.Layout)] = [], unmeasured: [String] = []
+        for source in FigureGeometry.svgSources(inPage: html) {
+            let svgURL = directory.appendingPathComponent(source.removingPercentEncoding ?? source)
+            guard let svg = try? String(contentsOf: svgURL, encoding: .utf8) else { continue }
+            let layoutURL = svgURL.deletingPathExtension().appendingPathExtension("layout.json")
+            guard let data = try? Data(contentsOf: layoutURL) else {
+                unmeasured.append("figure \(source): no \(layoutURL.lastPathComponent) beside it (gnuplot writes it when drawing the figure), so its legend and text could not be measured")
+                continue
+            }
+            do { figures.append((source, svg, try JSONDecoder().decode(FigureGeometry.Layout.self, from: data))) }
+            catch { unmeasured.append("figure \(source): \(layoutURL.lastPathComponent) is not a layout file: \(error)") }
+        }
+        guard !figures.isEmpty else { return ([], unmeasured) }
+        let probeURL = directory.appendingPathComponent(".\(marker)-figures-\(UUID().uuidString).html")
+        try FigureGeometry.probePage(figures.map { ($0.name, $0.svg) }, marker: marker).write(to: probeURL, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: probeURL) }
+        let dump = try run(chromium, arguments + ["--dump-dom", probeURL.absoluteString])
+        guard let start = dump.stdout.range(of: "<pre id=\"\(marker)\">"),
+              let end = dump.stdout.range(of: "</pre>", range: start.upperBound..<dump.stdout.endIndex) else {
+            throw dump.status != 0 ? CheckError.browserFailed(status: dump.status, output: dump.stderr) : CheckError.noMeasurements(dom: dump.stdout)
+        }
+        struct Measured: Decodable { struct Figure: Decodable { let name: String; let texts: [FigureGeometry.Text] }; let figures: [Figure] }
+        let measured = try JSONDecoder().decode(Measured.self, from: Data(unescapeDOM(String(dump.stdout[start.upperBound..<end.lowerBound])).utf8))
+        return (zip(figures, measured.figures).map { FigureGeometry.measure(figure: $0.name, layout: $0.layout, texts: $1.texts) }, unmeasured)
+    }
+
+    /// The text of a `<pre>` as `--dump-dom` serialises it.
+    static func unescapeDOM(_ s: String) -> String {
+        s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&nbsp;", with: "\u{00A0}").replacingOccurrences(of: "&amp;", with: "&")
     }
 
     /// Width and height from a PNG's IHDR chunk.

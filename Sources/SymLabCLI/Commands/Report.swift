@@ -15,13 +15,15 @@ extension SymLab {
                 it needs no network to view. When the database holds every experiment of a paper figure \
                 (`symlab figure NAME`), that figure and its summary are drawn first. \
                 With --check the report is opened in headless Chromium, a screenshot is taken (DIR/screenshot.png) \
-                and every figure is checked to be drawn with a non-zero size and the page to load without errors.
+                and every figure is checked to be drawn with a non-zero size, the page to load without errors, and \
+                every figure to be readable: no legend over a panel's plot area, no text clipped at the figure's edge, \
+                no text (tick labels, titles) drawn over other text. It prints what it measured for each figure.
                 """)
 
         @Argument(help: "The results database (e.g. results/kiani-fig1/results.sqlite).") var db: String
         @Option(help: "Output directory (default: a 'report' directory beside the database).") var out: String?
         @Option(help: "Title of the report (default: 'SymmetryLab report:' and the database's directory name).") var title: String?
-        @Flag(help: "Open the written report in headless Chromium and check that it loads with every figure.") var check = false
+        @Flag(help: "Open the written report in headless Chromium and check that it loads with every figure readable.") var check = false
 
         func run() throws {
             // Read-only: a missing path, a directory or a damaged file is refused by the store,
@@ -44,6 +46,7 @@ extension SymLab {
                 catch { throw CommandFailure("browser check: \(error)") }
                 print("browser check: \(result.elements.count) figure(s) drawn, screenshot \(result.screenshot)"
                       + (result.screenshotSize.map { " (\($0.width)×\($0.height))" } ?? ""))
+                for f in result.figures { print("  \(f.summary)") }
                 for p in result.problems { writeToStandardError("symlab: browser check: \(p)\n") }
                 if !result.problems.isEmpty { throw CommandFailure("the report did not load cleanly: \(result.problems.count) problem(s)") }
             }
