@@ -83,10 +83,11 @@ let package = Package(
                 "SymLabFeatureLearning",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         /// Figures (gnuplot), summaries, CSV exports, the theory plots and the paper figures: each a
         /// folder of YAML specs (resources, in a bundle beside the executable) and a Swift file with its builder.
-        .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .target(name: "SymLabReport", dependencies: ["SymLabExperiments", "SymLabTheory"],
                 resources: [.copy("PaperFigures/specs")]),
         /// Exact orbit counts, (C)SQ quantities and bounds, the statistical-query oracle, and the
         /// studies `symlab theory` runs.

@@ -336,10 +336,13 @@ public struct ExperimentSpec: Sendable {
     }
 
     /// A point's id: the hash of its config without the keys that say how to run it rather than
-    /// what to run (`training.checkpoint_every`), so that asking for checkpoints neither changes a
-    /// run's randomness (seeded by its point) nor makes finished runs of the spec run again.
+    /// what to run (`training.checkpoint_every`, `training.save_weights`), so that asking for
+    /// checkpoints or saved weights neither changes a run's randomness (seeded by its point) nor
+    /// makes finished runs of the spec run again.
+    public static let operationalKeys = ["training.checkpoint_every", "training.save_weights"]
+
     public static func pointID(_ config: RunConfig) -> String {
-        stableID(config.tree.removing("training.checkpoint_every").canonicalJSON)
+        stableID(operationalKeys.reduce(config.tree) { $0.removing($1) }.canonicalJSON)
     }
 
     /// FNV-1a 64-bit of the canonical JSON, in hex: short, stable across machines and versions.

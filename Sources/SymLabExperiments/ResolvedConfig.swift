@@ -43,7 +43,7 @@ extension RunConfig {
             let model = try ModelRegistry.resolve(setup.modelName, options: setup.modelOptions, input: input).options
             defaults["model"] = .map(["name": .string(setup.modelName), "options": .map(model.mapValues(SpecValue.init(optionValue:)))])
             defaults["optimizer"] = setup.optimizer.resolvedTree
-            defaults["training"] = setup.training.resolvedTree
+            defaults["training"] = setup.training.resolvedTree.merging(.map(["save_weights": .bool(setup.saveWeights)]))
         case .scheme(let scheme):
             let type = try SchemeRegistry.type(named: scheme.name)
             var options: [String: SpecValue] = [:]

@@ -124,10 +124,12 @@ public struct TrainingSetup: Sendable, Equatable {
     public var modelOptions: [String: String]
     public var optimizer: OptimizerConfig
     public var training: TrainingConfig
+    /// `training.save_weights`: write the trained parameters as an .npz beside the results database.
+    public var saveWeights: Bool
 
     /// The keys of the `model:` and `training:` sections.
     public static let modelKeys = ["name", "options"]
-    public static let trainingKeys = ["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss", "checkpoint_every"]
+    public static let trainingKeys = ["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss", "checkpoint_every", "save_weights"]
 
     init(reading top: SpecReader) throws {
         let model = try top.child("model")
@@ -151,6 +153,7 @@ public struct TrainingSetup: Sendable, Equatable {
             loss: try tr.choice("loss", default: LossKind.mse),
             // Absent (no default written into the tree): a spec without the key keeps its run ids.
             checkpointEvery: tr.map["checkpoint_every"] == nil ? nil : try tr.int("checkpoint_every", range: 1...100_000_000))
+        saveWeights = try tr.bool("save_weights", default: false)
     }
 }
 

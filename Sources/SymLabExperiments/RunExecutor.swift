@@ -1,4 +1,5 @@
 import Foundation
+import SymLabAutodiff
 import SymLabFeatureLearning
 import SymLabFunctionClasses
 import SymLabModels
@@ -146,11 +147,36 @@ public enum RunExecutor {
         }
         var result = trainer.train(data, observer: observer, resumingFrom: resume)
         if let c = resume { note = "resumed from the checkpoint at step \(c.step)" }
+        if setup.saveWeights, result.status == .done {
+            let file = weightsFile(run, databasePath: observer.store.path)
+            try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try weights(model.parameters, run: run).write(to: file)
+            note = [note, "weights saved to \(file)"].compactMap { $0 }.joined(separator: "; ")
+        }
         if let note { result.message = [note, result.message].compactMap { $0 }.joined(separator: "; ") }
         result.metrics["learning_rate"] = lr
         result.metrics["parameters"] = Double(model.parameters.count)
         result.metrics["train_label_variance"] = data.train.labelVariance
         return result
+    }
+
+    /// Where `training.save_weights` puts a run's parameters: `weights/RUN_ID.npz` beside the
+    /// results database (run ids are hex and `-s`, safe as file names).
+    public static func weightsFile(_ run: RunRecord, databasePath: String) -> String {
+        ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("weights/\(run.id).npz")
+    }
+
+    /// The parameters as an .npz: one float64 array per parameter under the model's own name
+    /// (`layer0.weight`, …, in the store's order, f32 widened exactly), and `run` (JSON: run id,
+    /// experiment, seed, config as written) so a file found alone says what produced it.
+    static func weights<S: TensorScalar>(_ store: ParameterStore<S>, run: RunRecord) -> NPZWriter {
+        var w = NPZWriter()
+        let flat = store.flatValues.scalars
+        for e in store.entries {
+            w.add(e.name, .float64(flat[e.offset..<(e.offset + e.count)].map { Double($0) }, shape: e.shape))
+        }
+        w.add("run", .text("{\"id\": \(jsonQuote(run.id)), \"experiment\": \(jsonQuote(run.experiment)), \"seed\": \(run.seed), \"config\": \(run.configJSON)}"))
+        return w
     }
 
     /// The root of a run's own randomness (initialisation, batch order, learning-rate factor, a

@@ -68,6 +68,14 @@ struct SpecReader {
         return v
     }
 
+    func bool(_ k: String, default d: Bool) throws -> Bool {
+        switch map[k] {
+        case .bool(let b)?: return b
+        case nil, .null?: return d
+        case let other?: throw fail(k, "expected true or false, got \(other)")
+        }
+    }
+
     /// One case of `E`, by its raw value (the spec's word): read once here, so that code
     /// downstream switches over cases instead of comparing strings.
     func choice<E: RawRepresentable & CaseIterable>(_ k: String, default d: E) throws -> E where E.RawValue == String {

@@ -133,3 +133,26 @@ def test_runs_exports_load_as_the_database_does_in_every_format(tmp_path):
     # In the CSV file itself the formula-looking cells are neutralised.
     text = (tmp_path / "csv" / "runs.csv").read_text()
     assert "'=SUM(A1)" in text and "'+plus,baseline" in text
+
+
+def test_saved_weights_load_with_numpy_by_layer_name(tmp_path):
+    spec = tmp_path / "w.yaml"
+    spec.write_text(
+        "name: w\n"
+        "data: {class: sparse-parity, options: {n: 8, k: 2}, n_train: 32, n_val: 8, n_test: 16}\n"
+        "model: {name: mlp, options: {width: 4}}\n"
+        "optimizer: {name: adam, lr: 0.01}\n"
+        "training: {steps: 5, eval_every: 5, save_weights: true}\n"
+        "seeds: [0]\n"
+    )
+    run("run", "w.yaml", "--db", "r/results.sqlite", cwd=tmp_path)
+    files = list((tmp_path / "r" / "weights").glob("*.npz"))
+    assert len(files) == 1
+    w = np.load(files[0])
+    assert w["layer1.weight"].shape == (8, 4) and w["layer1.bias"].shape == (4,)
+    assert w["readout.weight"].shape == (4, 1) and w["readout.bias"].shape == (1,)
+    assert w["layer1.weight"].dtype == np.float64 and np.isfinite(w["layer1.weight"]).all()
+    import json
+    meta = json.loads(str(w["run"]))
+    assert meta["experiment"] == "w" and meta["seed"] == 0 and files[0].stem == meta["id"]
+    assert meta["config"]["training"]["save_weights"] is True

@@ -1,6 +1,5 @@
 import Foundation
 import SymLabCore
-import SymLabExperiments
 import SymLabNumerics
 import ZIPFoundation
 

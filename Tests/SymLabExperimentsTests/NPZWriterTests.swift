@@ -1,5 +1,5 @@
 import Foundation
-import SymLabReport
+import SymLabExperiments
 import Testing
 
 /// The `.npy` bytes numpy reads (format 1.0): magic, a 64-byte-aligned header naming dtype and
