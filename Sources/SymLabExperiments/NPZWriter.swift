@@ -66,9 +66,21 @@ public struct NPZWriter {
 
     /// Writes the archive (replacing a file at `path`), each array as NAME.npy, stored without
     /// compression (numpy reads either; stored keeps the write fast and the file mappable).
+    /// Atomically: the archive is built in a temporary file beside `path` and renamed over it, so a
+    /// process killed mid-write leaves the old file or none, never half an archive.
     public func write(to path: String) throws {
+        let temporary = path + ".partial-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        try? FileManager.default.removeItem(atPath: temporary)
+        try writeArchive(to: temporary)
+        guard rename(temporary, path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
+                                                           NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
+        }
+    }
+
+    private func writeArchive(to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(at: url) }
         let archive = try ZIPFoundation.Archive(url: url, accessMode: .create)
         for (name, array) in arrays {
             let data = Self.npy(array)
