@@ -10,7 +10,8 @@ import SymLabNumerics
 ///   u·σ₁(Vx) is trained to convergence with weight decay, i.e. ridge regression of y on the m₁
 ///   random features σ₁(v·x) = (v·x)^k, v uniform on the sphere, using the first `split` of the
 ///   training split. Its prediction φ(x) is the learned feature (≈ E[g′(p)]·p for p close to
-///   Gaussian, the degree-≤k projection of h);
+///   Gaussian, the degree-≤k projection of h). When m₁ ≥ D = C(d+k−1, k) (the default) the ridge
+///   is solved exactly in the span of the features (``StageOneRoute/span``), so d = 96 fits;
 /// - stage 2 (the outer link): on the remaining training samples, ridge on `width` random ReLU
 ///   features relu(a·z + b) of the standardised feature z. With `biases=data` (the default)
 ///   a = ±1 and the kink −b/a sits at the feature of a random stage-2 sample, so the kinks follow
@@ -63,10 +64,10 @@ public struct LayerwiseScheme: TrainingScheme {
         }
     }
 
-    /// The m₁ × d first layer and the stage-2 weights; the larger of stage 1 (ridge on the m₁
-    /// features of its samples and validation, then the features of the largest other set, to
-    /// predict the learned feature) and stage 2 (ridge on `width` features of the other samples,
-    /// validation and test).
+    /// The m₁ × d first layer and the stage-2 weights; the larger of stage 1 and stage 2 (ridge
+    /// on `width` features of the other samples, validation and test). Stage 1 by the features
+    /// route: the m₁ features of its samples and validation, then those of the largest other set,
+    /// to predict the learned feature; by the span route: a few D × D matrices and row blocks.
     public func memory(_ run: SchemeRunSize) -> SchemeMemory {
         guard let d = run.vectorDimension else { return .failsAtStart }
         let n = run.nTrain, nv = run.nValidation, nt = run.nTest

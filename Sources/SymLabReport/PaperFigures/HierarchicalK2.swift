@@ -19,8 +19,10 @@ public enum HierarchicalK2 {
     /// corrections.
     public static let fitFrom = 32
     /// n/d² on a geometric grid with ratio √2 (so n* is interpolated between close points):
-    /// 2√2 … 16 (to 8 at d ≥ 48, where τ = 0.2 is reached near n/d² ≈ 5 and runs cost most).
-    public static func ratios(d: Int) -> [Double] { (3...(d >= 48 ? 6 : 8)).map { Foundation.pow(2, Double($0) / 2) } }
+    /// 2√2 … 16 (to 8 at d = 48 and 64, where τ = 0.2 is reached near n/d² ≈ 4–5 and runs cost
+    /// most; to 4√2 at d = 96, where the median loss was 0.15 there on the first 3 seeds and
+    /// a run at n/d² = 8 took 5–6 minutes on the loaded machine).
+    public static func ratios(d: Int) -> [Double] { (3...(d >= 96 ? 5 : d >= 48 ? 6 : 8)).map { Foundation.pow(2, Double($0) / 2) } }
     public static var grid: [(d: Int, ns: [Int])] { ds.map { d in (d, ratios(d: d).map { Int(($0 * Double(d * d)).rounded()) }) } }
     /// Fifteen seeds at d ≤ 48 (research note §6: medians over ≥ 3, the papers use 5): the drawn
     /// A varies from seed to seed and so does p's tail; with 5 seeds the bootstrap interval of α
@@ -56,7 +58,7 @@ public enum HierarchicalK2 {
     public static var defaultSizes: [String] {
         let perD = grid.map { g in "\(g.ns.first!)…\(g.ns.last!) at d = \(g.d)" }.joined(separator: ", ")
         let small = ds.filter { !largeDs.contains($0) }
-        return ["Default sizes: layer-wise network at d ∈ \(setText(ds)), n/d² = 2^(j/2) from 2√2 to 16 (to 8 at d ≥ 48), i.e. n = \(perD); \(seedText(seeds)) at d ∈ \(setText(small)), \(seedText(largeSeeds)) at d ∈ \(setText(largeDs)) (fewer: minutes per run there) (medians, bands min–max); exponent fitted on d ≥ \(fitFrom);",
+        return ["Default sizes: layer-wise network at d ∈ \(setText(ds)), n/d² = 2^(j/2) from 2√2 to 16 (to 8 at d = 48, 64, to 4√2 at d = 96), i.e. n = \(perD); \(seedText(seeds)) at d ∈ \(setText(small)), \(seedText(largeSeeds)) at d ∈ \(setText(largeDs)) (fewer: minutes per run there) (medians, bands min–max); exponent fitted on d ≥ \(fitFrom);",
                 "  stage 1 ridge on m₁ = d(d+1) random (v·x)² features with half the samples (labels clipped at mean ± \(clipText) sd), solved exactly in their span (the d(d+1)/2 monomials, normal equations in row blocks), stage 2 ridge on \(width) ReLU features of the learned feature (kinks at the data) with the other half; n_val \(nVal), n_test \(nTest);",
                 "  RBF KRR at d ∈ \(setText(krrDs)), n ∈ \(setText(krrNs)), n_val \(krrVal), n_test \(krrTest), \(seedText(krrSeeds)) (an n = 4096 KRR fit took ≈ 280 s on the shared 2 cores). τ = \(tau). Target: p = xᵀAx (E p² = 1), g ∝ z³ normalised (E h² = 1), no noise."]
     }
