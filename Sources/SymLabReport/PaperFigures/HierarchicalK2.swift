@@ -143,6 +143,12 @@ func hierarchicalFigure(_ store: ResultsStore) throws -> (Figure, String) {
         if fitOnLarge, let every = SampleComplexity.fitExponent(allObs, tau: tau, resamples: 1000, seed: 0, monotone: true) {
             s.append("  fitted on every d: α = \(NumberFormat.significant(every.exponent)), bootstrap 95% interval \(NumberFormat.significant(every.lower))–\(NumberFormat.significant(every.upper))")
         }
+        // The rate nearest d → ∞ that the grid measures: the fit on the large-d spec's dimensions.
+        let largest = Double(HierarchicalK2.largeDs.min()!)
+        if Set(allObs.map(\.d).filter { $0 >= largest }).count >= 2,
+           let top = SampleComplexity.fitExponent(allObs.filter { $0.d >= largest }, tau: tau, resamples: 1000, seed: 0, monotone: true) {
+            s.append("  fitted on d ≥ \(Int(largest)) only: α = \(NumberFormat.significant(top.exponent)), bootstrap 95% interval \(NumberFormat.significant(top.lower))–\(NumberFormat.significant(top.upper)) (\(top.usableResamples)/\(top.resamples) resamples usable)")
+        }
         // Whether n*/d² moves with d together with p's distance from Gaussian (the theory's d² is
         // for d → ∞, where p is Gaussian): a measured statement, printed only when the data say so.
         let perD = fit.thresholds.compactMap { t -> (d: Double, ratio: Double, kurtosis: Double)? in
