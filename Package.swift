@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "SymLabBench",
             dependencies: [
-                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabTraining", "SymLabExperiments",
+                "SymLabNumerics", "SymLabAutodiff", "SymLabOptim", "SymLabFunctionClasses", "SymLabModels", "SymLabTraining", "SymLabExperiments", "SymLabFeatureLearning",
                 .target(name: "COpenBLAS", condition: .when(platforms: [.linux])),
                 .target(name: "CSymLabKernels", condition: .when(platforms: [.linux])),
             ]),

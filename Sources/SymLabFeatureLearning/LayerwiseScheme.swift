@@ -10,7 +10,8 @@ import SymLabNumerics
 ///   u·σ₁(Vx) is trained to convergence with weight decay, i.e. ridge regression of y on the m₁
 ///   random features σ₁(v·x) = (v·x)^k, v uniform on the sphere, using the first `split` of the
 ///   training split. Its prediction φ(x) is the learned feature (≈ E[g′(p)]·p for p close to
-///   Gaussian, the degree-≤k projection of h);
+///   Gaussian, the degree-≤k projection of h). When m₁ ≥ D = C(d+k−1, k) (the default) the ridge
+///   is solved exactly in the span of the features (``StageOneRoute/span``), so d = 96 fits;
 /// - stage 2 (the outer link): on the remaining training samples, ridge on `width` random ReLU
 ///   features relu(a·z + b) of the standardised feature z. With `biases=data` (the default)
 ///   a = ±1 and the kink −b/a sits at the feature of a random stage-2 sample, so the kinks follow
@@ -63,16 +64,26 @@ public struct LayerwiseScheme: TrainingScheme {
         }
     }
 
-    /// The m₁ × d first layer and the stage-2 weights; the larger of stage 1 (ridge on the m₁
-    /// features of its samples and validation, then the features of the largest other set, to
-    /// predict the learned feature) and stage 2 (ridge on `width` features of the other samples,
-    /// validation and test).
+    /// The m₁ × d first layer and the stage-2 weights; the larger of stage 1 and stage 2 (ridge
+    /// on `width` features of the other samples, validation and test). Stage 1 by the features
+    /// route: the m₁ features of its samples and validation, then those of the largest other set,
+    /// to predict the learned feature; by the span route: a few D × D matrices and row blocks.
     public func memory(_ run: SchemeRunSize) -> SchemeMemory {
         guard let d = run.vectorDimension else { return .failsAtStart }
         let n = run.nTrain, nv = run.nValidation, nt = run.nTest
         let n1 = Int((Double(n) * split).rounded()), n2 = Swift.max(n - n1, 0)
         let m1 = featureCount(d: d)
-        let stage1 = saturatingSum([SchemeMemory.ridgeHead(width: m1, rows: [n1, nv]), saturatingProduct([Swift.max(n2, nv, nt), m1])])
+        let stage1: Int
+        switch stageOneRoute(d: d) {
+        case .features:
+            stage1 = saturatingSum([SchemeMemory.ridgeHead(width: m1, rows: [n1, nv]), saturatingProduct([Swift.max(n2, nv, nt), m1])])
+        case .span:
+            // L, the gram, Lᵀ·gram, its eigenvectors and syevd's workspace, the Cholesky copy
+            // (D × D each); q(x) and Z blocks; the predictions.
+            let span = PowerFeatureSpan.dimension(d: d, power: power)
+            stage1 = saturatingSum([saturatingProduct([span, span, 7]), saturatingProduct([Swift.min(Swift.max(1, (1 << 22) / Swift.max(span, 1)), Swift.max(n1, nv, nt)), span, 4]),
+                                    saturatingProduct([Swift.max(n2, nv, nt), 2])])
+        }
         let stage2 = SchemeMemory.ridgeHead(width: width, rows: [n2, nv, nt])
         return SchemeMemory(networkNumbers: saturatingSum([saturatingProduct([m1, d]), saturatingProduct([width, 2])]),
                             workingNumbers: Swift.max(stage1, stage2))
@@ -96,12 +107,9 @@ public struct LayerwiseScheme: TrainingScheme {
         let m1 = featureCount(d: d)
         var v: Tensor<Double> = rng.normal([m1, d])
         v = v / v.map(.square).sum(axes: [1], keepDims: true).map(.sqrt)
-        let act: UnaryOp = power == 1 ? .affine(scale: 1, shift: 0) : power == 2 ? .square : .power(Double(power))
-        func inner(_ xs: Tensor<Double>) -> Tensor<Double> { Tensor.matmul(xs, v, transposeB: true).map(act) }
         let bounds = clipBounds(y1)
-        let stage1 = try FeatureRidge(features: inner(x1), labels: clipped(y1, bounds), validationFeatures: inner(xv),
-                                      validationLabels: clipped(c.validation.labels, bounds))
-        func feature(_ xs: Tensor<Double>) -> Tensor<Double> { stage1.predict(inner(xs)) }
+        let stage1 = try fitStageOne(x1, clipped(y1, bounds), validation: xv, clipped(c.validation.labels, bounds), directions: v)
+        func feature(_ xs: Tensor<Double>) -> Tensor<Double> { stage1.predict(xs) }
 
         // Stage 2: random ReLU features of the standardised learned feature.
         let f2 = feature(x2)
@@ -123,7 +131,7 @@ public struct LayerwiseScheme: TrainingScheme {
             SchemeMetric.testMSE: meanSquaredError(pred, c.test.cleanLabels),
             SchemeMetric.testLabelVariance: populationVariance(c.test.cleanLabels),
             SchemeMetric.ridge: stage2.ridge,
-            "stage1_ridge": stage1.ridge,
+            "stage1_ridge": stage1.ridge.ridge,
             "stage1_features": Double(m1),
         ]
         // The feature alone, as a predictor of h: the loss of a learner that captures only the
@@ -140,6 +148,72 @@ public struct LayerwiseScheme: TrainingScheme {
             if let k = h.featureExcessKurtosis { metrics["feature_excess_kurtosis"] = k }
         }
         return SchemeResult(metrics: metrics)
+    }
+
+    /// How stage 1 solves its ridge. Both give the same predictor up to rounding (the
+    /// `PowerFeatureSpan` argument; `LayerwiseStageOneTests` checks 1e-8):
+    /// - features: the n × m₁ matrix Φ of (v·x)^k and the m₁ × m₁ ΦᵀΦ, as the scheme always did;
+    /// - span: the ridge on Z = q(x)·L, the D = C(d+k−1, k) weighted monomials q times the
+    ///   Cholesky factor of CᵀC = q(v)ᵀq(v), with the normal equations accumulated in row blocks
+    ///   (no n × m₁ or n × D matrix is held; the peak is a few D × D matrices).
+    public enum StageOneRoute: String, Sendable, CaseIterable { case features, span }
+
+    /// The span route whenever the m₁ features span all degree-k monomials' space (m₁ ≥ D; the
+    /// default m₁ = d(d+1) is 2D at k = 2, d³/3 ≥ D at k = 3 for d ≥ 4): it is then cheaper and
+    /// exact. Below that, the m₁ × m₁ system is the smaller one.
+    public func stageOneRoute(d: Int) -> StageOneRoute {
+        featureCount(d: d) >= PowerFeatureSpan.dimension(d: d, power: power) ? .span : .features
+    }
+
+    /// The learned feature φ(x): the stage-1 ridge and how its features are formed from x.
+    public struct StageOne: Sendable {
+        public let route: StageOneRoute
+        /// The ridge on (v·x)^k (features route) or on q(x) (span route, pulled back from Z = q(x)·L).
+        public let ridge: FeatureRidge
+        let directions: Tensor<Double>, power: Int, span: PowerFeatureSpan?
+
+        /// φ(x) for the rows of x; by the span route in row blocks (q(x) is never held whole).
+        public func predict(_ xs: Tensor<Double>) -> Tensor<Double> {
+            guard let span else { return ridge.predict(LayerwiseScheme.powerFeatures(xs, directions: directions, power: power)) }
+            var out = [Double]()
+            out.reserveCapacity(xs.shape[0])
+            for r in span.blocks(xs.shape[0]) { out += ridge.predict(span.features(xs.rows(r))).scalars }
+            return Tensor(out)
+        }
+    }
+
+    /// (x·v_j)^k for the rows of x and the directions v [m₁, d]: the stage-1 features.
+    public static func powerFeatures(_ xs: Tensor<Double>, directions v: Tensor<Double>, power: Int) -> Tensor<Double> {
+        let act: UnaryOp = power == 1 ? .affine(scale: 1, shift: 0) : power == 2 ? .square : .power(Double(power))
+        return Tensor.matmul(xs, v, transposeB: true).map(act)
+    }
+
+    /// Stage 1: the ridge of y on (v·x)^k, tuned on the validation set, by `route` (default:
+    /// ``stageOneRoute(d:)``).
+    public func fitStageOne(_ x: Tensor<Double>, _ y: Tensor<Double>, validation xv: Tensor<Double>, _ yv: Tensor<Double>,
+                            directions v: Tensor<Double>, route: StageOneRoute? = nil) throws -> StageOne {
+        let d = x.shape[1]
+        switch route ?? stageOneRoute(d: d) {
+        case .features:
+            func inner(_ xs: Tensor<Double>) -> Tensor<Double> { Self.powerFeatures(xs, directions: v, power: power) }
+            let ridge = try FeatureRidge(features: inner(x), labels: y, validationFeatures: inner(xv), validationLabels: yv)
+            return StageOne(route: .features, ridge: ridge, directions: v, power: power, span: nil)
+        case .span:
+            let span = PowerFeatureSpan(d: d, power: power)
+            // Φ = Q·Cᵀ and CᵀC = L·Lᵀ, so Z = Q·L has ZZᵀ = ΦΦᵀ (and Z_c = Q_c·L): the same ridge.
+            let l = try Linalg.cholesky(span.gram(of: v))
+            let q = try FeatureRidge.NormalEquations.accumulate(count: x.shape[0], labels: y, blockRows: span.blockRows) {
+                span.features(x.rows($0))
+            }
+            let z = FeatureRidge.NormalEquations(gram: Tensor.matmul(Tensor.matmul(l, q.gram, transposeA: true), l),   // Lᵀ·Q_cᵀQ_c·L
+                                                 moment: Tensor.matvec(l, q.moment, transpose: true),
+                                                 featureMean: Tensor.matvec(l, q.featureMean, transpose: true),
+                                                 labelMean: q.labelMean, count: q.count)
+            let ridge = try FeatureRidge(normalEquations: z, validationBlocks: { body in
+                for r in span.blocks(xv.shape[0]) { try body(Tensor.matmul(span.features(xv.rows(r)), l), yv.rows(r)) }
+            })
+            return StageOne(route: .span, ridge: ridge.pulledBack(through: l, featureMean: q.featureMean), directions: v, power: power, span: span)
+        }
     }
 
     /// mean ± clip·sd of the stage-1 labels (nil when clipping is off).

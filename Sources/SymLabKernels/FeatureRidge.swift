@@ -96,22 +96,136 @@ public struct FeatureRidge: Sendable {
         case .kernelMatched:
             mses = ridges.map { meanSquaredError(Tensor.matvec(phiVal, eigenWeights($0 * scale)) + ym, validationLabels) }
         }
-        var best = 0
-        for k in mses.indices where mses[k] <= mses[best] { best = k }
+        let best = Self.bestIndex(mses)
         let lambda = ridges[best] * scale
         switch mode {
         case .centred:
-            var reg = a.copy()
-            reg.withUnsafeMutablePointer { p in for i in 0..<m { p[i * m + i] += lambda } }
-            do { weights = try Linalg.choleskySolve(reg, b) } catch {
-                // A (numerically) singular ΦᵀΦ at a tiny ridge: the eigen route is stable there.
-                weights = eigenWeights(lambda)
-            }
+            weights = Self.centredWeights(gram: a, moment: b, lambda: lambda, eigenWeights: eigenWeights)
         case .kernelMatched:
             weights = eigenWeights(lambda)
         }
         self.mode = mode; labelMean = ym; featureMean = mu
         ridge = ridges[best]; self.ridges = ridges; validationMSEs = mses; validationMSE = mses[best]
+    }
+
+    /// The smallest validation MSE, ties going to the larger ridge (the later index).
+    static func bestIndex(_ mses: [Double]) -> Int {
+        var best = 0
+        for k in mses.indices where mses[k] <= mses[best] { best = k }
+        return best
+    }
+
+    /// The ``Mode/centred`` weights of one ridge: (A + λI)⁻¹b by Cholesky, by the eigen route if
+    /// A + λI does not factor (a numerically singular A at a tiny ridge: the eigen route is
+    /// stable there).
+    static func centredWeights(gram a: Tensor<Double>, moment b: Tensor<Double>, lambda: Double,
+                               eigenWeights: (Double) -> Tensor<Double>) -> Tensor<Double> {
+        let m = a.shape[0]
+        var reg = a.copy()
+        reg.withUnsafeMutablePointer { p in for i in 0..<m { p[i * m + i] += lambda } }
+        do { return try Linalg.choleskySolve(reg, b) } catch { return eigenWeights(lambda) }
+    }
+
+    /// The centred normal equations of a ridge on features Φ [n, M] — Φ_cᵀΦ_c and Φ_cᵀ(y − ȳ)
+    /// with Φ_c = Φ − 1μᵀ — accumulated by a caller that never holds Φ (row blocks formed on
+    /// the fly; see ``init(normalEquations:validationBlocks:ridges:)``).
+    public struct NormalEquations: Sendable {
+        /// Φ_cᵀΦ_c [M, M].
+        public var gram: Tensor<Double>
+        /// Φ_cᵀ(y − ȳ) [M].
+        public var moment: Tensor<Double>
+        /// μ, the training mean of the features [M].
+        public var featureMean: Tensor<Double>
+        public var labelMean: Double
+        /// n, the number of training rows (the ridge scale is tr(Φ_cᵀΦ_c)/n).
+        public var count: Int
+        public init(gram: Tensor<Double>, moment: Tensor<Double>, featureMean: Tensor<Double>, labelMean: Double, count: Int) {
+            precondition(gram.rank == 2 && gram.shape[0] == gram.shape[1] && moment.shape == [gram.shape[0]] && featureMean.shape == moment.shape,
+                         "FeatureRidge.NormalEquations: gram \(gram.shape), moment \(moment.shape), mean \(featureMean.shape)")
+            self.gram = gram; self.moment = moment; self.featureMean = featureMean; self.labelMean = labelMean; self.count = count
+        }
+
+        /// Accumulates the normal equations over `count` rows, `blockRows` at a time, in two
+        /// passes (the mean first, then the centred products, so that nothing cancels):
+        /// `block(range)` returns the features of those rows [r, M]; every block is formed twice
+        /// and dropped, so the peak is one block and the M×M products.
+        public static func accumulate(count n: Int, labels y: Tensor<Double>, blockRows: Int,
+                                      block: (Range<Int>) throws -> Tensor<Double>) throws -> NormalEquations {
+            precondition(n >= 1 && y.shape == [n] && blockRows >= 1, "FeatureRidge.NormalEquations.accumulate: \(n) rows, labels \(y.shape)")
+            let ranges = stride(from: 0, to: n, by: blockRows).map { $0..<Swift.min($0 + blockRows, n) }
+            var sum: Tensor<Double>? = nil
+            for r in ranges {
+                let s = try block(r).sum(axes: [0])
+                sum = sum.map { $0 + s } ?? s
+            }
+            let mu = sum! / Double(n)
+            let m = mu.shape[0]
+            let (yc, ym) = KernelRidge.centred(y)
+            var gram = Tensor<Double>(shape: [m, m]), moment = Tensor<Double>(shape: [m, 1])
+            for r in ranges {
+                let f = try block(r) - mu
+                Tensor.syrk(f, beta: 1, into: &gram)
+                Tensor.gemm(f, yc.rows(r).reshaped([-1, 1]), transposeA: true, beta: 1, into: &moment)
+            }
+            gram.mirrorUpperTriangle()
+            return NormalEquations(gram: gram, moment: moment.reshaped([m]), featureMean: mu, labelMean: ym, count: n)
+        }
+    }
+
+    /// The ``Mode/centred`` ridge from normal equations accumulated elsewhere, for features too
+    /// many to hold: the same estimator as ``init(features:labels:validationFeatures:validationLabels:ridges:mode:)``
+    /// in mode `.centred` (same scale, grid, tie rule and final Cholesky solve), equal to it up to
+    /// rounding. `validationBlocks` calls its argument once per block of validation rows with
+    /// their (uncentred) features and labels; every ridge is scored on each block at once
+    /// ((Φ_val,b − μ)·V times the [M, ridges] matrix of eigen-coefficients: one gemm per block).
+    public init(normalEquations eq: NormalEquations,
+                validationBlocks: ((_ features: Tensor<Double>, _ labels: Tensor<Double>) throws -> Void) throws -> Void,
+                ridges: [Double] = FeatureRidge.defaultRidges) throws {
+        precondition(!ridges.isEmpty && ridges.allSatisfy { $0 > 0 }, "FeatureRidge: ridges must be positive")
+        let a = eq.gram, b = eq.moment, m = a.shape[0], n = eq.count
+        var trace = 0.0
+        a.withUnsafePointer { p in for i in 0..<m { trace += p[i * m + i] } }
+        let scale = trace > 0 && trace.isFinite ? trace / Double(n) : 1
+        let (w, v) = try Linalg.eigh(a)
+        let e = w.scalars.map { Swift.max($0, 0) }
+        let proj = Tensor.matvec(v, b, transpose: true).scalars
+        func eigenWeights(_ lambda: Double) -> Tensor<Double> { Tensor.matvec(v, Tensor(zip(e, proj).map { $1 / ($0 + lambda) })) }
+        // coef[i, r] = (Vᵀb)_i / (e_i + λ_r s)
+        var coefScalars = [Double](repeating: 0, count: m * ridges.count)
+        for i in 0..<m { for (r, ridge) in ridges.enumerated() { coefScalars[i * ridges.count + r] = proj[i] / (e[i] + ridge * scale) } }
+        let coef = Tensor(coefScalars).reshaped([m, ridges.count])
+        var sse = [Double](repeating: 0, count: ridges.count), rows = 0
+        try validationBlocks { features, labels in
+            precondition(features.rank == 2 && features.shape[1] == m && labels.shape == [features.shape[0]],
+                         "FeatureRidge: validation block \(features.shape), labels \(labels.shape)")
+            let pred = Tensor.matmul(Tensor.matmul(features - eq.featureMean, v), coef).scalars   // [rows, ridges]
+            let ys = labels.scalars, k = ridges.count
+            for j in 0..<ys.count { for r in 0..<k { let dv = pred[j * k + r] + eq.labelMean - ys[j]; sse[r] += dv * dv } }
+            rows += ys.count
+        }
+        guard n >= 1, rows >= 1 else { throw EmptySplit(trainCount: n, validationCount: rows) }
+        let mses = sse.map { $0 / Double(rows) }
+        let best = Self.bestIndex(mses)
+        weights = Self.centredWeights(gram: a, moment: b, lambda: ridges[best] * scale, eigenWeights: eigenWeights)
+        mode = .centred; labelMean = eq.labelMean; featureMean = eq.featureMean
+        ridge = ridges[best]; self.ridges = ridges; validationMSEs = mses; validationMSE = mses[best]
+    }
+
+    /// The same predictor on other coordinates: when the features this ridge was fitted on are
+    /// Z = Q·F (Q [n, K], F [K, M]), the predictor on Q, with weights F·w and feature mean μ_Q
+    /// (μ_Z = μ_Q·F, so (Z − μ_Z)·w = (Q − μ_Q)·F·w). Lets a caller fit on a small basis of a
+    /// feature space and predict from the cheaper coordinates without forming Z.
+    public func pulledBack(through factor: Tensor<Double>, featureMean inputMean: Tensor<Double>) -> FeatureRidge {
+        precondition(factor.rank == 2 && factor.shape[1] == weights.shape[0] && inputMean.shape == [factor.shape[0]],
+                     "FeatureRidge.pulledBack: factor \(factor.shape), weights \(weights.shape), mean \(inputMean.shape)")
+        return FeatureRidge(mode: mode, weights: Tensor.matvec(factor, weights), labelMean: labelMean, featureMean: inputMean, ridge: ridge,
+                            ridges: ridges, validationMSEs: validationMSEs, validationMSE: validationMSE)
+    }
+
+    private init(mode: Mode, weights: Tensor<Double>, labelMean: Double, featureMean: Tensor<Double>?, ridge: Double, ridges: [Double],
+                 validationMSEs: [Double], validationMSE: Double) {
+        self.mode = mode; self.weights = weights; self.labelMean = labelMean; self.featureMean = featureMean
+        self.ridge = ridge; self.ridges = ridges; self.validationMSEs = validationMSEs; self.validationMSE = validationMSE
     }
 
     /// Predictions for features [N, M].

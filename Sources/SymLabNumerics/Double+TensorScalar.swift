@@ -162,6 +162,11 @@ extension Double: TensorScalar {
     public static func blasScal(n: Int, alpha: Double, x: UnsafeMutablePointer<Double>, incx: Int) {
         cblas_dscal(Int32(n), alpha, x, Int32(incx))
     }
+    public static func blasSyrkTransposed(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        BLASTimer.measure {
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+        }
+    }
     public static func blasGer(m: Int, n: Int, alpha: Double, x: UnsafePointer<Double>, incx: Int,
                                y: UnsafePointer<Double>, incy: Int, a: UnsafeMutablePointer<Double>, lda: Int) {
         BLASTimer.measure {

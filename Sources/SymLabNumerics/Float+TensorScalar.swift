@@ -162,6 +162,11 @@ extension Float: TensorScalar {
     public static func blasScal(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>, incx: Int) {
         cblas_sscal(Int32(n), alpha, x, Int32(incx))
     }
+    public static func blasSyrkTransposed(n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        BLASTimer.measure {
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+        }
+    }
     public static func blasGer(m: Int, n: Int, alpha: Float, x: UnsafePointer<Float>, incx: Int,
                                y: UnsafePointer<Float>, incy: Int, a: UnsafeMutablePointer<Float>, lda: Int) {
         BLASTimer.measure {

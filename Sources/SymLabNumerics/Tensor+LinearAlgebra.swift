@@ -31,6 +31,25 @@ extension Tensor {
         } } }
     }
 
+    /// c ← α·aᵀa + β·c for a [k, n], c [n, n] (BLAS syrk): the Gram matrix at half gemm's cost.
+    /// Only the upper triangle of c is written; ``mirrorUpperTriangle()`` completes it once the
+    /// accumulation is done.
+    public static func syrk(_ a: Tensor, alpha: Scalar = 1, beta: Scalar = 0, into c: inout Tensor) {
+        guard a.rank == 2, c.shape == [a.shape[1], a.shape[1]] else { tensorFailure("syrk", "output shape \(c.shape) should be [\(a.shape.last ?? 0), \(a.shape.last ?? 0)] for \(a.shape)ᵀ·\(a.shape)") }
+        let n = a.shape[1], k = a.shape[0]
+        if n == 0 || k == 0 { return }
+        a.withUnsafePointer { pa in c.withUnsafeMutablePointer { pc in
+            Scalar.blasSyrkTransposed(n: n, k: k, alpha: alpha, a: pa, lda: n, beta: beta, c: pc, ldc: n)
+        } }
+    }
+
+    /// Copies the upper triangle of a square matrix onto its lower one (after ``syrk(_:alpha:beta:into:)``).
+    public mutating func mirrorUpperTriangle() {
+        guard rank == 2, shape[0] == shape[1] else { tensorFailure("mirrorUpperTriangle", "needs a square matrix, got shape \(shape)") }
+        let n = shape[0]
+        withUnsafeMutablePointer { p in for i in 0..<n { for j in 0..<i { p[i * n + j] = p[j * n + i] } } }
+    }
+
     static func productShape(_ a: Tensor, _ b: Tensor, _ ta: Bool, _ tb: Bool, op: String) -> (Int, Int, Int) {
         guard a.rank == 2, b.rank == 2 else {
             tensorFailure(op, "needs matrices, got shapes \(a.shape) and \(b.shape)")

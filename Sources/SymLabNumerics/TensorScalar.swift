@@ -77,6 +77,9 @@ where Self.RawSignificand: FixedWidthInteger {
     static func blasDot(n: Int, x: UnsafePointer<Self>, incx: Int, y: UnsafePointer<Self>, incy: Int) -> Self
     /// x ← α·x.
     static func blasScal(n: Int, alpha: Self, x: UnsafeMutablePointer<Self>, incx: Int)
+    /// C ← α·AᵀA + β·C for A [k, n] row-major, upper triangle of the row-major C [n, n] only
+    /// (half the work of gemm for a Gram matrix).
+    static func blasSyrkTransposed(n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     /// A ← α·x·yᵀ + A (rank-one update).
     static func blasGer(m: Int, n: Int, alpha: Self, x: UnsafePointer<Self>, incx: Int,
                         y: UnsafePointer<Self>, incy: Int, a: UnsafeMutablePointer<Self>, lda: Int)

@@ -8,7 +8,7 @@ extension SymLab {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks, measured side by side in one run.",
-            subcommands: [Core.self, Models.self, Steps.self, Sweep.self])
+            subcommands: [Core.self, Models.self, Steps.self, Sweep.self, StageOne.self])
     }
 }
 
