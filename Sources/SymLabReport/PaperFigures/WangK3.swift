@@ -1,0 +1,112 @@
+import Foundation
+import SymLabExperiments
+import SymLabFeatureLearning
+import SymLabNumerics
+
+/// The default sizes of `wang-k3`, which the summary's first lines state. The spec files
+/// (`specs/wang-k3/`) hold the same values; `WangFigureTests` checks that they agree.
+public enum WangK3 {
+    /// Three dimensions, so that the collapse on n/d³ is measured across more than a pair.
+    public static let ds = [8, 12, 16]
+    /// n/d³ on a doubling grid from 1/2 to 8 (the theory puts the transition at n ∝ d³).
+    public static let ratios: [Double] = [0.5, 1, 2, 4, 8]
+    public static var grid: [(d: Int, ns: [Int])] { ds.map { d in (d, ratios.map { Int(($0 * Double(d * d * d)).rounded()) }) } }
+    public static let seeds = [0, 1]
+    /// m₁ = d² as in the paper; m₂ = 200 (the paper: 1000) to fit the 10-minute budget.
+    public static func width1(d: Int) -> Int { d * d }
+    public static let width2 = 200
+    public static let lr = 0.003, steps = 6000, batchSize = 1024
+    public static let nVal = 512, nTest = 2048
+    /// The k = 2 comparison: one d, n/d² = 2 … 32.
+    public static let k2D = 12
+    public static let k2Ratios: [Double] = [2, 4, 8, 16, 32]
+    public static var k2Ns: [Int] { k2Ratios.map { Int(($0 * Double(k2D * k2D)).rounded()) } }
+    /// The target for the correlation at the largest n of the smallest d.
+    public static let target = 0.9
+    /// The level whose crossing point in n/d³ measures the collapse of the curves across d.
+    public static let collapseLevel = 0.5
+
+    static func setText(_ v: [Int]) -> String { "{" + v.map(String.init).joined(separator: ", ") + "}" }
+
+    /// The summary's first lines.
+    public static var defaultSizes: [String] {
+        let perD = grid.map { g in "\(g.ns.first!)…\(g.ns.last!) at d = \(g.d)" }.joined(separator: ", ")
+        return ["Default sizes: bottleneck network at d ∈ \(setText(ds)), n/d³ ∈ {1/2, 1, 2, 4, 8}, i.e. n = \(perD); seeds \(setText(seeds)) (medians, bands min–max); m₁ = d², m₂ = \(width2) (paper: 1000); n_val \(nVal), n_test \(nTest);",
+                "  σ₁ = z³, σ₂ = ReLU, μP (mean-field: V·x/√d, readouts u and c divided by m₁ and m₂), all of (V, s, u, a, b, c) trained jointly by Adam, lr \(lr), \(steps) minibatch steps of \(batchSize) (the paper: \"until convergence\", lr not stated);",
+                "  k = 2: the same network with σ₁ = z² and the layer-wise scheme of hierarchical-k2 on the same data, d = \(k2D), n = \(k2Ns.map(String.init).joined(separator: ", ")) (n/d² = 2 … 32). Target: p = Σλᵢh₃(xᵢ)/√d, λᵢ = ±1 (k = 2: p = xᵀAx), g ∝ p³ normalised (E h² = 1), no noise.",
+                "choice: eq. (1) reconstructed as g(x) = uᵀσ₁(Vx + s), f(x) = g(x) + cᵀσ₂(a·g(x) + b) (the paper's text was not available); b drawn N(0, 1), other biases 0; correlation = |corr(g, p)| on the test points (the sign of g is arbitrary).",
+                "choice: minibatch Adam for a fixed number of steps instead of full-batch training to convergence, m₂ = \(width2) instead of 1000, d ≤ 16 instead of 16 … 40 (the 10-minute budget on 2 cores; `--scale paper` has the paper's sizes).",
+                "Paper's numbers: none retrieved (Figure 2 plots corr and loss against n for d ∈ {16, 24, 32, 40}; the theory puts the transition at n ∝ d³); every number below is measured here."]
+    }
+}
+
+/// Wang–Nichani–Lee's experiment: their bottleneck network trained jointly by Adam on
+/// g(Σλᵢh₃(xᵢ)/√d), the learned feature's correlation with p and the test loss against n/d³;
+/// and the same network at k = 2 beside the layer-wise scheme.
+func wangFigure(_ store: ResultsStore) throws -> (Figure, String) {
+    let (net, netResults) = try schemeRuns(store, "wang-joint")
+    let (k2Joint, k2JointResults) = try schemeRuns(store, "wang-k2-joint")
+    let (k2Layer, k2LayerResults) = try schemeRuns(store, "wang-k2-layerwise")
+    let corr = SchemeMetric.featureCorrelation
+    var s = WangK3.defaultSizes + [""]
+    func perD(_ d: Double) -> Double { d * d * d }
+    var corrSeries: [Series] = [], lossSeries: [Series] = []
+    var crossings: [(d: Double, ratio: Double?)] = []
+    let ds = Array(Set(net.map(\.d))).sorted()
+    for (k, d) in ds.enumerated() {
+        let sub = net.filter { $0.d == d }
+        corrSeries.append(medianSeries("d = \(Int(d))", sub, x: { $0.n / perD($0.d) }, y: { $0.metric(corr) }, colour: k))
+        lossSeries.append(medianSeries("d = \(Int(d))", sub, x: { $0.n / perD($0.d) }, y: { $0.testError }, colour: k))
+        let ns = Array(Set(sub.map(\.n))).sorted()
+        let medians = ns.map { n in medianBand(sub.filter { $0.n == n }.map { $0.metric(corr) }).median }
+        s.append("bottleneck d = \(Int(d)) (\(Set(sub.map(\.run.seed)).count) seeds): " + zip(ns, medians).map { n, c in
+            "n/d³ = \(NumberFormat.significant(n / perD(d))): |corr(g, p)| \(NumberFormat.significant(c)), loss \(NumberFormat.significant(medianBand(sub.filter { $0.n == n }.map(\.testError)).median))"
+        }.joined(separator: "; "))
+        // Where the median correlation first rises to the level: the crossing of −corr downwards.
+        crossings.append((d, linearCrossing(x: ns.map { $0 / perD(d) }, y: medians.map { -$0 }, level: -WangK3.collapseLevel)))
+    }
+    s.append("")
+    if let d0 = ds.first {
+        let sub = net.filter { $0.d == d0 }
+        if let nMax = sub.map(\.n).max() {
+            let c = medianBand(sub.filter { $0.n == nMax }.map { $0.metric(corr) }).median
+            s.append("median |corr(g, p)| at the largest n of the smallest d (d = \(Int(d0)), n = \(Int(nMax)), n/d³ = \(NumberFormat.significant(nMax / perD(d0)))): \(NumberFormat.significant(c)) → "
+                     + (c >= WangK3.target ? "≥ \(WangK3.target) (issue's target met)" : "NOT ≥ \(WangK3.target) (issue's target not met at this size)"))
+        }
+    }
+    let level = NumberFormat.significant(WangK3.collapseLevel)
+    s.append("collapse on n/d³: the n/d³ where the median |corr| first reaches \(level) (interpolated linearly): "
+             + crossings.map { "d = \(Int($0.d)): " + ($0.ratio.map { NumberFormat.significant($0) } ?? "not reached") }.joined(separator: ", "))
+    let reached = crossings.compactMap { c in c.ratio.map { (d: c.d, r: $0) } }
+    if reached.count >= 2 {
+        let ratios = reached.map(\.r)
+        // n at the crossing against d: 3 if the curves collapse on n/d³.
+        let slope = SampleComplexity.linearFit(x: reached.map { Foundation.log($0.d) }, y: reached.map { Foundation.log($0.r * perD($0.d)) }).slope
+        s.append("  spread of those n/d³: max/min = \(NumberFormat.significant(ratios.max()! / ratios.min()!)) (1 = perfect collapse); n at |corr| = \(level) ∝ d^\(NumberFormat.significant(slope)) (3 = collapse on n/d³)")
+    } else {
+        s.append("  fewer than two d reach |corr| = \(level): the collapse is not measured")
+    }
+    // k = 2: the bottleneck network beside the layer-wise scheme, same data.
+    var k2Corr: [Series] = [], k2Loss: [Series] = []
+    for (k, (title, runs)) in [("bottleneck, joint Adam", k2Joint), ("layer-wise", k2Layer)].enumerated() where !runs.isEmpty {
+        k2Corr.append(medianSeries(title, runs, x: { $0.n / ($0.d * $0.d) }, y: { $0.metric(corr) }, colour: k))
+        k2Loss.append(medianSeries(title, runs, x: { $0.n / ($0.d * $0.d) }, y: { $0.testError }, colour: k))
+        let d = runs[0].d
+        s.append("k = 2, \(title), d = \(Int(d)): " + Array(Set(runs.map(\.n))).sorted().map { n in
+            let r = runs.filter { $0.n == n }
+            return "n/d² = \(NumberFormat.significant(n / (d * d))): |corr| \(NumberFormat.significant(medianBand(r.map { $0.metric(corr) }).median)), loss \(NumberFormat.significant(medianBand(r.map(\.testError)).median))"
+        }.joined(separator: "; "))
+    }
+    s += netResults.problemLines + k2JointResults.problemLines + k2LayerResults.problemLines
+    var panels = [
+        Panel(title: "learned feature g vs p (k = 3)", xLabel: "n / d³", yLabel: "|corr(g, p)| on test", logX: true, series: corrSeries,
+              references: [ReferenceLine(title: "\(WangK3.target)", y: WangK3.target)]),
+        Panel(title: "test loss (k = 3)", xLabel: "n / d³", yLabel: "normalised test loss", logX: true, series: lossSeries),
+    ]
+    if !k2Corr.isEmpty {
+        panels.append(Panel(title: "k = 2: learned feature vs p", xLabel: "n / d²", yLabel: "|corr| on test", logX: true, series: k2Corr))
+        panels.append(Panel(title: "k = 2: test loss", xLabel: "n / d²", yLabel: "normalised test loss", logX: true, series: k2Loss))
+    }
+    return (Figure(name: "wang-k3", title: "Wang–Nichani–Lee's bottleneck network trained jointly by Adam on g(Σλᵢh₃(xᵢ)/√d)", panels: panels),
+            s.joined(separator: "\n"))
+}
