@@ -19,7 +19,7 @@ import Testing
             // m₁ = d² at every d; the bottleneck network with σ₁ = z³, μP, the stated Adam settings.
             let o = try #require(p.kind.scheme?.options)
             #expect(o["widths"] == "\(WangK3.width1(d: d)),\(WangK3.width2)" && o["model"] == "bottleneck" && o["activation"] == "cube")
-            #expect(o["parameterization"] == "mean-field" && o["lr"] == "\(WangK3.lr)" && o["steps"] == "\(WangK3.steps)" && o["batch_size"] == "\(WangK3.batchSize)")
+            #expect(o["parameterization"] == "mean-field" && o["lr"] == "\(WangK3.lr)" && o["steps"] == "\(d == WangK3.ds[0] ? WangK3.smallestDSteps : WangK3.steps)" && o["batch_size"] == "\(WangK3.batchSize)")
             #expect(p.dataOptions["feature"] == "hermite" && p.dataOptions["k"] == "3" && p.dataOptions["q"] == "3")
             #expect(p.nValidation == WangK3.nVal && p.nTest == WangK3.nTest)
         }
