@@ -24,14 +24,14 @@ func wuLastIterateFigure(_ store: ResultsStore) throws -> (Figure, String) {
     }
     let spectra: [(key: String, label: String)] = [("power", "spiky: λ_i = i⁻²"), ("log-power", "flat: λ_i = i⁻¹log⁻²(i+1)")]
     let risk = "excess_risk"
-    var s = ["Default sizes: d = \(PaperFigure.wuDimension), N ∈ {\(PaperFigure.wuNs.map(String.init).joined(separator: ", "))} one-pass samples, \(PaperFigure.wuSeeds) seeds (means; bands ± one sd), label noise σ ∈ {\(PaperFigure.wuNoises.map { NumberFormat.significant($0) }.joined(separator: ", "))}, teacher w*_i = i⁻¹.",
+    var s = ["Default sizes: d = \(PaperFigure.wuDimension), N ∈ {\(PaperFigure.wuNs.map(String.init).joined(separator: ", "))} one-pass samples, \(PaperFigure.wuSeeds) seeds (means; bands ± one standard error), label noise σ ∈ {\(PaperFigure.wuNoises.map { NumberFormat.significant($0) }.joined(separator: ", "))}, teacher w*_i = i⁻¹.",
              "From the paper: the three schedules' forms (tail-geometric: constant for N/2 steps, then halved every ⌈N/(2 log₂ N)⌉ steps) and the bound's effective-dimension form (k* = max{k : λ_k ≥ 1/(η₀K)}, variance σ²(k*/K + η₀²K Σ_{i>k*} λ_i²), bias from the contracted initial error).",
              "choice: w₀ = 0, η₀ = 0.5/tr H for every schedule, both polynomial decays η₀/(t+1)^0.5 and η₀/(t+1) (the paper's exponent not available to us), the bound's absolute constants set to 1 and its lower-order bias-into-variance term left out (not available to us): the measured ratio risk/bound is the constant.",
              "choice: H diagonal (SGD on Gaussian data is rotation-equivariant, so only (λ_i, w*_i) matter); 'spiky' and 'flat' name the fast- and slowly-decaying spectra.", ""]
     func mean(_ sub: [SchemeRun], _ n: Int, _ metric: String) -> (mean: Double, std: Double) {
         meanAndStd(sub.filter { Int($0.n) == n }.map { $0.metric(metric) }.filter(\.isFinite))
     }
-    var panels: [Panel] = []
+    var panels: [Panel] = [], trajectoryPanel: Panel?
     var verdictLines: [String] = []
     let cases = spectra.flatMap { sp in PaperFigure.wuNoises.map { (key: sp.key, label: "\(sp.label), σ = \(NumberFormat.significant($0))", noise: $0) } }
     for (k, spectrum) in cases.enumerated() {
@@ -42,13 +42,16 @@ func wuLastIterateFigure(_ store: ResultsStore) throws -> (Figure, String) {
         for (j, schedule) in schedules.enumerated() {
             let r = variantRuns(sub, schedule)
             let m = ns.map { mean(r, $0, risk) }
-            series.append(Series(title: schedule.label, x: ns.map(Double.init), y: m.map(\.mean), lower: m.map { Swift.max($0.mean - $0.std, $0.mean * 1e-3) },
-                                 upper: m.map { $0.mean + $0.std }, colour: j, withPoints: true))
+            // Bands: ± one standard error of the mean (the constant step's last iterate scatters
+            // over orders of magnitude between seeds; the means are what the schedules are compared on).
+            let sem = ns.map { n in m[ns.firstIndex(of: n)!].std / Double(Swift.max(r.filter { Int($0.n) == n }.count, 1)).squareRoot() }
+            series.append(Series(title: schedule.label, x: ns.map(Double.init), y: m.map(\.mean), lower: zip(m, sem).map { Swift.max($0.mean - $1, $0.mean / 10) },
+                                 upper: zip(m, sem).map { $0.mean + $1 }, colour: j, withPoints: true))
             s.append("\(spectrum.label), \(schedule.label): mean excess risk " + zip(ns, m).map { "N = \($0): \(NumberFormat.significant($1.mean))" }.joined(separator: ", "))
         }
         let tail = variantRuns(sub, schedules[3])
         let bound = ns.map { n in mean(tail, n, "bound").mean }
-        series.append(Series(title: "bound (tail-geometric, constants 1)", x: ns.map(Double.init), y: bound, dashed: true, colour: 4))
+        series.append(Series(title: "bound, constants 1", x: ns.map(Double.init), y: bound, dashed: true, colour: 4))
         s.append("\(spectrum.label): evaluated bound " + zip(ns, bound).map { "N = \($0): \(NumberFormat.significant($1))" }.joined(separator: ", "))
         panels.append(Panel(title: spectrum.label, xLabel: "N (samples = steps)", yLabel: "last-iterate excess risk", logX: true, logY: true, series: series))
         // The paper's comparison: polynomial over tail-geometric, at the smallest and largest N.
@@ -75,11 +78,12 @@ func wuLastIterateFigure(_ store: ResultsStore) throws -> (Figure, String) {
                 let pts = (results.curves[r.run.id] ?? []).filter { $0.metric == risk && $0.step > 0 }.sorted { $0.step < $1.step }
                 traj.append(Series(title: schedule.label, x: pts.map { Double($0.step) }, y: pts.map(\.value), colour: j))
             }
-            panels.append(Panel(title: "one run, \(spectrum.label), N = \(top), seed 0", xLabel: "step", yLabel: "excess risk", logX: true, logY: true, series: traj))
+            trajectoryPanel = (Panel(title: "one run, \(spectrum.label), N = \(top), seed 0", xLabel: "step", yLabel: "excess risk", logX: true, logY: true, series: traj))
         }
     }
+    if let t = trajectoryPanel { panels.append(t) }
     s.append("")
     s += verdictLines
     s += results.problemLines
-    return (Figure(name: "wu-last-iterate", title: "Last-iterate SGD: tail-geometric vs polynomial vs constant step size", panels: panels), s.joined(separator: "\n"))
+    return (Figure(name: "wu-last-iterate", title: "Last-iterate SGD: tail-geometric vs polynomial vs constant step size", panels: panels, columns: 2), s.joined(separator: "\n"))
 }
