@@ -31,10 +31,13 @@ import Testing
         let netCells = Set(scaling.points.map { "\($0.dataOptions["r"]!)/\($0.dataOptions["d"]!)/\($0.nTrain)" })
         for p in kernel.points { #expect(netCells.contains("\(p.dataOptions["r"]!)/\(p.dataOptions["d"]!)/\(p.nTrain)")) }
         #expect(kernel.points.allSatisfy { $0.kind.scheme?.name == "kernel" })
-        // Transfer: d ∈ {32, 64, 128}, one transfer_n, source n = d².
-        #expect(Set(transfer.points.map { Int($0.dataOptions["d"]!)! }).isSuperset(of: [32, 64, 128]))
+        // Transfer: d ∈ {32, 64, 128}, one transfer_n, source n = d² and 4d² at every d.
+        let transferDs = Set(transfer.points.map { Int($0.dataOptions["d"]!)! })
+        #expect(transferDs.isSuperset(of: [32, 64, 128]))
         #expect(Set(transfer.points.map { $0.kind.scheme!.options["transfer_n"]! }).count == 1)
-        #expect(transfer.points.allSatisfy { let d = Int($0.dataOptions["d"]!)!; return $0.nTrain == d * d })
+        for d in transferDs {
+            #expect(transfer.points.filter { $0.dataOptions["d"] == "\(d)" }.map(\.nTrain).sorted() == [d * d, 4 * d * d])
+        }
         #expect(resample.points.allSatisfy { $0.kind.scheme?.options["resample_bias"] == "true" })
     }
 
@@ -138,8 +141,9 @@ import Testing
         let verdict = try #require(lines.first { $0.hasPrefix("kernel baseline above the network's loss at every (r, n) where both run (4 cells): ") })
         #expect(verdict.hasSuffix(": yes") == pairs.allSatisfy { $0.0 > $0.1 }, "\(verdict)")
         // Transfer: a line per d and a verdict that follows the printed medians.
-        #expect(lines.contains { $0.hasPrefix("  d = 6, source n = 36: transfer ") })
-        let t = try #require(lines.first { $0.hasPrefix("  d = 12 vs d = 6: ") })
+        #expect(lines.contains("  source n = 1 d²:"))
+        #expect(lines.contains { $0.hasPrefix("    d = 6, n = 36: transfer ") })
+        let t = try #require(lines.first { $0.hasPrefix("    d = 12 vs d = 6: ") })
         let change = try #require(Double(t.components(separatedBy: "relative change ").last!.prefix { $0 != " " }))
         #expect(t.contains("NOT within 20%") == (change > 0.2), "\(t)")
         #expect(lines.contains { $0.hasPrefix("  re-sampled biases before the head (damian-resample): excess loss ") && $0.contains("seed 1: ") })

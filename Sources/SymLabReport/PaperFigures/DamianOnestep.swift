@@ -43,7 +43,7 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let loss = SchemeMetric.testLossNormalized, tau = DamianOnestep.tau
     func sig(_ x: Double) -> String { NumberFormat.significant(x) }
     func r(_ run: SchemeRun) -> Double { Double(run.config.dataOptions["r"] ?? "") ?? .nan }
-    func set(_ v: [Double]) -> String { "{" + Array(Set(v)).sorted().map { sig($0) }.joined(separator: ", ") + "}" }
+    func set(_ v: [Double]) -> String { "{" + Array(Set(v)).sorted().map { $0 == $0.rounded() && abs($0) < 1e9 ? String(Int($0)) : sig($0) }.joined(separator: ", ") + "}" }
     func seedCount(_ runs: [SchemeRun]) -> Int { Set(runs.map(\.run.seed)).count }
     func line(_ runs: [SchemeRun], _ k: String) -> String {
         let b = medianBand(runs.map { $0.metric(k) })
@@ -54,14 +54,21 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
     // Sizes, read from the runs (so a scale or an override is described as it ran).
     var s = ["Sizes run: damian-main h2(w·x), d = 100, n_train = 10⁴ (step and head on the same samples, as the code does), n_val = n_test = 10⁴, m = 1000, σ² = 1, \(seedCount(main)) seeds, step vs no step;"]
     if !scaling.isEmpty {
-        s.append("  damian-scaling Σᵢσ(uᵢ·x)/√r, σ = (h2 + h4)/√2, r ∈ \(set(scaling.map(r))), d ∈ \(set(scaling.map(\.d))), n/d² ∈ \(set(scaling.map { $0.n / ($0.d * $0.d) })), m = \(scaling[0].option("width") ?? "?"), noise sd \(scaling[0].config.dataOptions["noise"] ?? "0"), n_val \(scaling[0].config.nValidation), n_test \(scaling[0].config.nTest), \(seedCount(scaling)) seeds;")
+        // The n/d² grid of each r, those with the same grid named together.
+        let byR = Dictionary(grouping: scaling, by: r).mapValues { set($0.map { $0.n / ($0.d * $0.d) }) }
+        let grids = Dictionary(grouping: byR.keys.sorted(), by: { byR[$0]! })
+        let ratioText = grids.count == 1 ? grids.keys.first! : grids.sorted { $0.value[0] < $1.value[0] }.map { "\($0.key) at r ∈ \(set($0.value))" }.joined(separator: ", ")
+        s.append("  damian-scaling Σᵢσ(uᵢ·x)/√r, σ = (h2 + h4)/√2, r ∈ \(set(scaling.map(r))), d ∈ \(set(scaling.map(\.d))), n/d² ∈ \(ratioText), m = \(scaling[0].option("width") ?? "?"), noise sd \(scaling[0].config.dataOptions["noise"] ?? "0"), n_val \(scaling[0].config.nValidation), n_test \(scaling[0].config.nTest), \(seedCount(scaling)) seeds;")
     }
     if !kernel.isEmpty {
         s.append("  damian-kernel: \(kernel[0].option("kernel") ?? "?") KRR (σ_b² = \(kernel[0].option("bias_variance") ?? "0")) on the same targets and data seeds, r ∈ \(set(kernel.map(r))), d ∈ \(set(kernel.map(\.d))), n ∈ \(set(kernel.map(\.n))), \(seedCount(kernel)) seeds;")
     }
     if !transfer.isEmpty {
-        let sizes = Array(Set(transfer.map { [$0.d, $0.n] })).sorted { $0[0] < $1[0] }
-        let sizeText: String = sizes.map { "d = \(Int($0[0])): n = \(Int($0[1]))" }.joined(separator: ", ")
+        let ds: [Double] = Array(Set(transfer.map(\.d))).sorted()
+        let sizeText: String = ds.map { (d: Double) -> String in
+            let ns: [Double] = transfer.filter { $0.d == d }.map(\.n)
+            return "d = \(Int(d)): n ∈ \(set(ns))"
+        }.joined(separator: ", ")
         s.append("  damian-transfer: h2(w·x), σ² = 1, \(sizeText)"
                  + ", m = \(transfer[0].option("width") ?? "?"), transfer_n = \(transfer[0].option("transfer_n") ?? "?"), \(seedCount(transfer)) seeds;")
     }
@@ -72,7 +79,7 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
         "choice: label noise sd 0.1 and m = 500 in the r-sweep (the paper's width ≍ r^p is 256 at r = 4); the head is fitted on the step's samples, as the code does; the ridge is tuned on the validation split over the code's grid.",
         "choice: n*(d) = the n where the median loss over seeds (made non-increasing in n) first reaches τ = \(tau), interpolated on log n; slope by least squares on log n* vs log d; bootstrap 95% intervals resample seeds within each d (1000 resamples) — the fit hierarchical-k2 uses.",
         "choice: the kernel is the ReLU NTK of the same two-layer network (w ~ N(0, I/d), b ~ N(0, 1): σ_b² = 1), the ridge tuned on validation; it runs at the smallest d only, n ≤ 8d² (an n = 2048 fit took ≈ 22 s on one core, n = 4096 ≈ 8× that; larger n under --scale paper).",
-        "choice: transfer's source is the code's h2(w·x), σ² = 1, with n = d² samples (damian-main's 10⁴ at d = 100), so the step is equally good at each d; the transfer target is h3(w·x) (no degree-2 part), its head a ridge on the frozen first layer.",
+        "choice: transfer's source is the code's h2(w·x), σ² = 1, with n = c·d² samples so the step is equally good at each d (‖P_U w‖/‖w‖ is then the same at every d): c = 1 (damian-main's 10⁴ at d = 100) and c = 4 (the paper gives no constant); the transfer target is h3(w·x) (no degree-2 part), its head a ridge on the frozen first layer.",
         "choice: resample_bias draws fresh b ~ N(0, 1) (the initial law) for all m neurons after the step; the symmetric pairs are not kept, since the head is refitted.",
         "",
     ]
@@ -177,26 +184,31 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
         panels.append(Panel(title: "n*(d) at τ = \(tau) per r", xLabel: "d", yLabel: "n*", logX: true, logY: true, series: fitSeries))
     }
 
-    // 3. Transfer across d at the same transfer_n.
+    // 3. Transfer across d at the same transfer_n, for each source size n/d² (the paper's
+    // n ≍ d²r has no constant: the step's quality, and so the transfer, depends on it).
     if !transfer.isEmpty {
-        let ds = Array(Set(transfer.map(\.d))).sorted()
         s.append("")
         s.append("transfer to h3(w·x) with the same transfer_n = \(transfer[0].option("transfer_n") ?? "?") at each d (head refitted on the frozen first layer; medians over seeds):")
-        var rows: [(d: Double, loss: Double)] = []
-        for d in ds {
-            let sub = transfer.filter { $0.d == d }
-            rows.append((d, med(sub, "transfer_test_loss_normalized")))
-            s.append("  d = \(Int(d)), source n = \(Int(sub[0].n)): transfer \(line(sub, "transfer_test_loss_normalized")); random first layer \(line(sub, "transfer_rf_test_loss_normalized")); source excess loss \(sig(med(sub)))")
+        var series: [Series] = []
+        for (k, c) in Array(Set(transfer.map { $0.n / ($0.d * $0.d) })).sorted().enumerated() {
+            let group = transfer.filter { $0.n / ($0.d * $0.d) == c }
+            let ds = Array(Set(group.map(\.d))).sorted()
+            s.append("  source n = \(sig(c)) d²:")
+            var rows: [(d: Double, loss: Double)] = []
+            for d in ds {
+                let sub = group.filter { $0.d == d }
+                rows.append((d, med(sub, "transfer_test_loss_normalized")))
+                s.append("    d = \(Int(d)), n = \(Int(sub[0].n)): transfer \(line(sub, "transfer_test_loss_normalized")); random first layer \(line(sub, "transfer_rf_test_loss_normalized")); source excess loss \(sig(med(sub))); ‖P_U w‖/‖w‖ \(sig(med(sub, SchemeMetric.alignment)))")
+            }
+            if let change = DamianOnestep.transferChange(rows) {
+                let tol = DamianOnestep.transferTolerance
+                s.append("    d = \(Int(ds.last!)) vs d = \(Int(ds.first!)): \(sig(rows.last!.loss)) vs \(sig(rows.first!.loss)), relative change \(sig(change)) → "
+                         + (change <= tol ? "within \(Int(tol * 100))%: no growth with d at this n_target" : "NOT within \(Int(tol * 100))%"))
+            }
+            series.append(medianSeries("frozen stepped first layer, source n = \(sig(c)) d²", group, x: \.d, y: { $0.metric("transfer_test_loss_normalized") }, colour: k))
+            series.append(medianSeries("random first layer, source n = \(sig(c)) d²", group, x: \.d, y: { $0.metric("transfer_rf_test_loss_normalized") }, colour: k, dashed: true))
         }
-        if let change = DamianOnestep.transferChange(rows) {
-            let tol = DamianOnestep.transferTolerance
-            s.append("  d = \(Int(ds.last!)) vs d = \(Int(ds.first!)): \(sig(rows.last!.loss)) vs \(sig(rows.first!.loss)), relative change \(sig(change)) → "
-                     + (change <= tol ? "within \(Int(tol * 100))%: no growth with d at this n_target" : "NOT within \(Int(tol * 100))%"))
-        }
-        panels.append(Panel(title: "transfer at fixed n_target vs d", xLabel: "d", yLabel: "normalised test loss on h3(w·x)", logX: true, series: [
-            medianSeries("frozen stepped first layer", transfer, x: \.d, y: { $0.metric("transfer_test_loss_normalized") }, colour: 0),
-            medianSeries("random first layer", transfer, x: \.d, y: { $0.metric("transfer_rf_test_loss_normalized") }, colour: 1, dashed: true),
-        ]))
+        panels.append(Panel(title: "transfer at fixed n_target vs d", xLabel: "d", yLabel: "normalised test loss on h3(w·x)", logX: true, series: series))
     }
     s += mainResults.problemLines + scalingResults.problemLines + kernelResults.problemLines + transferResults.problemLines + resampleResults.problemLines
     return (Figure(name: "damian-onestep", title: "One gradient step vs random features and the NTK (Damian et al. 2022)", panels: panels), s.joined(separator: "\n"))
