@@ -140,7 +140,7 @@ public struct MultiIndexClass: RegisteredFunctionClass {
         OptionDoc("r", "2", "number of relevant directions (1...d)"),
         OptionDoc("g", "quadratic", "quadratic (Σ h_2(z_i)/√r), random (random Hermite polynomial of degree p) or additive (Σ σ(z_i)/√r)"),
         OptionDoc("degree", "3", "degree p of g for g=random (2...8)"),
-        OptionDoc("coefficients", "0,0,1", "Hermite coefficients c0,c1,…,cp of σ for g=additive (c0 dropped, normalised)"),
+        OptionDoc("coefficients", "-", "Hermite coefficients c0,c1,…,cp of σ, only for g=additive (c0 dropped, normalised; unset: σ = h_2)"),
         OptionDoc("linear", "false", "include a linear component"),
         noiseDoc,
     ]
