@@ -153,7 +153,13 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
             let theory = DamianOnestep.theorySlope(r: rv, p: DamianOnestep.degree, ds: usedDs)
             s.append("  fitted slope of n* ∝ d^α over \(usedDs.count) d: α = \(sig(fit.exponent)), bootstrap 95% interval \(sig(fit.lower))–\(sig(fit.upper)) (\(fit.usableResamples)/\(fit.resamples) resamples usable); paper's d²r + dr^\(DamianOnestep.degree) with unit constants gives \(sig(theory)) on these d, a kernel's d^\(DamianOnestep.degree) gives \(DamianOnestep.degree)"
                      + (usedDs.count < 3 ? " (fewer than three d reached τ: the issue asks for ≥ 3)" : ""))
-            fitSeries += sampleComplexitySeries(fit, label: "r = \(Int(rv))", colour: k)
+            // Short key titles: six entries share one column (the intervals are in the summary).
+            var pair = sampleComplexitySeries(fit, colour: k)
+            if pair.count == 2 {
+                pair[0].title = "r = \(Int(rv)): n*"
+                pair[1].title = "r = \(Int(rv)): fit α = \(sig(fit.exponent))"
+            }
+            fitSeries += pair
         } else if !net.isEmpty {
             s.append("  n* at τ = \(tau) reached at fewer than two d; no slope (a larger n grid is needed)")
         }
@@ -180,9 +186,6 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
     } else if !kernel.isEmpty {
         s.append("kernel baseline: no (r, d, n) where the network also ran; no comparison")
     }
-    if !fitSeries.isEmpty {
-        panels.append(Panel(title: "n*(d) at τ = \(tau) per r", xLabel: "d", yLabel: "n*", logX: true, logY: true, series: fitSeries))
-    }
 
     // 3. Transfer across d at the same transfer_n, for each source size n/d² (the paper's
     // n ≍ d²r has no constant: the step's quality, and so the transfer, depends on it).
@@ -205,10 +208,14 @@ func damianFigure(_ store: ResultsStore) throws -> (Figure, String) {
                 s.append("    d = \(Int(ds.last!)) vs d = \(Int(ds.first!)): \(sig(rows.last!.loss)) vs \(sig(rows.first!.loss)), relative change \(sig(change)) → "
                          + (change <= tol ? "within \(Int(tol * 100))%: no growth with d at this n_target" : "NOT within \(Int(tol * 100))%"))
             }
-            series.append(medianSeries("frozen stepped first layer, source n = \(sig(c)) d²", group, x: \.d, y: { $0.metric("transfer_test_loss_normalized") }, colour: k))
-            series.append(medianSeries("random first layer, source n = \(sig(c)) d²", group, x: \.d, y: { $0.metric("transfer_rf_test_loss_normalized") }, colour: k, dashed: true))
+            series.append(medianSeries("stepped, n = \(sig(c))d²", group, x: \.d, y: { $0.metric("transfer_test_loss_normalized") }, colour: k))
+            series.append(medianSeries("random W, n = \(sig(c))d²", group, x: \.d, y: { $0.metric("transfer_rf_test_loss_normalized") }, colour: k, dashed: true))
         }
         panels.append(Panel(title: "transfer at fixed n_target vs d", xLabel: "d", yLabel: "normalised test loss on h3(w·x)", logX: true, series: series))
+    }
+    // Last, so that its wide key (six entries) has the figure's right edge beside it.
+    if !fitSeries.isEmpty {
+        panels.append(Panel(title: "n*(d) at τ = \(tau) per r", xLabel: "d", yLabel: "n*", logX: true, logY: true, series: fitSeries))
     }
     s += mainResults.problemLines + scalingResults.problemLines + kernelResults.problemLines + transferResults.problemLines + resampleResults.problemLines
     return (Figure(name: "damian-onestep", title: "One gradient step vs random features and the NTK (Damian et al. 2022)", panels: panels), s.joined(separator: "\n"))
