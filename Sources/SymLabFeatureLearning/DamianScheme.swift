@@ -13,7 +13,11 @@ import SymLabNumerics
 /// 3. ridge on the second layer over relu(Wx + b), the ridge tuned on the validation split.
 ///
 /// The step uses the training split; the head is fitted on the same samples (as the code does)
-/// or on fresh ones (`fresh_head=true`). The reported loss is the *excess* loss: MSE against the
+/// or on fresh ones (`fresh_head=true`). With `resample_bias=true` the first-layer biases are
+/// drawn afresh from N(0, 1) after the step and before the head (the paper's Algorithm 1
+/// re-initialises them between the stages; the code keeps the initial ones): the step has
+/// moved W only, so fresh biases spread the ReLU kinks of the learned directions independently
+/// of the ones the gradient was taken at. Off by default, so existing runs are unchanged. The reported loss is the *excess* loss: MSE against the
 /// noise-free residual labels / their variance (the code reports test MSE − σ²).
 ///
 /// Transfer (`transfer_n` > 0): keep the learned first layer and refit only the head on
@@ -29,8 +33,9 @@ public struct DamianScheme: TrainingScheme {
         OptionDoc("remove_linear", "true", "subtract the label mean and linear fit before the step"),
         OptionDoc("fresh_head", "false", "fit the head on n_train fresh samples instead of the step's"),
         OptionDoc("transfer_n", "0", "samples of the transfer target g′ for the refitted head (0: no transfer)"),
+        OptionDoc("resample_bias", "false", "draw fresh biases b ~ N(0, 1) after the step, before the head (the paper's Algorithm 1)"),
     ]
-    public let width: Int, step: Bool, removeLinear: Bool, freshHead: Bool, transferN: Int
+    public let width: Int, step: Bool, removeLinear: Bool, freshHead: Bool, transferN: Int, resampleBias: Bool
 
     public init(options: [String: String]) throws {
         var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
@@ -40,6 +45,7 @@ public struct DamianScheme: TrainingScheme {
         removeLinear = try o.bool("remove_linear", default: true)
         freshHead = try o.bool("fresh_head", default: false)
         transferN = try o.int("transfer_n", default: 0, range: 0...10_000_000)
+        resampleBias = try o.bool("resample_bias", default: false)
         try o.finish()
     }
 
@@ -90,6 +96,12 @@ public struct DamianScheme: TrainingScheme {
             metrics.merge(try Diagnostics.updateSpectrum(initial: w0, final: net.weights, subspace: u)) { $1 }
         }
         if let u { metrics[SchemeMetric.alignment] = Diagnostics.alignment(weights: net.weights, subspace: u) }
+        if resampleBias {
+            // Its own sub-stream, so the initial network (and every run without the option) is
+            // drawn exactly as before.
+            var biasRNG = c.rng.substream(.headFeatures)
+            net.biases = biasRNG.normal([width])
+        }
 
         // Step 3: ridge on the second layer.
         let (xh, yh) = freshHead ? try residual(c.freshSamples(n, stream: 1)) : (x, yr)

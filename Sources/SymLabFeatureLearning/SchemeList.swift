@@ -18,5 +18,6 @@ extension SchemeRegistry {
         OrbitLookupScheme.self,
         CSQGradientDescentScheme.self,
         SQLabelTransformScheme.self,
+        StreamingLinearSGDScheme.self,
     ]
 }

@@ -126,20 +126,27 @@ public struct IndexTarget: Target {
 /// `g=quadratic` (default): g(z) = Σ_i h_2(z_i)/√r, whose E∇²f has rank r (the paper's
 /// non-degeneracy); with `linear=true` it becomes (Σ_i z_i + Σ_i h_2(z_i))/√(2r), the target with
 /// a linear component. `g=random`: random Hermite coefficients on all multi-indices of degree
-/// 2…p (and 1 with `linear=true`), each degree given equal energy. Both have mean 0 and
-/// variance 1 exactly (the multivariate h_α are orthonormal).
+/// 2…p (and 1 with `linear=true`), each degree given equal energy. `g=additive`: one univariate
+/// Hermite link σ = Σ_k c_k h_k (`coefficients`, c₀ dropped, scaled to Σ_{k≥1} c_k² = 1) along
+/// every direction, g(z) = Σ_i σ(z_i)/√r: the same link at every r, so a sweep over r changes
+/// only r (with σ = (h₂ + h₄)/√2, degree p = 4 with a non-degenerate E∇²f of rank r, the
+/// setting where Damian et al.'s n ≍ d²r + dr^p differs from a kernel's d^p). All have mean 0
+/// and variance 1 exactly (the multivariate h_α are orthonormal).
 public struct MultiIndexClass: RegisteredFunctionClass {
     public static let className = "multi-index"
     public static let summary = "multi-index g(Ux), U ∈ R^{r×d} orthonormal rows, g polynomial (Damian–Lee–Soltanolkotabi)"
     public static let optionDocs = [
         OptionDoc("d", "32", "input dimension (1...65536)"),
         OptionDoc("r", "2", "number of relevant directions (1...d)"),
-        OptionDoc("g", "quadratic", "quadratic (Σ h_2(z_i)/√r) or random (random Hermite polynomial of degree p)"),
+        OptionDoc("g", "quadratic", "quadratic (Σ h_2(z_i)/√r), random (random Hermite polynomial of degree p) or additive (Σ σ(z_i)/√r)"),
         OptionDoc("degree", "3", "degree p of g for g=random (2...8)"),
+        OptionDoc("coefficients", "-", "Hermite coefficients c0,c1,…,cp of σ, only for g=additive (c0 dropped, normalised; unset: σ = h_2)"),
         OptionDoc("linear", "false", "include a linear component"),
         noiseDoc,
     ]
     public let d: Int, r: Int, random: Bool, degree: Int, linear: Bool, noise: Double
+    /// σ's coefficients for `g=additive` (c₀ = 0, Σ c_k² = 1); nil for the other g.
+    public let additive: [Double]?
     public let parameters: [String: String]
     public var documentedMoments: LabelMoments? { LabelMoments(mean: 0, variance: 1) }
 
@@ -147,10 +154,24 @@ public struct MultiIndexClass: RegisteredFunctionClass {
         var o = OptionReader(className: Self.className, options: options)
         d = try o.int("d", default: 32, range: 1...65536)
         r = try o.int("r", default: Swift.min(2, d), range: 1...d)
-        random = try o.choice("g", default: "quadratic", among: ["quadratic", "random"]) == "random"
-        let p = try o.int("degree", default: 3, range: 2...8)
-        degree = random ? p : 2
-        linear = try o.bool("linear", default: false)
+        let g = try o.choice("g", default: "quadratic", among: ["quadratic", "random", "additive"])
+        random = g == "random"
+        if g == "additive" {
+            // Only read for g=additive, so the other g keep their resolved options.
+            let c = try o.doubles("coefficients", count: 2...31) ?? [0, 0, 1]
+            let norm = c.dropFirst().reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else {
+                throw o.fail("coefficients", allowed: "c0,c1,…,cp with some c_k ≠ 0 for k ≥ 1", got: c.map(NumberFormat.shortest).joined(separator: ","))
+            }
+            additive = [0] + c.dropFirst().map { $0 / norm }
+            degree = additive!.lastIndex { $0 != 0 }!
+            linear = false
+        } else {
+            additive = nil
+            let p = try o.int("degree", default: 3, range: 2...8)
+            degree = random ? p : 2
+            linear = try o.bool("linear", default: false)
+        }
         noise = try o.double("noise", default: 0, in: .nonNegative)
         try o.finish()
         parameters = o.resolved
@@ -159,6 +180,16 @@ public struct MultiIndexClass: RegisteredFunctionClass {
     public func drawTarget(rng: inout RandomStream) -> any Target {
         let u: Tensor<Double> = rng.orthonormal(rows: r, cols: d)
         var terms: [(alpha: [Int], coefficient: Double)] = []
+        if let c = additive {
+            for i in 0..<r {
+                for (k, ck) in c.enumerated() where ck != 0 {
+                    var alpha = [Int](repeating: 0, count: r)
+                    alpha[i] = k
+                    terms.append((alpha, ck / Double(r).squareRoot()))
+                }
+            }
+            return IndexTarget(d: d, projection: u, spike: nil, link: .hermiteProduct(terms))
+        }
         let degrees = Array((linear ? 1 : 2)...degree)
         for k in degrees {
             let alphas = multiIndices(total: k, length: r)

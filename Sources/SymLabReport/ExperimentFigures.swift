@@ -98,14 +98,25 @@ public enum ExperimentFigures {
             }
             colourAxis = colour?.axis
             colourValues = colour?.values ?? []
-            facetAxes = axes.filter { $0 != colour?.axis }
+            let facetAxes = axes.filter { $0 != colour?.axis }
+            self.facetAxes = facetAxes
             var order: [String] = [], members: [String: [ExperimentLayout.Point]] = [:]
             for p in layout.points {
-                let title = facetAxes.map { "\(ExperimentLayout.shortKey($0)) = \(p.settings[$0] ?? "—")" }.joined(separator: ", ")
+                let title = facetAxes.map { "\(Self.titleKey($0, among: facetAxes)) = \(p.settings[$0] ?? "—")" }.joined(separator: ", ")
                 if members[title] == nil { order.append(title) }
                 members[title, default: []].append(p)
             }
             facets = order.map { ($0, members[$0]!) }
+        }
+
+        /// An axis as a panel title names it: its last key (`noise` for `data.options.noise`) when
+        /// no other facet axis ends the same way, else its short key. A panel's title holds one
+        /// `key = value` per facet axis, and with four axes the full keys (`data.spectrum = …,
+        /// scheme.schedule = …`) no longer fit a panel even in the smallest title font; the
+        /// caption names the axes in full.
+        static func titleKey(_ axis: String, among axes: [String]) -> String {
+            func leaf(_ a: String) -> Substring { a.split(separator: ".").last ?? Substring(a) }
+            return axes.filter({ leaf($0) == leaf(axis) }).count == 1 ? String(leaf(axis)) : ExperimentLayout.shortKey(axis)
         }
 
         /// The colour of a point: the index of its value on the colour axis.
@@ -168,7 +179,7 @@ public enum ExperimentFigures {
             return panels.map { p in
                 var p = p
                 p.logY = logY
-                if logY { p.title += " (log scale)" }
+                if logY { p.yLabel += " (log scale)" }
                 for i in p.series.indices { p.series[i].lower = p.series[i].lower!.map { Swift.max($0, floor) } }
                 if shareY {
                     var all: [Double] = panels.flatMap { $0.references.map(\.y) }
@@ -273,7 +284,7 @@ public enum ExperimentFigures {
                 var p = p
                 p.logY = logY
                 if logY {
-                    p.title += " (log scale)"
+                    p.yLabel += " (log scale)"
                     for i in p.series.indices { p.series[i].lower = zip(p.series[i].y, p.series[i].lower!).map { Swift.max($1, $0 / 10) } }
                 }
                 return p

@@ -7,8 +7,9 @@ import Testing
 /// override reaches only its spec.
 @Suite(.serialized) struct FigureCommandTests {
     /// Runs the built `symlab` in `directory`; returns its exit status and standard output.
-    static func symlab(_ args: [String], in directory: String) throws -> (status: Int32, stdout: String) {
+    static func symlab(_ args: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String) {
         let p = Process()
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         p.executableURL = URL(fileURLWithPath: SweepResumeTests.executable).standardizedFileURL
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
@@ -37,6 +38,25 @@ import Testing
         let all = try Self.symlab(["figure", "kiani-fig1", "--print-specs"], in: dir)
         #expect(all.stdout.components(separatedBy: "# ==> kiani-fig1/").count - 1 == 5)
         #expect(all.stdout.contains("# ==> kiani-fig1/fig1-gnn-control.yaml <==\n" + printed.stdout))
+    }
+
+    /// A figure whose sweep has a failed run still writes its plot, summary and report from the
+    /// runs that finished, and exits with the sweep's "some run failed" status (3), as `sweep run`.
+    @Test func aFigureWithAFailedRunIsDrawnAndExitsWithTheFailedRunsStatus() throws {
+        let dir = SweepResumeTests.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let printed = try Self.symlab(["figure", "kiani-fig1", "--print-specs"] + Self.tiny, in: dir)
+        try printed.stdout.write(toFile: dir + "/all.yaml", atomically: true, encoding: .utf8)
+        let failing = try #require(try ExperimentSpec.loadAll(path: dir + "/all.yaml").first?.runs.first?.id)
+        let r = try Self.symlab(["figure", "kiani-fig1", "--out", "fig", "--workers", "1"] + Self.tiny, in: dir,
+                                environment: [SweepRunner.failRunsVariable: failing])
+        #expect(r.status == 3, "exit \(r.status)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/fig/summary.txt") && FileManager.default.fileExists(atPath: dir + "/fig/index.html"))
+        let store = try ResultsStore(path: dir + "/fig/results.sqlite", readOnly: true)
+        #expect(try store.runs().filter { $0.status == .failed }.map(\.id) == [failing])
+        // Without the fault the failed run is not retried by `figure` (its status stays), so the status stays 3.
+        let again = try Self.symlab(["figure", "kiani-fig1", "--out", "fig", "--workers", "1"] + Self.tiny, in: dir)
+        #expect(again.status == 3, "exit \(again.status)")
     }
 
     @Test func aTargetedOverrideReachesOnlyItsSpec() throws {

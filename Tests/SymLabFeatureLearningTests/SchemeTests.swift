@@ -30,6 +30,26 @@ import Testing
         #expect(learned < 0.5 && learned < random)
     }
 
+    @Test func damianResampleBiasKeepsTheStepAndRedrawsTheHeadsBiases() throws {
+        let c = try context("single-index", ["d": "16", "exponent": "2"], n: 3000)
+        let base = try DamianScheme(options: ["width": "200"]).run(c).metrics
+        // Off by default: writing the default gives the same run bit for bit.
+        #expect(try DamianScheme(options: ["width": "200"]).resampleBias == false)
+        #expect(base == (try DamianScheme(options: ["width": "200", "resample_bias": "false"]).run(c).metrics))
+        let fresh = try DamianScheme(options: ["width": "200", "resample_bias": "true"]).run(c).metrics
+        #expect(fresh == (try DamianScheme(options: ["width": "200", "resample_bias": "true"]).run(c).metrics))
+        // The step (W) and the initial network are unchanged: the same alignment and spectrum.
+        for k in [SchemeMetric.alignmentInit, SchemeMetric.alignment, SchemeMetric.spikeAlignment, SchemeMetric.singularRatio] {
+            #expect(fresh[k] != nil && fresh[k] == base[k], "\(k)")
+        }
+        // The head sees other biases: another fit, and still far better than random features.
+        let a = try #require(fresh[SchemeMetric.testLossNormalized]), b = try #require(base[SchemeMetric.testLossNormalized])
+        #expect(a != b)
+        let rf = try DamianScheme(options: ["width": "200", "step": "false"]).run(c).metrics
+        #expect(a < 0.5 * rf[SchemeMetric.testLossNormalized]!)
+        #expect(throws: FunctionClassError.self) { try DamianScheme(options: ["resample_bias": "maybe"]) }
+    }
+
     @Test func damianRejectsAnOddWidthAndAGraphClass() throws {
         #expect(throws: FunctionClassError.self) { try DamianScheme(options: ["width": "7"]) }
         let c = try context("er-parity", ["n": "6"], n: 20, val: 5, test: 5)

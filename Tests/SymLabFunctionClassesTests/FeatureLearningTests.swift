@@ -51,6 +51,23 @@ func multiIndex(options: [String: String]) {
     #expect(abs(m.mean) < 0.1 && abs(m.variance - 1) < 0.15, "\(m)")
 }
 
+@Test("multi-index g=additive is Σᵢσ(uᵢ·x)/√r with σ's coefficients normalised and c0 dropped")
+func multiIndexAdditive() throws {
+    var rng = RandomStream(seed: 17)
+    let c = make("multi-index", ["d": "12", "r": "3", "g": "additive", "coefficients": "5,0,1,0,1"])
+    let t = c.drawTarget(rng: &rng) as! IndexTarget
+    #expect(t.projection.shape == [3, 12])
+    let x = t.sampleInputs(count: 400, rng: &rng).dense
+    let z = Tensor.matmul(x, t.projection, transposeB: true)
+    let s = 0.5.squareRoot()
+    let expected = Tensor((0..<400).map { i in (0..<3).reduce(0.0) { $0 + s * (Hermite.orthonormal(2, z[i, $1]) + Hermite.orthonormal(4, z[i, $1])) } / 3.0.squareRoot() })
+    #expect(maxAbsDifference(t.evaluate(.dense(x)), expected) < 1e-10)
+    // Options it does not read for g=additive are rejected; a link with only c0 is rejected.
+    #expect(throws: FunctionClassError.self) { try FunctionClassRegistry.make("multi-index", options: ["g": "additive", "degree": "4"]) }
+    #expect(throws: FunctionClassError.self) { try FunctionClassRegistry.make("multi-index", options: ["g": "additive", "coefficients": "1,0"]) }
+    #expect(throws: FunctionClassError.self) { try FunctionClassRegistry.make("multi-index", options: ["coefficients": "0,0,1"]) }
+}
+
 @Test("single-index labels have the documented moments", arguments: [["exponent": "1", "degree": "3"], ["exponent": "2"], ["coefficients": "0.5,1,0,1"]])
 func singleIndexMoments(options: [String: String]) {
     var rng = RandomStream(seed: 19)

@@ -1,3 +1,4 @@
+import Foundation
 import SymLabAutodiff
 import SymLabNumerics
 import SymLabOptim
@@ -160,5 +161,27 @@ import Testing
             opt.step(store)
         }
         #expect(store.value(id).scalars == [-(1 + 0.5 + 0.25)])
+    }
+}
+
+/// The schedules of the streaming-SGD figure (Wu et al. 2022).
+@Suite struct DecayScheduleTests {
+    @Test func polynomialDecay() {
+        let s = LearningRateSchedule.polynomial(power: 0.5)
+        #expect(s.factor(at: 0) == 1)
+        #expect(abs(s.factor(at: 3) - 0.5) < 1e-15)
+    }
+
+    /// Constant for N/2 steps, then halved every ⌈N/(2 log₂ N)⌉ steps: N = 1024 gives phases of
+    /// 52 steps and ends near 1/N.
+    @Test func tailGeometricDecay() {
+        let n = 1024
+        #expect(LearningRateSchedule.tailGeometricPhase(totalSteps: n) == 52)
+        let s = LearningRateSchedule.tailGeometric(totalSteps: n)
+        #expect(s.factor(at: 511) == 1)
+        #expect(s.factor(at: 512) == 0.5)
+        #expect(s.factor(at: 563) == 0.5)
+        #expect(s.factor(at: 564) == 0.25)
+        #expect(s.factor(at: n - 1) == Foundation.pow(0.5, Double(1 + 511 / 52)))
     }
 }

@@ -192,6 +192,34 @@ import Testing
         #expect(page.contains("src=\"figures/report-fit-sample-complexity.svg\""))
     }
 
+    /// A sweep over four axes besides its x axis: each panel's title names the facet axes by their
+    /// last key (`noise = 1`), short enough to fit a panel; the figure's title names them in full.
+    @Test func facetTitlesNameTheAxesByTheirLastKey() throws {
+        let store = try ResultsStore(path: NSTemporaryDirectory() + "symlab-report-facets-\(UUID().uuidString)/results.sqlite")
+        let spec = try ExperimentSpec.parse(yaml: """
+            name: report-facets
+            data: {class: power-law-linear, options: {d: 8}, n_train: 64, n_test: 4}
+            scheme: {name: streaming-sgd}
+            seeds: [0]
+            sweep:
+              product: {data.options.spectrum: [power, log-power], data.options.noise: [1, 0.1], scheme.options.schedule: [constant, polynomial, tail-geometric],
+                        scheme.options.power: [0.5, 1], data.n_train: [64, 128, 256]}
+            """, file: "facet spec")
+        try store.enqueue(spec.runs)
+        while let run = try store.claimNext(environment: RunEnvironment.current(blasThreads: 1)) {
+            try store.finish(runID: run.id, status: .done, message: nil, metrics: ["test_loss_normalized": 0.5],
+                             stepsCompleted: 1, divergedStep: nil, lastFiniteLoss: 1)
+        }
+        let results = try ExperimentResults(store: store, experiment: "report-facets")
+        let figure = try #require(ExperimentFigures.finalMetrics(results, ExperimentLayout(results)).first?.figure)
+        #expect(figure.panels.count >= 4)
+        for panel in figure.panels {
+            #expect(!panel.title.contains("data.") && !panel.title.contains("scheme."), "\(panel.title)")
+            #expect(panel.title.contains("noise = ") && panel.title.contains("spectrum = "), "\(panel.title)")
+        }
+        #expect(figure.title.contains("data.noise") || figure.title.contains("data.spectrum"), "\(figure.title)")
+    }
+
     @Test func logAxesOnlyForPositiveQuantitiesSpanningDecades() {
         #expect(ExperimentFigures.spansDecades([1e-4, 0.5, 1]))
         #expect(ExperimentFigures.spansDecades([60, 5, 1]))

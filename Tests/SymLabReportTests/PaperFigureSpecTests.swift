@@ -57,6 +57,11 @@ import Testing
         }
         #expect(ints(try points("information-exponent", "infoexp-sgd"), "d") == Set(PaperFigure.infoExpDs))
         #expect(ints(try points("staircase", "staircase-sgd"), "d") == Set(PaperFigure.staircaseDs))
+        let wu = try points("wu-last-iterate", "wu-sgd")
+        #expect(ints(wu, "d") == [PaperFigure.wuDimension] && Set(wu.map(\.nTrain)) == Set(PaperFigure.wuNs))
+        #expect(Set(wu.compactMap { Double($0.dataOptions["noise"] ?? "") }) == Set(PaperFigure.wuNoises))
+        let wuFile = try #require(try PaperFigure.named("wu-last-iterate")!.specs().first)
+        #expect(try ExperimentSpec.parse(yaml: wuFile.yaml, file: wuFile.path).seeds.count == PaperFigure.wuSeeds)
     }
 
     /// Figure 4 repeats Figure 1's GNN experiment with other optimizers (issue 27): every sweep point

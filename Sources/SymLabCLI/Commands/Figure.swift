@@ -16,7 +16,8 @@ extension SymLab {
                 + "SPEC:key.path=value applies to the spec SPEC only, e.g. `fig1-gnn-hard:training.steps=100`."
                 + "\n\nA figure with scales (subfolders of its specs) runs another set of specs with --scale NAME: "
                 + PaperFigure.all.filter { !$0.scales.isEmpty }.map { "\($0.name): \($0.scales.joined(separator: ", "))" }.joined(separator: "; ") + "."
-                + "\n\nEach spec is a plain YAML file that also runs alone: `symlab figure kiani-fig1 --print-spec fig1-gnn-hard > spec.yaml && symlab run spec.yaml`.")
+                + "\n\nEach spec is a plain YAML file that also runs alone: `symlab figure kiani-fig1 --print-spec fig1-gnn-hard > spec.yaml && symlab run spec.yaml`."
+                + "\n\nThe plot, summary and report are drawn from the runs that finished, whatever happened to the others. " + SweepExitStatus.help)
 
         @Argument(help: "Figure name (\(PaperFigure.all.map(\.name).joined(separator: ", "))).") var name: String
         @Argument(help: "Overrides key.path=value applied to every spec, or SPEC:key.path=value applied to the spec SPEC only.") var overrides: [String] = []
@@ -63,6 +64,8 @@ extension SymLab {
             if let error = done.drawError {
                 throw CommandFailure("could not draw the plot: \(error) (data, summary, report and database are in \(done.directory))")
             }
+            // Drawn from the runs that finished; the exit status says whether some did not.
+            if let sweep = done.sweep { try SweepExitStatus.check("figure \(figure.name)", sweep, db: done.database) }
         }
     }
 }

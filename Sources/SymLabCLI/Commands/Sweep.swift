@@ -34,6 +34,12 @@ enum SweepExitStatus {
     /// that says why; then exits with the status above.
     static func finish(_ name: String, _ summary: SweepRunner.Summary, db: String) throws {
         print("\(name): \(summary) — results in \(db)")
+        try check(name, summary, db: db)
+    }
+
+    /// When the sweep did not end with every run done or diverged: one line on stderr that says
+    /// why, then the exit status above (nothing when it did).
+    static func check(_ name: String, _ summary: SweepRunner.Summary, db: String) throws {
         // A signal that came once every run had ended stopped nothing.
         let left = (summary.counts[.interrupted] ?? 0) + (summary.counts[.queued] ?? 0) + (summary.counts[.running] ?? 0)
         if let signal = summary.stoppedBySignal, left > 0 {

@@ -53,6 +53,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("staircase", build: staircaseFigure),
         PaperFigure("kiani-separation", build: kianiSeparationFigure),
         PaperFigure("kiani-scaling", build: kianiScalingFigure),
+        PaperFigure("wu-last-iterate", build: wuLastIterateFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }

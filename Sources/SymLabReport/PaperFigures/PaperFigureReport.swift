@@ -47,6 +47,9 @@ extension PaperFigure {
         /// The output directory and the results database in it.
         public let directory: String
         public let database: String
+        /// How the figure's sweep ended (nil for a computed figure): the plot and summary are
+        /// drawn from what finished, and the command's exit status says whether that was all.
+        public let sweep: SweepRunner.Summary?
     }
 
     /// `symlab figure NAME`: runs the figure's specs (with `overrides`, see ``plan(overrides:scale:)``;
@@ -66,7 +69,7 @@ extension PaperFigure {
         for (file, spec) in planned {
             try file.yaml.write(toFile: directory + "/specs/\(spec.name).yaml", atomically: true, encoding: .utf8)
         }
-        if !planned.isEmpty { _ = try SweepRunner.run(planned.map { $0.spec }, store: store, workers: workers) }
+        let sweep = planned.isEmpty ? nil : try SweepRunner.run(planned.map { $0.spec }, store: store, workers: workers)
         let (plot, text) = try build(store)
         let elapsed = Date().timeIntervalSince(started)
         let summary = """
@@ -81,7 +84,7 @@ extension PaperFigure {
         let written = try Self.write([Built(figure: self, plot: plot, summary: summary)], store: store, to: directory, title: described.title,
                                      specsDirectory: directory + "/specs")
         return Reproduction(summary: summary, plot: written.drawn.first, drawError: written.notDrawn.first?.error,
-                            report: written.report, directory: directory, database: store.path)
+                            report: written.report, directory: directory, database: store.path, sweep: sweep)
     }
 
     /// A figure built from its results.
