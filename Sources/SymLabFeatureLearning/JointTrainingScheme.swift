@@ -16,7 +16,7 @@ import SymLabTraining
 /// the quantity their Figure 2 plots beside the test loss.
 public struct JointTrainingScheme: TrainingScheme {
     public static let schemeName = "joint-adam"
-    public static let summary = "all layers of an MLP trained jointly by Adam (μP = mean-field parameterization by default), via the trainer"
+    public static let summary = "all layers of an MLP or of Wang–Nichani–Lee's bottleneck network trained jointly by Adam (μP = mean-field parameterization by default), via the trainer"
     public static let optionDocs = [
         OptionDoc("model", "mlp", "mlp, or bottleneck (Wang–Nichani–Lee's net: widths = m₁,m₂; records the bottleneck's correlation with p)"),
         OptionDoc("widths", "256,256", "hidden widths (two for a three-layer network)"),

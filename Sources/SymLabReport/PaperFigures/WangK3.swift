@@ -97,9 +97,9 @@ func wangFigure(_ store: ResultsStore) throws -> (Figure, String) {
         let level = NumberFormat.significant(levelValue)
         let atLevel = crossings.filter { $0.level == levelValue }
         let bounded = censored.filter { $0.level == levelValue }.map(\.text)
+        let inside = atLevel.filter { c in !bounded.contains { $0.hasPrefix("d = \(Int(c.d)):") } }
         s.append("collapse on n/d³: the n/d³ where the median |corr| first reaches \(level) (interpolated linearly): "
-                 + atLevel.filter { c in !bounded.contains { $0.hasPrefix("d = \(Int(c.d)):") } }
-                     .map { "d = \(Int($0.d)): " + ($0.ratio.map { NumberFormat.significant($0) } ?? "not reached") }.joined(separator: ", ")
+                 + (inside.isEmpty ? "no d inside the grid" : inside.map { "d = \(Int($0.d)): " + ($0.ratio.map { NumberFormat.significant($0) } ?? "not reached") }.joined(separator: ", "))
                  + (bounded.isEmpty ? "" : "; already above \(level) at the smallest n (only bounded, left out of the spread): " + bounded.joined(separator: ", ")))
         let reached = atLevel.compactMap { c in c.ratio.map { (d: c.d, r: $0) } }
         if reached.count >= 2 {
