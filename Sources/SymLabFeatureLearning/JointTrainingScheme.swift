@@ -9,10 +9,16 @@ import SymLabTraining
 /// square loss (Wang–Nichani–Lee's own experiment trains its three-layer network this way, with
 /// μP), through the project's trainer: full batch or minibatches, curves every `eval_every`
 /// steps, the divergence guard. `parameterization=mean-field` is μP for the readout.
+///
+/// `model=bottleneck` trains Wang–Nichani–Lee's network instead (``BottleneckNetwork``: widths
+/// m₁, m₂, a scalar bottleneck g and a skip connection) and records how well the learned g
+/// correlates with the target's hidden feature p on the test points (``SchemeMetric/featureCorrelation``),
+/// the quantity their Figure 2 plots beside the test loss.
 public struct JointTrainingScheme: TrainingScheme {
     public static let schemeName = "joint-adam"
-    public static let summary = "all layers of an MLP trained jointly by Adam (μP = mean-field parameterization by default), via the trainer"
+    public static let summary = "all layers of an MLP or of Wang–Nichani–Lee's bottleneck network trained jointly by Adam (μP = mean-field parameterization by default), via the trainer"
     public static let optionDocs = [
+        OptionDoc("model", "mlp", "mlp, or bottleneck (Wang–Nichani–Lee's net: widths = m₁,m₂; records the bottleneck's correlation with p)"),
         OptionDoc("widths", "256,256", "hidden widths (two for a three-layer network)"),
         OptionDoc("activation", "relu", "hidden activation"),
         OptionDoc("parameterization", "mean-field", "standard, ntk or mean-field (μP readout)"),
@@ -21,11 +27,12 @@ public struct JointTrainingScheme: TrainingScheme {
         OptionDoc("batch_size", "0", "minibatch size (0: full batch)"),
         OptionDoc("eval_every", "100", "steps between curve points"),
     ]
-    public let widths: String, activation: String, parameterization: String
+    public let model: String, widths: String, activation: String, parameterization: String
     public let lr: Double, steps: Int, batchSize: Int, evalEvery: Int
 
     public init(options: [String: String]) throws {
         var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
+        model = try o.choice("model", default: "mlp", among: ["mlp", BottleneckArchitecture.modelName])
         widths = o.string("widths") ?? "256,256"
         activation = try o.choice("activation", default: "relu", among: Activation.allCases.map(\.rawValue))
         parameterization = try o.choice("parameterization", default: "mean-field", among: Parameterization.allCases.map(\.rawValue))
@@ -40,6 +47,9 @@ public struct JointTrainingScheme: TrainingScheme {
         guard !parts.isEmpty, parts.count <= 7, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
             throw o.fail("widths", allowed: "a comma-separated list of 1...7 positive integers", got: widths)
         }
+        if model == BottleneckArchitecture.modelName && parts.count != 2 {
+            throw o.fail("widths", allowed: "two positive integers m₁,m₂ for model=bottleneck", got: widths)
+        }
     }
 
     /// Training its MLP through the trainer, sized as a model run of the same network
@@ -47,13 +57,17 @@ public struct JointTrainingScheme: TrainingScheme {
     public func memory(_ run: SchemeRunSize) -> SchemeMemory {
         // The options the run builds its model with: a model that cannot be sized for these
         // inputs cannot be built either, and the run fails at its start.
-        guard let size = try? ModelRegistry.architecture("mlp", options: modelOptions, input: run.input).size else { return .failsAtStart }
+        guard let size = try? ModelRegistry.architecture(model, options: modelOptions, input: run.input).size else { return .failsAtStart }
         let m = TrainingMemory(size, config: trainingConfig(threads: run.threads), nTrain: run.nTrain, nValidation: run.nValidation, nTest: run.nTest)
         return SchemeMemory(networkNumbers: m.parameterNumbers, workingNumbers: m.activationNumbers)
     }
 
-    /// The MLP's options.
-    var modelOptions: [String: String] { ["widths": widths, "activation": activation, "parameterization": parameterization] }
+    /// The model's options.
+    var modelOptions: [String: String] {
+        guard model == BottleneckArchitecture.modelName else { return ["widths": widths, "activation": activation, "parameterization": parameterization] }
+        let m = widths.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return ["width1": m[0], "width2": m[1], "activation": activation, "parameterization": parameterization]
+    }
 
     /// The trainer's settings, with the run's thread count (which shards each step's batch, as for a model run).
     func trainingConfig(threads: Int) -> TrainingConfig {
@@ -62,7 +76,7 @@ public struct JointTrainingScheme: TrainingScheme {
 
     public func run(_ c: SchemeContext) throws -> SchemeResult {
         var rng = c.rng.substream(.initialisation)
-        let model = try ModelRegistry.make("mlp", options: modelOptions, input: InputDescription(c.train.inputs), rng: &rng, as: Double.self)
+        let model = try ModelRegistry.make(self.model, options: modelOptions, input: InputDescription(c.train.inputs), rng: &rng, as: Double.self)
         let optimizer = Optimizer<Double>(.adam, learningRate: lr)
         // The run's thread count (set as BLAS's by the executor); it is recorded with the run.
         let config = trainingConfig(threads: BLAS.threads)
@@ -75,6 +89,9 @@ public struct JointTrainingScheme: TrainingScheme {
         metrics[SchemeMetric.testLossNormalized] = result.metrics["test_mse_normalized"]
         metrics[SchemeMetric.testLabelVariance] = result.metrics["label_variance"]
         metrics["parameters"] = Double(model.parameters.count)
+        if let net = model as? BottleneckNetwork<Double>, let p = hiddenFeature(c.target, try c.matrix(c.test, scheme: Self.schemeName)) {
+            metrics[SchemeMetric.featureCorrelation] = Swift.abs(Diagnostics.correlation(net.learnedFeature(c.test.inputs), p))
+        }
         return SchemeResult(metrics: metrics, status: result.status, message: result.message)
     }
 }

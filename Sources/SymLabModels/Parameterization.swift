@@ -82,6 +82,11 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
     case relu, tanh, gelu, sigmoid, softplus, identity
     case leakyRelu = "leaky-relu"
     case square
+    /// z³: σ₁ of Wang–Nichani–Lee's three-layer network (its first layer must be able to represent
+    /// the degree-3 feature p, and an odd σ₁ keeps E[σ₁′] ≠ 0). The op is ``UnaryOp/power(_:)``
+    /// with p = 3, whose forward and backward kernels already exist (integral powers are exact
+    /// for negative z).
+    case cube
 
     public var description: String { rawValue }
 
@@ -96,6 +101,7 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
         case .identity: nil
         case .leakyRelu: .leakyRelu(slope: 0.01)
         case .square: .square
+        case .cube: .power(3)
         }
     }
 
@@ -110,6 +116,7 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
         case .identity: x
         case .leakyRelu: x.leakyRelu(slope: 0.01)
         case .square: x.square()
+        case .cube: x.pow(3)
         }
     }
 }

@@ -76,7 +76,7 @@ import Testing
     }
     /// The fused layer σ(c·Σₖ xₖWₖ + b): two terms, every activation (those whose derivative is
     /// read off the output and those that keep the pre-activation), with and without bias.
-    @Test(arguments: ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "gelu", "square", "none"])
+    @Test(arguments: ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "gelu", "square", "cube", "none"])
     func dense(_ activation: String) {
         let op: UnaryOp? = switch activation {
         case "relu": .relu
@@ -86,6 +86,7 @@ import Testing
         case "softplus": .softplus
         case "gelu": .gelu
         case "square": .square
+        case "cube": .power(3)
         default: nil
         }
         let inputs = [gaussian([2, 3, 4], seed: 90), gaussian([4, 5], seed: 91), gaussian([2, 3, 2], seed: 92),

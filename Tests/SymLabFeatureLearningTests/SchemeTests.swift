@@ -136,6 +136,27 @@ import Testing
         #expect(throws: FunctionClassError.self) { try JointTrainingScheme(options: ["widths": "32,x"]) }
     }
 
+    /// `model=bottleneck`: Wang–Nichani–Lee's network trained jointly; the learned bottleneck g
+    /// is recorded as its correlation with p. On p = Σλᵢh₃(xᵢ)/√d with a linear link (q = 1,
+    /// so h = p) the trained g must track p; the untrained network's g does not.
+    @Test func jointAdamOnTheBottleneckNetworkRecordsTheFeatureCorrelation() throws {
+        let c = try context("hierarchical", ["d": "4", "feature": "hermite", "k": "3", "q": "1"], n: 512, val: 64, test: 512)
+        let options = ["model": "bottleneck", "widths": "16,16", "activation": "cube", "lr": "0.01", "eval_every": "100"]
+        let untrained = try JointTrainingScheme(options: options.merging(["steps": "1", "lr": "1e-9"]) { $1 }).run(c)
+        let r = try JointTrainingScheme(options: options.merging(["steps": "400"]) { $1 }).run(c)
+        #expect(r.status == .done)
+        let corr = try #require(r.metrics[SchemeMetric.featureCorrelation])
+        #expect(corr > 0.9, "corr(g, p) = \(corr)")
+        #expect(try #require(untrained.metrics[SchemeMetric.featureCorrelation]) < corr - 0.2)
+        #expect(r.metrics[SchemeMetric.testLossNormalized]! < 0.2)
+        // The same seed gives the same run, bit for bit.
+        #expect(r.metrics == (try JointTrainingScheme(options: options.merging(["steps": "400"]) { $1 }).run(c).metrics))
+        // An MLP records no bottleneck; the bottleneck needs exactly two widths.
+        let mlp = try JointTrainingScheme(options: ["widths": "8", "steps": "1"]).run(c)
+        #expect(mlp.metrics[SchemeMetric.featureCorrelation] == nil)
+        #expect(throws: FunctionClassError.self) { try JointTrainingScheme(options: ["model": "bottleneck", "widths": "8"]) }
+    }
+
     @Test func kernelBaselineFitsAndSameSeedIsBitIdentical() throws {
         let c1 = try context("single-index", ["d": "8", "exponent": "1", "degree": "1"], n: 300)
         let c2 = try context("single-index", ["d": "8", "exponent": "1", "degree": "1"], n: 300)

@@ -134,12 +134,13 @@ func parameterGroups() throws {
     #expect(cnn.summary.description.contains("circular conv 2→4"))
 }
 
-@Test("whole-model parameter gradients match central differences", arguments: ["gnn", "cnn", "gaussian-gnn", "group-averaged"])
+@Test("whole-model parameter gradients match central differences", arguments: ["gnn", "cnn", "gaussian-gnn", "group-averaged", "bottleneck"])
 func modelGradients(name: String) throws {
     let graph = name.contains("gnn")
     let inputs: Inputs<Double> = graph ? .graphs(randomGraphs(count: 3, nodes: 5, features: 2, seed: 40)) : .dense(gaussian([3, 6], seed: 41))
     let options: [String: String] = name == "gaussian-gnn" ? ["width": "4", "activation": "tanh"]
         : name == "group-averaged" ? ["backbone.width": "4", "activation": "softplus"]
+        : name == "bottleneck" ? ["width1": "4", "width2": "3"]   // σ₁ = z³, σ₂ = ReLU, μP: the defaults
         : ["depth": "2", "width": "3", "hidden": "4", "channels": "3", "activation": "tanh"].filter { name == "gnn" ? $0.key != "channels" : $0.key != "width" }
     let m = try model(name, options, input: InputDescription(inputs))
     let store = m.parameters
@@ -167,6 +168,33 @@ func modelGradients(name: String) throws {
     let diff = zip(analytic, numeric).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
     let scale = Swift.max(numeric.map { $0 * $0 }.reduce(0, +).squareRoot(), 1e-12)
     #expect(diff / scale < 1e-6, "\(name): relative error \(diff / scale)")
+}
+
+/// The bottleneck network's skip connection: with c = 0 the output is exactly the bottleneck
+/// g(x) = uᵀσ₁(Vx + s) (σ₁ = z³ computed by hand here), one value per sample.
+@Test("bottleneck network: output shape, σ₁ = z³, and f = g when the outer readout c is 0")
+func bottleneckSkip() throws {
+    let x = gaussian([5, 3], seed: 43)
+    let m = try #require(try model("bottleneck", ["width1": "4", "width2": "6"], input: .dense(shape: [3])) as? BottleneckNetwork<Double>)
+    #expect(m.parameters.groups == ["layer1", "bottleneck", "layer2", "readout"])
+    #expect(m.summary.parameterCount == m.parameters.count)
+    let f = m.predict(.dense(x))
+    #expect(f.shape == [5])
+    // g by hand: (1/m₁)·Σⱼ uⱼ (vⱼ·x/√d + sⱼ)³ under μP.
+    let v = m.parameters.value(m.first.weight), s = m.parameters.value(try #require(m.first.bias))
+    let u = m.parameters.value(m.bottleneck.weight)
+    let g = (0..<5).map { i in
+        (0..<4).map { j in
+            let z = (0..<3).map { k in x[i, k] * v[k, j] }.reduce(0, +) / 3.0.squareRoot() + s[j]
+            return u[j, 0] * z * z * z
+        }.reduce(0, +) / 4
+    }
+    let learned = m.learnedFeature(.dense(x))
+    #expect(zip(learned.scalars, g).allSatisfy { Swift.abs($0 - $1) < 1e-12 })
+    // The outer path contributes at init; setting c = 0 leaves exactly g.
+    #expect(zip(f.scalars, g).map { Swift.abs($0 - $1) }.max()! > 1e-6)
+    m.parameters.setValue(m.readout.weight, Tensor(shape: [6, 1]))
+    #expect(m.predict(.dense(x)).scalars == learned.scalars)
 }
 
 // MARK: - Hand-set minimal networks

@@ -46,6 +46,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("kiani-n-sweep", build: nSweep),
         PaperFigure("damian-onestep", build: damianFigure),
         PaperFigure("hierarchical-k2", build: hierarchicalFigure),
+        PaperFigure("wang-k3", build: wangFigure),
         PaperFigure("one-step-proportional", build: oneStepFigure),
         PaperFigure("spiked-covariance", build: spikedFigure),
         PaperFigure("information-exponent", build: informationExponentFigure),
