@@ -60,9 +60,6 @@ import Testing
     }
 
     @Test func summaryOfATinySweepReportsWhatWasMeasured() throws {
-        let dir = NSTemporaryDirectory() + "symlab-damian-test-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = try ResultsStore(path: dir + "/results.sqlite")
         let target = "{d: 6, r: 1, g: additive, coefficients: '0,0,1,0,1', noise: 0.1}"
         let specs = [
             """
@@ -114,10 +111,7 @@ import Testing
               - product: {data.options.d: [12], data.n_train: [144]}
             """,
         ]
-        let parsed = try specs.enumerated().map { try ExperimentSpec.parse(yaml: $1, file: "spec \($0)") }
-        _ = try SweepRunner.run(parsed, store: store, workers: .inProcess, log: { _ in })
-        let (figure, summary) = try Self.figure.build(store)
-        let lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let (figure, lines) = try Self.figure.buildFromTinySpecs(specs)
         #expect(lines[0].hasPrefix("Sizes run: damian-main"))
         #expect(lines.contains { $0.contains("damian-scaling") && $0.contains("r ∈ {1, 2}") && $0.contains("d ∈ {6, 8}") && $0.contains("3 seeds") })
         #expect(lines.filter { $0.hasPrefix("choice: ") }.count >= 5)
