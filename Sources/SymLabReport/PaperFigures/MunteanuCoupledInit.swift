@@ -169,13 +169,13 @@ func munteanuFigure(_ store: ResultsStore) throws -> (Figure, String) {
                      + " next to the paper's worst-case exponents n^\(Int(MunteanuCoupledInit.paperIndependentExponent)) (independent) and n^\(Int(MunteanuCoupledInit.paperCoupledExponent)) (coupled): "
                      + (slopes.values.allSatisfy { $0.upper < MunteanuCoupledInit.paperCoupledExponent } && !slopes.isEmpty
                         ? "both far below the coupled bound's 2, as worst-case bounds allow" : "see the intervals"))
-            // Slope guides n² and n⁴ through the independent median at the smallest n, for the eye.
+            // Slope guides n² and n⁴ through the independent median at the smallest n, for the eye (the bounds' constants are unknown).
             if let first = medians[false]?.first(where: { $0.nStar != nil }) ?? medians[true]?.first(where: { $0.nStar != nil }), let m0 = first.nStar {
                 let xs = MunteanuCoupledInit.ns.map(Double.init).filter { $0 >= first.d }
                 for (k, e) in [MunteanuCoupledInit.paperCoupledExponent, MunteanuCoupledInit.paperIndependentExponent].enumerated() {
                     let ys = xs.map { m0 * Foundation.pow($0 / first.d, e) }
                     let keep = ys.indices.filter { ys[$0] <= Double(4 * maxWidth) }
-                    mStarSeries.append(Series(title: "slope \(Int(e)) (paper's \(k == 0 ? "coupled" : "independent") bound, constants unknown)",
+                    mStarSeries.append(Series(title: "∝ n^\(Int(e)) (paper, \(k == 0 ? "coupled" : "independent"))",
                                               x: keep.map { xs[$0] }, y: keep.map { ys[$0] }, dashed: true, colour: 7 + k))
                 }
             }
