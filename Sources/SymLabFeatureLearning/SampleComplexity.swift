@@ -4,8 +4,15 @@ import SymLabNumerics
 /// Sample-complexity sweeps (research note §6): for each dimension d, losses at sample sizes n on
 /// a geometric grid over several seeds → n*(d), the smallest n at which the loss reaches τ, then
 /// the exponent of n* ∝ d^α by least squares on log–log, with a seeded bootstrap interval.
+///
+/// The searched variable need not be a sample size: `n` is whatever grows until the loss reaches
+/// τ and `d` whatever labels a curve. The least width that interpolates n points (Munteanu et al.,
+/// `munteanu-coupled-init`) is the same search with `d` = the number of points and `n` = the
+/// width, read on the grid itself (`interpolate: false`: "the smallest grid width reaching τ")
+/// and per seed (``perSeedThresholds(_:tau:interpolate:)``).
 public enum SampleComplexity {
-    /// One measured loss.
+    /// One measured loss: `n` is the searched variable (samples, or a width), `d` the size that
+    /// labels the curve.
     public struct Observation: Sendable, Equatable {
         public var d: Double, n: Double, seed: Int, loss: Double
         public init(d: Double, n: Double, seed: Int, loss: Double) { self.d = d; self.n = n; self.seed = seed; self.loss = loss }
@@ -14,12 +21,14 @@ public enum SampleComplexity {
     /// The smallest n at which a loss curve reaches `tau`: the first grid point with loss ≤ τ,
     /// interpolated linearly in log n against the loss between it and the point before (so n*
     /// does not jump by whole grid factors). nil when no point reaches τ; the first n when it
-    /// already does. Non-finite losses count as not reaching τ.
-    public static func threshold(n: [Double], loss: [Double], tau: Double) -> Double? {
+    /// already does. Non-finite losses count as not reaching τ. With `interpolate` false, the
+    /// grid point itself: where the criterion is all or nothing (a training error of exactly 0)
+    /// or the grid is what the question is asked on, a value between grid points means nothing.
+    public static func threshold(n: [Double], loss: [Double], tau: Double, interpolate: Bool = true) -> Double? {
         precondition(n.count == loss.count, "SampleComplexity.threshold: \(n.count) sizes, \(loss.count) losses")
         let order = n.indices.sorted { n[$0] < n[$1] }
         for (k, i) in order.enumerated() where loss[i].isFinite && loss[i] <= tau {
-            guard k > 0 else { return n[i] }
+            guard k > 0, interpolate else { return n[i] }
             let j = order[k - 1]
             guard loss[j].isFinite, loss[j] > loss[i] else { return n[i] }
             let t = (loss[j] - tau) / (loss[j] - loss[i])
@@ -42,13 +51,28 @@ public enum SampleComplexity {
     /// n*(d) for every d from the median loss over seeds at each (d, n). With `monotone`, the
     /// median curve is first made non-increasing in n (``nonIncreasing(_:)``): the expected loss
     /// does not grow with n, and the first crossing of a noisy curve is biased towards a dip.
-    public static func thresholds(_ obs: [Observation], tau: Double, monotone: Bool = false) -> [(d: Double, nStar: Double?)] {
+    public static func thresholds(_ obs: [Observation], tau: Double, monotone: Bool = false, interpolate: Bool = true) -> [(d: Double, nStar: Double?)] {
         let ds = Array(Set(obs.map(\.d))).sorted()
         return ds.map { d in
             let sub = obs.filter { $0.d == d }
             let ns = Array(Set(sub.map(\.n))).sorted()
             let med = ns.map { n in median(sub.filter { $0.n == n }.map(\.loss)) }
-            return (d, threshold(n: ns, loss: monotone ? nonIncreasing(med) : med, tau: tau))
+            return (d, threshold(n: ns, loss: monotone ? nonIncreasing(med) : med, tau: tau, interpolate: interpolate))
+        }
+    }
+
+    /// n*(d) of each seed alone (its own curve, not the median's): what varies from one data set
+    /// and initialisation to the next. On the grid (`interpolate` false), with an odd number of
+    /// seeds whose curves each stay below τ once they reach it, the median of these is the n* of
+    /// the median curve (``thresholds(_:tau:monotone:interpolate:)``).
+    public static func perSeedThresholds(_ obs: [Observation], tau: Double, interpolate: Bool = true) -> [(d: Double, seed: Int, nStar: Double?)] {
+        let ds = Array(Set(obs.map(\.d))).sorted()
+        return ds.flatMap { d in
+            let sub = obs.filter { $0.d == d }
+            return Array(Set(sub.map(\.seed))).sorted().map { seed in
+                let curve = sub.filter { $0.seed == seed }.sorted { $0.n < $1.n }
+                return (d, seed, threshold(n: curve.map(\.n), loss: curve.map(\.loss), tau: tau, interpolate: interpolate))
+            }
         }
     }
 
@@ -88,14 +112,14 @@ public enum SampleComplexity {
         public var usableResamples: Int, resamples: Int
     }
 
-    /// Fits α on the d at which τ is reached (at least two needed, else nil); `monotone` as in
-    /// ``thresholds(_:tau:monotone:)``. The bootstrap
+    /// Fits α on the d at which τ is reached (at least two needed, else nil); `monotone` and
+    /// `interpolate` as in ``thresholds(_:tau:monotone:interpolate:)``. The bootstrap
     /// resamples seeds with replacement within each d (seeds are the independent unit: one seed
     /// is one data set), recomputes the median curves, n*(d) and α, and takes percentiles.
     /// `seed` drives the bootstrap's own ``RandomStream``, so the interval is reproducible.
     public static func fitExponent(_ obs: [Observation], tau: Double, resamples: Int = 1000, level: Double = 0.95,
-                                   seed: UInt64 = 0, monotone: Bool = false) -> ExponentFit? {
-        let base = thresholds(obs, tau: tau, monotone: monotone)
+                                   seed: UInt64 = 0, monotone: Bool = false, interpolate: Bool = true) -> ExponentFit? {
+        let base = thresholds(obs, tau: tau, monotone: monotone, interpolate: interpolate)
         let reached = base.compactMap { t in t.nStar.map { (t.d, $0) } }
         guard reached.count >= 2 else { return nil }
         let fit = linearFit(x: reached.map { Foundation.log($0.0) }, y: reached.map { Foundation.log($0.1) })
@@ -113,7 +137,7 @@ public enum SampleComplexity {
                     sample += sub.filter { $0.seed == s }.map { Observation(d: $0.d, n: $0.n, seed: k, loss: $0.loss) }
                 }
             }
-            let t = thresholds(sample, tau: tau, monotone: monotone)
+            let t = thresholds(sample, tau: tau, monotone: monotone, interpolate: interpolate)
             guard t.allSatisfy({ $0.nStar != nil }) else { continue }
             slopes.append(linearFit(x: t.map { Foundation.log($0.d) }, y: t.map { Foundation.log($0.nStar!) }).slope)
         }

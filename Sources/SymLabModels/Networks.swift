@@ -45,13 +45,15 @@ public final class MLP<S: TensorScalar>: Model, SymmetricModel {
     public let head: MLPHead<S>
     public let name: String
 
-    public init(inputShape: [Int], widths: [Int], activation: Activation = .relu, bias: Bool = true,
+    /// `readoutBias` false (with `bias` false) gives a network without any bias, f(x) = c·aᵀσ(Wx),
+    /// the two-layer network of the NTK width analyses.
+    public init(inputShape: [Int], widths: [Int], activation: Activation = .relu, bias: Bool = true, readoutBias: Bool = true,
                 scheme: InitScheme = .standard, name: String? = nil, rng: inout RandomStream) {
         let d = inputShape.reduce(1, *)
         precondition(d >= 1 && widths.allSatisfy { $0 >= 1 }, "MLP: input size and widths must be ≥ 1, got \(inputShape), \(widths)")
         self.inputShape = inputShape
         self.head = MLPHead(inputSize: d, widths: widths, names: (0..<widths.count).map { "layer\($0 + 1)" }, activation: activation,
-                            bias: bias, scheme: scheme, store: parameters, rng: &rng)
+                            bias: bias, readoutBias: readoutBias, scheme: scheme, store: parameters, rng: &rng)
         self.name = name ?? "mlp " + ([d] + widths + [1]).map(String.init).joined(separator: "→") + " (\(scheme.description))"
     }
 

@@ -56,6 +56,31 @@ import Testing
         #expect(abs(mono - 400 * pow(2, 0.04 / 0.14)) < 1e-9)
     }
 
+    /// The least width to interpolate (munteanu-coupled-init) is the same search over another
+    /// variable, read on the grid: the first grid point reaching τ, per seed and on the median.
+    @Test func gridThresholdsPerSeedAreTheFirstGridPointReachingTau() {
+        // Final train MSE against width 4…64 at n = 32 for three seeds; τ = 1e-3.
+        let widths: [Double] = [4, 8, 16, 32, 64]
+        let curves: [[Double]] = [[0.5, 0.1, 2e-3, 5e-4, 1e-4], [0.4, 9e-4, 1e-4, 1e-4, 1e-5], [0.6, 0.3, 0.05, 0.01, 8e-4]]
+        let obs = curves.enumerated().flatMap { seed, c in zip(widths, c).map { SampleComplexity.Observation(d: 32, n: $0, seed: seed, loss: $1) } }
+        let perSeed = SampleComplexity.perSeedThresholds(obs, tau: 1e-3, interpolate: false)
+        #expect(perSeed.map(\.seed) == [0, 1, 2] && perSeed.allSatisfy { $0.d == 32 })
+        #expect(perSeed.map(\.nStar) == [32, 8, 64])
+        // The median curve (0.5, 0.1, 2e-3, 5e-4, 1e-4) first reaches τ at 32 = the median of 32, 8, 64.
+        #expect(SampleComplexity.thresholds(obs, tau: 1e-3, interpolate: false)[0].nStar == 32)
+        // Interpolated on log width, the same curve crosses strictly between 16 and 32.
+        let between = SampleComplexity.thresholds(obs, tau: 1e-3)[0].nStar!
+        #expect(between > 16 && between < 32)
+        // A criterion of exactly zero (no training error): τ = 0, reached only by 0.
+        let errors = zip(widths, [0.3, 0.1, 0, 0.02, 0]).map { SampleComplexity.Observation(d: 64, n: $0, seed: 0, loss: $1) }
+        #expect(SampleComplexity.perSeedThresholds(errors, tau: 0, interpolate: false).map(\.nStar) == [16])
+        #expect(SampleComplexity.perSeedThresholds(errors.filter { $0.loss > 0 }, tau: 0, interpolate: false).map(\.nStar) == [nil])
+        // The slope of log m* against log n on grid values: m* = 2n exactly gives 1.
+        let lines = [16.0, 32, 64].flatMap { n in widths.map { w in SampleComplexity.Observation(d: n, n: w * 4, seed: 0, loss: w * 4 >= 2 * n ? 0 : 1) } }
+        let fit = SampleComplexity.fitExponent(lines, tau: 0, resamples: 10, interpolate: false)!
+        #expect(abs(fit.exponent - 1) < 1e-12 && fit.thresholds.map(\.nStar) == [32, 64, 128])
+    }
+
     @Test func noExponentWhenTauIsNeverReached() {
         let obs = [8.0, 16].flatMap { d in [10.0, 100].map { SampleComplexity.Observation(d: d, n: $0, seed: 0, loss: 0.9) } }
         #expect(SampleComplexity.fitExponent(obs, tau: 0.5) == nil)

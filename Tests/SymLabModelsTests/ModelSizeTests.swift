@@ -40,6 +40,8 @@ import Testing
         ["bias": "false", "width": "10"], ["symmetric": "true", "width": "10"],
         ["depth": "1", "width": "4", "hidden": "6", "root_weight": "false"], ["symmetric": "true", "hidden": "6", "width": "3"],
         ["width": "6", "symmetric": "true"], ["backbone": "cnn", "group": "dihedral"],
+        // No bias anywhere (the NTK width analyses' network), independent and coupled.
+        ["bias": "false", "readout_bias": "false", "parameterization": "ntk"], ["bias": "false", "readout_bias": "false", "symmetric": "true", "width": "8"],
     ]
 
     /// The compatible (input, option set) pairs of `type`, defaults first.

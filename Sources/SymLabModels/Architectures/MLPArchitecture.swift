@@ -13,12 +13,17 @@ public struct MLPArchitecture: RegisteredModel {
     static let width = DeclaredOption<Int>.int("width", 256, in: 1...65_536, "width of every hidden layer, 1...65536")
     /// No default: absent, depth and width apply.
     static let widths = OptionDoc("widths", "", "comma-separated hidden widths (overrides depth and width)")
-    public static let optionDocs = [depth.doc, width.doc, widths] + CommonModelOptions.docs
+    /// Off (with `bias: false`) for the bias-free network of the NTK width analyses: a readout
+    /// bias is a direction of the tangent kernel with eigenvalue ≈ n, which caps gradient
+    /// descent's step size far below what the kernel's other directions allow.
+    static let readoutBias = DeclaredOption<Bool>.flag("readout_bias", true, "a trained bias on the readout (false with bias=false: no bias anywhere)")
+    public static let optionDocs = [depth.doc, width.doc, widths] + CommonModelOptions.docs + [readoutBias.doc]
 
     public let inputShape: [Int]
     public let widths: [Int]
     public let activation: Activation
     public let bias: Bool
+    public let readoutBias: Bool
     public let scheme: InitScheme
     public let label: String
 
@@ -29,6 +34,7 @@ public struct MLPArchitecture: RegisteredModel {
         scheme = sc
         activation = try CommonModelOptions.activation.read(&o)
         bias = try CommonModelOptions.bias.read(&o)
+        readoutBias = try Self.readoutBias.read(&o)
         if let list = try o.doubles(Self.widths.key, in: Interval(1, 65_536), count: 1...7) {
             guard list.allSatisfy({ $0 == $0.rounded() }) else {
                 throw o.fail(Self.widths.key, allowed: "a comma-separated list of 1...7 integers in 1...65536", got: options[Self.widths.key] ?? "")
@@ -46,11 +52,11 @@ public struct MLPArchitecture: RegisteredModel {
     }
 
     public func build<S: TensorScalar>(rng: inout RandomStream, as: S.Type) -> any Model<S> {
-        MLP<S>(inputShape: inputShape, widths: widths, activation: activation, bias: bias, scheme: scheme, name: label, rng: &rng)
+        MLP<S>(inputShape: inputShape, widths: widths, activation: activation, bias: bias, readoutBias: readoutBias, scheme: scheme, name: label, rng: &rng)
     }
 
     public var size: ModelSize {
-        ModelSize(parameters: ModelSize.head([inputShape.reduce(1, *)] + widths + [1], bias: bias),
+        ModelSize(parameters: ModelSize.head([inputShape.reduce(1, *)] + widths + [1], bias: bias, readoutBias: readoutBias),
                   activationsPerSample: widths.reduce(0, +) + 1)
     }
 }

@@ -59,13 +59,13 @@ public struct ModelSize: Sendable, Equatable {
 
     /// Parameters of a chain of dense layers `sizes[0] → sizes[1] → …` ending in the one-output
     /// readout of ``MLPHead``: hidden layers with biases if `bias`, the readout with a bias
-    /// always. (Symmetric halves add up to the same count: two w/2-wide halves, two readouts,
-    /// one readout bias.)
-    static func head(_ sizes: [Int], bias: Bool) -> Int {
+    /// if `readoutBias`. (Symmetric halves add up to the same count: two w/2-wide halves, two
+    /// readouts, one readout bias.)
+    static func head(_ sizes: [Int], bias: Bool, readoutBias: Bool = true) -> Int {
         var total = 0
         for (k, (a, b)) in zip(sizes, sizes.dropFirst()).enumerated() {
             let isReadout = k == sizes.count - 2
-            total += a * b + (bias || isReadout ? b : 0)
+            total += a * b + ((isReadout ? readoutBias : bias) ? b : 0)
         }
         return total
     }
