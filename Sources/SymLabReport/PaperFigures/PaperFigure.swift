@@ -54,6 +54,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("kiani-separation", build: kianiSeparationFigure),
         PaperFigure("kiani-scaling", build: kianiScalingFigure),
         PaperFigure("wu-last-iterate", build: wuLastIterateFigure),
+        PaperFigure("tomasini-laplace", build: tomasiniLaplaceFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
