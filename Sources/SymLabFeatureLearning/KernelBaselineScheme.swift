@@ -12,7 +12,7 @@ import SymLabNumerics
 /// `bandwidth` the scheme does what it always did. Same seed → the same data as the network schemes.
 public struct KernelBaselineScheme: TrainingScheme {
     public static let schemeName = "kernel"
-    public static let summary = "kernel ridge regression (rbf, laplace, relu-nngp, relu-ntk) or random-features ridge, ridge tuned on validation"
+    public static let summary = "kernel ridge regression (rbf, laplace, relu-nngp, relu-ntk) or random-features ridge, ridge tuned on validation or fixed (ridge, ridge_exponent)"
     public static let optionDocs = [
         OptionDoc("kernel", "rbf", "rbf, laplace, relu-nngp, relu-ntk or random-features"),
         OptionDoc("depth", "2", "layers of the ReLU kernels (2 or 3)"),

@@ -86,7 +86,7 @@ func tomasiniLaplaceFigure(_ store: ResultsStore) throws -> (Figure, String) {
                     }
                 }
                 if !predicted.isEmpty {
-                    series.append(Series(title: "\(setting.label), spectral bias", x: predicted.map { Double($0.p) }, y: predicted.map(\.mse), dashed: true, colour: j, inKey: d == 1 && chi == 0))
+                    series.append(Series(title: "\(setting.label), spectral bias", x: predicted.map { Double($0.p) }, y: predicted.map(\.mse), dashed: true, colour: j, inKey: false))
                 }
                 var predictedBeta = Double.nan
                 if predicted.count >= 2 {
