@@ -18,9 +18,9 @@ public struct KernelBaselineScheme: TrainingScheme {
         OptionDoc("depth", "2", "layers of the ReLU kernels (2 or 3)"),
         OptionDoc("features", "1000", "number of random features"),
         OptionDoc("bias_variance", "0", "σ_b² of the ReLU kernels and random features"),
-        OptionDoc("bandwidth", "median", "σ of rbf and laplace (absent: the median pairwise distance of the training inputs)"),
-        OptionDoc("ridge", "tuned", "a fixed relative ridge c, λ = c·n_train^(−ridge_exponent) (absent: tuned on validation)"),
-        OptionDoc("ridge_exponent", "0", "e in λ = c·n_train^(−e); only with ridge"),
+        OptionDoc("bandwidth", "", "σ of rbf and laplace (absent: the median pairwise distance of the training inputs)"),
+        OptionDoc("ridge", "", "a fixed relative ridge c, λ = c·n_train^(−ridge_exponent) (absent: tuned on validation)"),
+        OptionDoc("ridge_exponent", "", "e in λ = c·n_train^(−e) (absent: 0); only with ridge"),
     ]
     public let kernel: String, depth: Int, features: Int, biasVariance: Double
     /// nil: the median heuristic / the validation-tuned ridge.

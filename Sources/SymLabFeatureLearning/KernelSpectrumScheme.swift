@@ -20,7 +20,7 @@ public struct KernelSpectrumScheme: TrainingScheme {
     public static let summary = "the rbf or laplace kernel's eigenvalues and the target's squared coefficients on the training split (Nyström), for the spectral-bias prediction of KRR"
     public static let optionDocs = [
         OptionDoc("kernel", "laplace", "rbf or laplace"),
-        OptionDoc("bandwidth", "median", "σ of the kernel (absent: the median pairwise distance of the training inputs)"),
+        OptionDoc("bandwidth", "", "σ of the kernel (absent: the median pairwise distance of the training inputs)"),
     ]
     public let kernel: String
     public let bandwidth: Double?
