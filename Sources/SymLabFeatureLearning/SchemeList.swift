@@ -19,5 +19,6 @@ extension SchemeRegistry {
         CSQGradientDescentScheme.self,
         SQLabelTransformScheme.self,
         StreamingLinearSGDScheme.self,
+        PatchKMeansScheme.self,
     ]
 }

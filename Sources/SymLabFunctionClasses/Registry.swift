@@ -32,7 +32,7 @@ public enum FunctionClassRegistry {
         InvariantPolynomialClass.self, SparseParityClass.self, ReLUTeacherClass.self,
         SingleIndexClass.self, MultiIndexClass.self, HierarchicalClass.self,
         SpikedCovarianceClass.self, StaircaseClass.self, ERDegreeMomentClass.self, CyclicAutocorrelationClass.self,
-        PowerLawLinearClass.self,
+        PowerLawLinearClass.self, PatchDictionaryClass.self,
     ], describe: { $0 }, unknown: { FunctionClassError.unknownClass(name: $0, known: $1) })
 
     public static var types: [any RegisteredFunctionClass.Type] { registry.members }
