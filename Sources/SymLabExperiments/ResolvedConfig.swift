@@ -80,6 +80,8 @@ extension TrainingConfig {
             "patience": .int(earlyStoppingPatience ?? 0), "loss": .string(loss.rawValue),
         ]
         if let s = stopTrainMSE { m["stop_train_mse"] = .double(s) }
+        if zeroOneError { m["zero_one_error"] = .bool(true) }
+        if let s = stopTrainError { m["stop_train_error"] = .double(s) }
         if let c = checkpointEvery { m["checkpoint_every"] = .int(c) }
         return .map(m)
     }

@@ -129,7 +129,7 @@ public struct TrainingSetup: Sendable, Equatable {
 
     /// The keys of the `model:` and `training:` sections.
     public static let modelKeys = ["name", "options"]
-    public static let trainingKeys = ["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "loss", "checkpoint_every", "save_weights"]
+    public static let trainingKeys = ["steps", "batch_size", "eval_every", "patience", "stop_train_mse", "zero_one_error", "stop_train_error", "loss", "checkpoint_every", "save_weights"]
 
     init(reading top: SpecReader) throws {
         let model = try top.child("model")
@@ -150,6 +150,9 @@ public struct TrainingSetup: Sendable, Equatable {
             earlyStoppingPatience: patience == 0 ? nil : patience,
             // Absent (no default written into the tree): a spec without the key keeps its run ids.
             stopTrainMSE: tr.map["stop_train_mse"] == nil ? nil : try tr.double("stop_train_mse", range: 0...1e300),
+            // Both absent by default, as stop_train_mse: a spec without them keeps its run ids.
+            zeroOneError: try tr.bool("zero_one_error", default: false),
+            stopTrainError: tr.map["stop_train_error"] == nil ? nil : try tr.double("stop_train_error", range: 0...1),
             loss: try tr.choice("loss", default: LossKind.mse),
             // Absent (no default written into the tree): a spec without the key keeps its run ids.
             checkpointEvery: tr.map["checkpoint_every"] == nil ? nil : try tr.int("checkpoint_every", range: 1...100_000_000))

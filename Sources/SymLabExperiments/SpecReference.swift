@@ -72,6 +72,8 @@ public enum SpecReference {
             Key("eval_every", "50", "1…10⁸", "steps between evaluations (the curves' resolution)"),
             Key("patience", "0 (off)", "0…10⁶", "early stopping: evaluations without a better validation loss before stopping; needs data.n_val > 0"),
             Key("stop_train_mse", "none (off)", "0…10³⁰⁰", "stop at the first evaluation whose training MSE is at most this"),
+            Key("zero_one_error", "false", "true, false", "also record the 0-1 error (fraction with f(x)·y ≤ 0, for ±1 labels): curves `error` per split, final train_error, validation_error, test_error"),
+            Key("stop_train_error", "none (off)", "0…1", "stop at the first evaluation whose training 0-1 error is at most this (implies zero_one_error; 0: every training sign right)"),
             Key("checkpoint_every", "none (off)", "1…10⁸", "save a checkpoint (parameters, optimizer state, batch order, curves so far) at the first evaluation at least this many steps after the last; an interrupted run continues from it, bit-identical to an uninterrupted run; not part of the run id"),
             Key("save_weights", "false", "true, false", "write the trained parameters of each finished run to weights/RUN_ID.npz beside the results database (one array per layer, named as the model names it); not part of the run id"),
             Key("loss", LossKind.mse.rawValue, LossKind.allCases.map(\.rawValue).joined(separator: ", "), "training loss (logistic: for ±1 labels)"),

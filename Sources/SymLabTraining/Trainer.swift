@@ -33,6 +33,14 @@ public struct TrainingConfig: Sendable, Equatable {
     /// trains its minimal networks to near machine precision). The run records which rule ended
     /// it (metric `stopped_by_train_mse`, 1 or 0) and where (`stop_step`), and says so in its message.
     public var stopTrainMSE: Double?
+    /// Record the 0-1 classification error (curves `error` on each split, final `train_error`,
+    /// `validation_error`, `test_error`): the fraction of samples with f(x)·y ≤ 0, for ±1 labels.
+    /// A classification claim ("zero training error", "90 % test accuracy") is about signs, which
+    /// no MSE threshold states; off by default so that regression runs keep their curves.
+    public var zeroOneError: Bool
+    /// Stop at the first evaluation whose train 0-1 error is ≤ this (nil: never); implies
+    /// ``zeroOneError``. The run records `stopped_by_train_error` and `stop_step`.
+    public var stopTrainError: Double?
     public var loss: LossKind
     /// Threads a step may use for data-parallel shards of the batch (``BatchGradient``: one shard
     /// per thread while each keeps ≥ 64 samples). Results are reproducible per seed and this
@@ -44,9 +52,12 @@ public struct TrainingConfig: Sendable, Equatable {
     public var checkpointEvery: Int?
 
     public init(steps: Int, batchSize: Int? = nil, evalEvery: Int = 50, earlyStoppingPatience: Int? = nil, stopTrainMSE: Double? = nil,
+                zeroOneError: Bool = false, stopTrainError: Double? = nil,
                 loss: LossKind = .mse, threads: Int = 1, checkpointEvery: Int? = nil) {
         self.steps = steps; self.batchSize = batchSize; self.evalEvery = evalEvery
-        self.earlyStoppingPatience = earlyStoppingPatience; self.stopTrainMSE = stopTrainMSE; self.loss = loss; self.threads = threads
+        self.earlyStoppingPatience = earlyStoppingPatience; self.stopTrainMSE = stopTrainMSE
+        self.zeroOneError = zeroOneError || stopTrainError != nil; self.stopTrainError = stopTrainError
+        self.loss = loss; self.threads = threads
         self.checkpointEvery = checkpointEvery
     }
 }
@@ -101,6 +112,16 @@ public final class Trainer<S: TensorScalar> {
         return Double(Tensor.dot(diff, diff)) / Double(set.count)
     }
 
+    /// Fraction of `set` with prediction·label ≤ 0 (a zero prediction is an error: it picks no
+    /// sign, and a coupled network starts at f ≡ 0). NaN on an empty set, as the MSE.
+    public func zeroOneError(_ set: LabelledSet<S>) -> Double {
+        guard set.count > 0 else { return .nan }
+        let pred = model.predict(set.inputs).scalars, labels = set.labels.scalars
+        var wrong = 0
+        for i in 0..<set.count where !(Double(pred[i]) * Double(labels[i]) > 0) { wrong += 1 }
+        return Double(wrong) / Double(set.count)
+    }
+
     /// Trains from the model's current parameters, or — given `checkpoint` — continues a run from
     /// the step it was taken at, bit for bit as the uninterrupted run (the model, optimizer and
     /// batch-order stream must be built as for that run; the checkpoint puts back their state).
@@ -136,6 +157,15 @@ public final class Trainer<S: TensorScalar> {
                 CurvePoint(step: step, split: "validation", metric: "mse", value: meanSquaredError(data.validation)),
                 CurvePoint(step: step, split: "test", metric: "mse", value: meanSquaredError(data.test)),
             ]
+            var trainError: Double? = nil
+            if config.zeroOneError {
+                trainError = zeroOneError(data.train)
+                points += [
+                    CurvePoint(step: step, split: "train", metric: "error", value: trainError!),
+                    CurvePoint(step: step, split: "validation", metric: "error", value: zeroOneError(data.validation)),
+                    CurvePoint(step: step, split: "test", metric: "error", value: zeroOneError(data.test)),
+                ]
+            }
             if let g = gradNorm { points.append(CurvePoint(step: step, split: "train", metric: "grad_norm", value: g)) }
             observer?.record(points)
             let v = points[1].value
@@ -144,6 +174,7 @@ public final class Trainer<S: TensorScalar> {
                 if config.earlyStoppingPatience != nil { bestSnapshot = store.snapshot() }
             } else { sinceBest += 1 }
             if let epsilon = config.stopTrainMSE, points[0].value <= epsilon { return .trainMSE(points[0].value) }
+            if let epsilon = config.stopTrainError, let e = trainError, e <= epsilon { return .trainError(e) }
             if let patience = config.earlyStoppingPatience, sinceBest > patience { return .earlyStopping }
             return nil
         }
@@ -154,7 +185,7 @@ public final class Trainer<S: TensorScalar> {
             return diverged(&result, step: step, lastFinite: lastFinite, what: "\(checkpoint == nil ? "initial" : "checkpointed") parameters are not finite")
         }
         // A resumed run's evaluation at its checkpoint step is in the store already.
-        if checkpoint == nil, let rule = evaluate(0, gradNorm: nil), case .trainMSE = rule { stoppedBy = (rule, 0) }
+        if checkpoint == nil, let rule = evaluate(0, gradNorm: nil), rule.fitsTrainingSet { stoppedBy = (rule, 0) }
         /// The state after `step`'s evaluation, for ``TrainingObserver/saveCheckpoint(_:)``.
         func takeCheckpoint() -> TrainingCheckpoint {
             let saved = optimizer.savedState
@@ -209,9 +240,13 @@ public final class Trainer<S: TensorScalar> {
             result.message = "early stopping at step \(at): validation MSE did not improve for \(config.earlyStoppingPatience!) evaluations"
         case (.trainMSE(let mse), let at)?:
             result.message = "stopped at step \(at): train MSE \(mse) ≤ stop_train_mse \(config.stopTrainMSE!)"
+        case (.trainError(let error), let at)?:
+            result.message = "stopped at step \(at): train 0-1 error \(error) ≤ stop_train_error \(config.stopTrainError!)"
         case nil:
             if let epsilon = config.stopTrainMSE, result.status == .running {
                 result.message = "step budget reached (step \(step)) before train MSE ≤ stop_train_mse \(epsilon)"
+            } else if let epsilon = config.stopTrainError, result.status == .running {
+                result.message = "step budget reached (step \(step)) before train 0-1 error ≤ stop_train_error \(epsilon)"
             }
         }
         if let best = bestSnapshot, config.earlyStoppingPatience != nil { store.restore(best) }
@@ -220,6 +255,10 @@ public final class Trainer<S: TensorScalar> {
         result.metrics = finalMetrics(data)
         if config.stopTrainMSE != nil {
             if case (.trainMSE, _)? = stoppedBy { result.metrics["stopped_by_train_mse"] = 1 } else { result.metrics["stopped_by_train_mse"] = 0 }
+            result.metrics["stop_step"] = Double(stoppedBy?.step ?? step)
+        }
+        if config.stopTrainError != nil {
+            if case (.trainError, _)? = stoppedBy { result.metrics["stopped_by_train_error"] = 1 } else { result.metrics["stopped_by_train_error"] = 0 }
             result.metrics["stop_step"] = Double(stoppedBy?.step ?? step)
         }
         return result
@@ -233,17 +272,24 @@ public final class Trainer<S: TensorScalar> {
         return result
     }
 
-    /// Final train/validation/test MSE and the test MSE normalised by the test label variance.
+    /// Final train/validation/test MSE and the test MSE normalised by the test label variance
+    /// (and the 0-1 errors when ``TrainingConfig/zeroOneError`` is on).
     public func finalMetrics(_ data: TrainingData<S>) -> [String: Double] {
         let test = meanSquaredError(data.test)
         let variance = data.test.labelVariance
-        return [
+        var metrics = [
             "train_mse": meanSquaredError(data.train),
             "validation_mse": meanSquaredError(data.validation),
             "test_mse": test,
             "label_variance": variance,
             "test_mse_normalized": variance > 0 ? test / variance : .nan,
         ]
+        if config.zeroOneError {
+            metrics["train_error"] = zeroOneError(data.train)
+            metrics["validation_error"] = zeroOneError(data.validation)
+            metrics["test_error"] = zeroOneError(data.test)
+        }
+        return metrics
     }
 }
 
@@ -251,8 +297,16 @@ public final class Trainer<S: TensorScalar> {
 enum StopRule {
     /// Train MSE (the value recorded) ≤ ``TrainingConfig/stopTrainMSE``.
     case trainMSE(Double)
+    /// Train 0-1 error (the value recorded) ≤ ``TrainingConfig/stopTrainError``.
+    case trainError(Double)
     /// Validation MSE did not improve for ``TrainingConfig/earlyStoppingPatience`` evaluations.
     case earlyStopping
+
+    /// A rule that says the network fits its training set: it may end a run at step 0 already
+    /// (early stopping needs evaluations to compare).
+    var fitsTrainingSet: Bool {
+        switch self { case .trainMSE, .trainError: true; case .earlyStopping: false }
+    }
 }
 
 /// A one-line progress bar on stderr (drawn only on a terminal: see ``Trainer``'s

@@ -57,6 +57,22 @@ import Testing
         expectSpecError(Self.base, overrides: ["training.stop_train_mse=small"], keyPath: "training.stop_train_mse", containing: "expected a number")
     }
 
+    /// `training.zero_one_error` and `training.stop_train_error`: read, validated, the stop implying
+    /// the metric; a spec without them keeps its run ids (the pinned ids above).
+    @Test func zeroOneErrorKeysAreOptionalAndValidated() throws {
+        let plain = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml")
+        #expect(plain.points[0].kind.training?.training.zeroOneError == false)
+        #expect(plain.runs.map(\.id) == ["79832a03d3e9d1fc-s0", "79832a03d3e9d1fc-s1"])
+        let recording = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml", overrides: ["training.zero_one_error=true"])
+        #expect(recording.points[0].kind.training?.training.zeroOneError == true)
+        let stopping = try ExperimentSpec.parse(yaml: Self.base, file: "a.yaml", overrides: ["training.stop_train_error=0"])
+        #expect(stopping.points[0].kind.training?.training.stopTrainError == 0)
+        #expect(stopping.points[0].kind.training?.training.zeroOneError == true)
+        #expect(Set(stopping.runs.map(\.id)).isDisjoint(with: plain.runs.map(\.id)))
+        expectSpecError(Self.base, overrides: ["training.stop_train_error=2"], keyPath: "training.stop_train_error", containing: "expected a number")
+        expectSpecError(Self.base, overrides: ["training.zero_one_error=maybe"], keyPath: "training.zero_one_error", containing: "expected true or false")
+    }
+
     @Test func overridesApply() throws {
         let spec = try ExperimentSpec.parse(yaml: Self.base, file: "demo.yaml",
                                             overrides: ["model.options.width=512", "seeds=0..4", "training.batch_size=16", "precision=f32"])

@@ -131,6 +131,54 @@ final class Recorder: TrainingObserver {
         #expect(atOnce.stepsCompleted == 0 && atOnce.metrics["stop_step"] == 0 && atOnce.metrics["stopped_by_train_mse"] == 1)
     }
 
+    /// Linearly separable ±1 labels y = sign(x·w): the 0-1 error is the fraction with f·y ≤ 0,
+    /// counted by hand from the model's predictions; f ≡ 0 at the start counts every sample wrong;
+    /// logistic GD reaches zero training error and `stop_train_error: 0` stops at the first
+    /// evaluation where the recorded train error is 0.
+    @Test func zeroOneErrorCountsWrongSignsAndStopsAtZeroTrainingError() throws {
+        var rng = RandomStream(seed: 9)
+        let d = 3
+        let w: Tensor<Double> = rng.normal([d, 1])
+        let unit = w.scalars.map { $0 / w.norm }
+        // Gaussian points pushed 0.1 away from the hyperplane x·w = 0 on their own side: a margin, so
+        // that GD separates them within the budget.
+        func set(_ m: Int) -> LabelledSet<Double> {
+            var x = (rng.normal([m, d]) as Tensor<Double>).scalars
+            var y = [Double](repeating: 0, count: m)
+            for i in 0..<m {
+                y[i] = zip(x[(i * d)..<(i * d + d)], unit).map(*).reduce(0, +) > 0 ? 1 : -1
+                for j in 0..<d { x[i * d + j] += 0.1 * y[i] * unit[j] }
+            }
+            return LabelledSet(inputs: .dense(Tensor(shape: [m, d], scalars: x)), labels: Tensor(shape: [m], scalars: y))
+        }
+        let data = TrainingData(train: set(40), validation: set(0), test: set(200))
+        func run(_ config: TrainingConfig) -> (Trainer<Double>, TrainingResult, [CurvePoint]) {
+            let trainer = Trainer(model: LinearModel(d: d), optimizer: Optimizer(.sgd, learningRate: 0.5), config: config,
+                                  batchOrder: RandomStream(seed: 1), showProgress: false)
+            let recorder = Recorder()
+            return (trainer, trainer.train(data, observer: recorder), recorder.points)
+        }
+        let (trainer, plain, curve) = run(TrainingConfig(steps: 400, evalEvery: 5, zeroOneError: true, loss: .logistic))
+        let errors = curve.filter { $0.metric == "error" && $0.split == "train" }
+        #expect(errors.first?.step == 0 && errors.first?.value == 1)   // f ≡ 0: no sign picked
+        let pred = trainer.model.predict(data.test.inputs).scalars, y = data.test.labels.scalars
+        let byHand = Double(zip(pred, y).filter { !($0 * $1 > 0) }.count) / Double(y.count)
+        #expect(plain.metrics["test_error"] == byHand && byHand < 0.2)
+        #expect(plain.metrics["validation_error"]!.isNaN)
+        let first = try #require(errors.first { $0.value == 0 })
+        #expect(first.step > 0 && first.step < 400)
+
+        let (_, stopped, stoppedCurve) = run(TrainingConfig(steps: 400, evalEvery: 5, stopTrainError: 0, loss: .logistic))
+        #expect(stopped.stepsCompleted == first.step && stopped.metrics["stopped_by_train_error"] == 1)
+        #expect(stopped.metrics["train_error"] == 0 && stopped.metrics["stop_step"] == Double(first.step))
+        #expect(stopped.message?.hasPrefix("stopped at step \(first.step): train 0-1 error") == true)
+        // The same run as the plain one up to the stop (the empty validation split's NaNs left out).
+        #expect(stoppedCurve.filter { $0.split != "validation" } == curve.prefix { $0.step <= first.step }.filter { $0.split != "validation" })
+        // Off by default: no error curves and no error metrics.
+        let (_, mseOnly, mseCurve) = run(TrainingConfig(steps: 10, evalEvery: 5, loss: .logistic))
+        #expect(mseOnly.metrics["test_error"] == nil && !mseCurve.contains { $0.metric == "error" })
+    }
+
     @Test func stopRequestEndsInterrupted() {
         let model = LinearModel(d: 4)
         let trainer = Trainer(model: model, optimizer: Optimizer(.sgd, learningRate: 0.01),
