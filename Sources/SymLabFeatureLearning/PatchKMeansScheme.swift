@@ -27,7 +27,7 @@ public struct PatchKMeansScheme: TrainingScheme {
     public static let optionDocs = [
         OptionDoc("clusters", "8", "K, k-means centroids (1...1024)"),
         OptionDoc("unlabelled", "1000", "fresh unlabelled inputs whose patches are clustered with the training inputs' (0...1000000)"),
-        OptionDoc("patch_width", "0", "patch width for [N, d] inputs (must divide d); 0: the last axis of [N, P, w] inputs"),
+        OptionDoc("patch_width", "4", "patch width for [N, d] inputs (must divide d); [N, P, w] inputs are cut along their last axis"),
         OptionDoc("iterations", "100", "at most this many Lloyd iterations (stops earlier when no assignment changes)"),
         OptionDoc("readout", "logistic", "logistic (L2-regularised, Newton) or ridge (FeatureRidge, ridge tuned on validation)"),
         OptionDoc("l2", "0.001", "the logistic readout's penalty λ‖β‖²/2 on the mean loss (β: weights and intercept)"),
@@ -38,7 +38,7 @@ public struct PatchKMeansScheme: TrainingScheme {
         var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
         clusters = try o.int("clusters", default: 8, range: 1...1024)
         unlabelled = try o.int("unlabelled", default: 1000, range: 0...1_000_000)
-        patchWidth = try o.int("patch_width", default: 0, range: 0...4096)
+        patchWidth = try o.int("patch_width", default: 4, range: 1...4096)
         iterations = try o.int("iterations", default: 100, range: 1...10_000)
         readout = try o.choice("readout", default: "logistic", among: ["logistic", "ridge"])
         l2 = try o.double("l2", default: 0.001, in: .positive)
@@ -48,8 +48,8 @@ public struct PatchKMeansScheme: TrainingScheme {
     /// Patch width and count of inputs of one sample's shape, or nil if they cannot be cut.
     func patchShape(_ sample: [Int]) -> (width: Int, count: Int)? {
         switch sample.count {
-        case 2 where patchWidth == 0 || patchWidth == sample[1]: (sample[1], sample[0])
-        case 1 where patchWidth > 0 && sample[0] % patchWidth == 0: (patchWidth, sample[0] / patchWidth)
+        case 2: (sample[1], sample[0])
+        case 1 where sample[0] % patchWidth == 0: (patchWidth, sample[0] / patchWidth)
         default: nil
         }
     }

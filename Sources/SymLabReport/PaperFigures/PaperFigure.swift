@@ -54,6 +54,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("kiani-separation", build: kianiSeparationFigure),
         PaperFigure("kiani-scaling", build: kianiScalingFigure),
         PaperFigure("wu-last-iterate", build: wuLastIterateFigure),
+        PaperFigure("brutzkus-patches", build: brutzkusPatchesFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
