@@ -41,7 +41,8 @@ func brutzkusPatchesFigure(_ store: ResultsStore) throws -> (Figure, String) {
     var panels: [Panel] = []
     var crossings: [String: [String: String]] = [:]
     var medians: [String: [String: [Double]]] = [:]
-    let ns = PaperFigure.brutzkusNs
+    // The grid of the runs found (edited specs may use other n than the shipped ones).
+    let ns = Array(Set((patch.runs + cnn.runs).map { Int($0.n) })).sorted()
     for v in variants {
         var series: [Series] = []
         for (j, learner) in learners.enumerated() {
