@@ -88,10 +88,7 @@ public struct PatchKMeansScheme: TrainingScheme {
             }
             let fit = try FeatureRidge(features: phiTrain, labels: c.train.labels, validationFeatures: features(c.validation), validationLabels: c.validation.labels)
             metrics[SchemeMetric.ridge] = fit.ridge
-            predict = { phi in
-                let centred = fit.featureMean.map { phi - $0 } ?? phi
-                return Tensor.matvec(centred, fit.weights).scalars.map { $0 + fit.labelMean }
-            }
+            predict = { fit.predict($0).scalars }
         default:
             let fit = try LogisticReadout(features: phiTrain, labels: c.train.labels.scalars, l2: l2)
             metrics["logistic_iterations"] = Double(fit.iterations)
