@@ -20,5 +20,6 @@ extension SchemeRegistry {
         SQLabelTransformScheme.self,
         StreamingLinearSGDScheme.self,
         KernelSpectrumScheme.self,
+        PatchKMeansScheme.self,
     ]
 }

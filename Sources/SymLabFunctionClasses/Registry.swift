@@ -33,7 +33,7 @@ public enum FunctionClassRegistry {
         SingleIndexClass.self, MultiIndexClass.self, HierarchicalClass.self,
         SpikedCovarianceClass.self, StaircaseClass.self, ERDegreeMomentClass.self, CyclicAutocorrelationClass.self,
         PowerLawLinearClass.self, DepletedStripeClass.self,
-        RandomLabelsSphereClass.self,
+        RandomLabelsSphereClass.self, PatchDictionaryClass.self,
     ], describe: { $0 }, unknown: { FunctionClassError.unknownClass(name: $0, known: $1) })
 
     public static var types: [any RegisteredFunctionClass.Type] { registry.members }
