@@ -44,9 +44,20 @@ public enum GaussianIntegrals {
         }
     }
 
-    /// E[g′(x₁)g′(x₂)g(x₃)g(x₄)] for g = erf(z/√2) and the 4 × 4 covariance `c` (the term of
-    /// the student–student interaction in the committee-machine ODE; only erf has it in closed form).
-    public static func erfI4(_ c: [[Double]]) -> Double {
+    /// Whether `g` has the closed form of I₄ (erf and identity; ReLU's is not elementary).
+    public static func supportsI4(_ g: Activation) -> Bool { g == .erf || g == .identity }
+
+    /// E[g′(x₁)g′(x₂)g(x₃)g(x₄)] for the 4 × 4 covariance `c` (the learning-rate² term of the
+    /// committee-machine ODE), for erf(z/√2) and the identity.
+    public static func i4(_ g: Activation, _ c: [[Double]]) -> Double {
+        switch g {
+        case .erf: return erfI4(c)
+        case .identity: return c[2][3]
+        default: preconditionFailure(unsupported(g) + " for I4")
+        }
+    }
+
+    private static func erfI4(_ c: [[Double]]) -> Double {
         let lambda4 = (1 + c[0][0]) * (1 + c[1][1]) - c[0][1] * c[0][1]
         let lambda0 = lambda4 * c[2][3] - c[1][2] * c[1][3] * (1 + c[0][0]) - c[0][2] * c[0][3] * (1 + c[1][1])
             + c[0][1] * c[0][2] * c[1][3] + c[0][1] * c[0][3] * c[1][2]
