@@ -25,10 +25,16 @@ public enum MunteanuCoupledInit {
     /// layer (which divides by √d) has pre-activations of variance 1, as w·x with w ~ N(0, I_d),
     /// ‖x‖ = 1 in the analyses the paper builds on (Du et al. 2019, Song & Yang 2019).
     public static let paperRadius = Double(d).squareRoot()
-    /// Full-batch GD's step at radius √d. Without biases the network is positively homogeneous of
-    /// degree 1 in x, so radius r multiplies the output by r and the tangent kernel by r²: lr 15/r²
-    /// would be the unit-sphere run's step. Probed at n = 256 (seed 0, both inits, every width):
-    /// see `PROBE_NOTE` in the README and the summary's choice line.
+    /// Full-batch GD's step at radius √d, for both losses. Without biases the network is positively
+    /// homogeneous of degree 1 in x, so radius r multiplies the output by r and the tangent kernel
+    /// by r²: lr 15/r² ≈ 0.94 would be the unit-sphere run's step, but there the labels are large
+    /// against the output scale and the weights move far, while at r = √d training stays nearer the
+    /// kernel regime and is slower. Probed at n = 256 (seed 0, both inits, every width, 2000 steps):
+    /// squared loss — at lr ≤ 1.25 no width reached train MSE 1e-3, at 1.5 only 64 and 128, at 2
+    /// widths 64–512 but not 1024, at 2.5 and 3 every width ≥ 128, at 4 widths ≥ 256 (narrower ones
+    /// unstable); logistic loss — at lr ≤ 2 widths ≥ 256 kept misclassified points, at 3, 4 and 6
+    /// every width ≥ 16 fitted. 3 is the smallest probed step at which every width ≥ m* reached the
+    /// criterion for both losses (the unit sphere's rule for lr 15).
     public static let learningRatePaperScale = 3.0
     public static let nTest = 64
     /// Squared loss: "zero training error" read as train MSE ≤ this (the research note's 1e-3).
@@ -69,7 +75,7 @@ public enum MunteanuCoupledInit {
          "  m*(n) = the smallest grid width whose run reaches the criterion (squared loss: train MSE ≤ \(NumberFormat.significant(mseThreshold)); logistic loss: train 0-1 error = 0, every sign correct) within the budget, per seed and for the median curve over seeds; a run stops at its first evaluation that meets it.",
          "  two input scalings: r = 1, where the first layer's pre-activations c₁·w·x have variance 1/d and an independent network's initial output variance r²/(2d) = \(NumberFormat.significant(1 / (2 * Double(d)))), small against labels of variance 1; and r = √d, where they have variance 1 as w·x with w ~ N(0, I_d), ‖x‖ = 1 in the analysis the paper builds on (Du et al. 2019, Song & Yang 2019: f(x) = m^(−1/2) Σ a_r ReLU(w_r·x)), and the initial output variance is 1/2, comparable to the labels — the output coupling removes.",
          "From the paper (abstract): with coupled initialisation (units in identical pairs with opposite output weights, f ≡ 0 at init) the width sufficient for zero training error improves from ~n⁴ (Song & Yang 2019) to n² for the squared loss, and from ~γ⁻⁸ (Ji & Telgarsky 2020) to γ⁻² for the logistic loss (γ the NTK separation margin). These are worst-case sufficient widths; the measured m* and slopes below are ours.",
-         "choice: both layers trained (the paper's analysis trains W with fixed ±1 output weights), no readout bias (its tangent-kernel direction has eigenvalue ≈ n and would cap the step far below what the other directions need: with it, lr 1 blew up and at lr 0.8 train MSE at n = 256, width 1024 was still 0.58 after 2000 steps), `symmetric: true` for coupled init (the last hidden layer is m/2 units and their m/2 copies with negated output weights: the same width m and parameter count as independent init), lr \(NumberFormat.significant(learningRate)) at r = 1 for every width and both losses (probed: 10 too slow for width 1024, 20 too large for widths near m*), lr \(NumberFormat.significant(learningRatePaperScale)) at r = √d (the network has no biases, so it is homogeneous of degree 1 in x: radius r multiplies its output by r and its tangent kernel by r², and 15/r² ≈ 0.94 is the unit sphere's step; PROBE_CHOICE), the radius √d as the paper's scaling (rather than the first layer without 1/√d: the same pre-activations, one model for both), the step budget and the 1e-3 threshold from the research note; the paper gives no experiment to match.",
+         "choice: both layers trained (the paper's analysis trains W with fixed ±1 output weights), no readout bias (its tangent-kernel direction has eigenvalue ≈ n and would cap the step far below what the other directions need: with it, lr 1 blew up and at lr 0.8 train MSE at n = 256, width 1024 was still 0.58 after 2000 steps), `symmetric: true` for coupled init (the last hidden layer is m/2 units and their m/2 copies with negated output weights: the same width m and parameter count as independent init), lr \(NumberFormat.significant(learningRate)) at r = 1 for every width and both losses (probed: 10 too slow for width 1024, 20 too large for widths near m*), lr \(NumberFormat.significant(learningRatePaperScale)) at r = √d (the network has no biases, so it is homogeneous of degree 1 in x: radius r multiplies its output by r and its tangent kernel by r², and 15/r² ≈ 0.94 would be the unit sphere's step, but at lr ≤ 1.25 no width reached train MSE 1e-3 at n = 256 in 2000 steps; probed at n = 256, seed 0: 3 is the smallest of 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4, 6 at which every width ≥ m* reached the criterion with both losses; the squared loss's m* at n = 256, seed 0 depends on the step: 64 at lr 2 (width 1024 not reached), 128 at 2.5 and 3, 256 at 4), the radius √d as the paper's scaling (rather than the first layer without 1/√d: the same pre-activations, one model for both), the step budget and the 1e-3 threshold from the research note; the paper gives no experiment to match.",
         ]
     }
 }
