@@ -22,7 +22,7 @@ import SymLabNumerics
 /// have variance 1/d; on the sphere of radius √d they have variance 1, as in the paper's scaling.
 public struct RandomLabelsSphereClass: RegisteredFunctionClass {
     public static let className = "random-labels-sphere"
-    public static let summary = "x uniform on the sphere S^(d−1), y = ±1 fair and independent of x (memorisation; Munteanu et al. 2022)"
+    public static let summary = "x uniform on the sphere of radius r in R^d (default S^(d−1)), y = ±1 fair and independent of x (memorisation; Munteanu et al. 2022)"
     public static let optionDocs = [
         OptionDoc("d", "16", "input dimension (2...4096); x lies on the sphere of radius `radius` in R^d"),
         OptionDoc("radius", "1", "radius r > 0 of the sphere (‖x‖ = r); r = √d gives an `mlp` in NTK parameterisation pre-activations of variance 1, the scaling of Du et al. / Song & Yang"),
