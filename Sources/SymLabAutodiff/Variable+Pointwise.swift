@@ -21,6 +21,8 @@ extension Variable {
     public func softplus() -> Variable { map(.softplus) }
     /// GELU with the exact Gaussian CDF: x·Φ(x).
     public func gelu() -> Variable { map(.gelu) }
+    /// erf(scale·x); scale 1/√2 is the committee machines' g(x) = erf(x/√2).
+    public func erf(scale: Double = 1) -> Variable { map(.erf(scale: scale)) }
     public func exp() -> Variable { map(.exp) }
     public func log() -> Variable { map(.log) }
     public func square() -> Variable { map(.square) }

@@ -211,7 +211,9 @@ public enum MedianScaling {
         var slopes: [Double] = []
         for _ in 0..<resamples {
             var c: [Double: [Double]] = [:]
-            for (d, v) in counts { c[d] = v.map { _ in v[rng.int(below: v.count)] } }
+            // Sorted keys: a Dictionary's iteration order changes from process to process (seeded
+            // hashing), and the same seed must give the same interval bit for bit.
+            for d in counts.keys.sorted() { let v = counts[d]!; c[d] = v.map { _ in v[rng.int(below: v.count)] } }
             let m = medians(c)
             if m.count == base.count { slopes.append(slope(m).slope) }
         }

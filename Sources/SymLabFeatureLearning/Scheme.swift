@@ -48,6 +48,10 @@ public enum SchemeMetric {
     public static let trainMSE = "train_mse"
     public static let validationMSE = "validation_mse"
     public static let testLabelVariance = "test_label_variance"
+    /// Fraction of test (training) samples with sign(f) ≠ label: the Trainer's names under
+    /// `training.zero_one_error`, so a figure reads schemes and trained networks alike.
+    public static let testError = "test_error"
+    public static let trainError = "train_error"
     /// Mean over neurons of ‖P_U w‖/‖w‖ (first-layer rows against the target's relevant subspace).
     public static let alignment = "alignment"
     /// The same at initialisation, for comparison.

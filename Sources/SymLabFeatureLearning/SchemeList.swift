@@ -19,5 +19,7 @@ extension SchemeRegistry {
         CSQGradientDescentScheme.self,
         SQLabelTransformScheme.self,
         StreamingLinearSGDScheme.self,
+        KernelSpectrumScheme.self,
+        PatchKMeansScheme.self,
     ]
 }

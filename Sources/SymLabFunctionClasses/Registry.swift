@@ -32,8 +32,8 @@ public enum FunctionClassRegistry {
         InvariantPolynomialClass.self, SparseParityClass.self, ReLUTeacherClass.self,
         SingleIndexClass.self, MultiIndexClass.self, HierarchicalClass.self,
         SpikedCovarianceClass.self, StaircaseClass.self, ERDegreeMomentClass.self, CyclicAutocorrelationClass.self,
-        PowerLawLinearClass.self,
-        RandomLabelsSphereClass.self,
+        PowerLawLinearClass.self, DepletedStripeClass.self,
+        RandomLabelsSphereClass.self, PatchDictionaryClass.self,
     ], describe: { $0 }, unknown: { FunctionClassError.unknownClass(name: $0, known: $1) })
 
     public static var types: [any RegisteredFunctionClass.Type] { registry.members }

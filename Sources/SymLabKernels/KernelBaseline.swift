@@ -25,11 +25,14 @@ public enum KernelBaseline: String, CaseIterable, Sendable {
         public var activation: UnaryOp
         /// Seed of the random features' first layer.
         public var featureSeed: UInt64
+        /// A fixed relative ridge (``KernelRidge``'s convention); nil: tuned on validation.
+        public var ridge: Double?
 
         public init(depth: Int = 2, biasVariance: Double? = nil, bandwidth: Double? = nil, features: Int = 1024,
-                    activation: UnaryOp = .relu, featureSeed: UInt64 = 0) {
+                    activation: UnaryOp = .relu, featureSeed: UInt64 = 0, ridge: Double? = nil) {
             self.depth = depth; self.biasVariance = biasVariance; self.bandwidth = bandwidth
             self.features = features; self.activation = activation; self.featureSeed = featureSeed
+            self.ridge = ridge
         }
     }
 
@@ -48,21 +51,29 @@ public enum KernelBaseline: String, CaseIterable, Sendable {
         return saturatingSum([saturatingProduct([square, 3]), cross])
     }
 
-    /// Fits the baseline on `train`, tunes the ridge on `validation`, and scores `test`.
+    /// Fits the baseline on `train`, tunes the ridge on `validation` (or takes `settings.ridge`),
+    /// and scores `test`.
     public func fit(train: Dataset<Double>, validation: Dataset<Double>, test: Dataset<Double>, settings s: Settings) throws -> RegressionReport {
         let isGraph: Bool = { if case .graphs = train.inputs { return true } else { return false } }()
+        func regression(_ k: any Kernel) throws -> RegressionReport {
+            if let r = s.ridge { return try KernelRegression.fit(k, train: train, validation: validation, test: test, fixedRidge: r) }
+            return try KernelRegression.fit(k, train: train, validation: validation, test: test)
+        }
         switch self {
         case .rbf, .laplace:
             let profile: RadialKernel.Profile = self == .rbf ? .rbf : .laplace
             let k = try s.bandwidth.map { try RadialKernel(profile, bandwidth: $0) } ?? RadialKernel(profile, medianHeuristicOn: train.inputs)
-            return try KernelRegression.fit(k, train: train, validation: validation, test: test)
+            return try regression(k)
         case .reluNNGP, .reluNTK:
             let kind: NetworkKernelKind = self == .reluNNGP ? .nngp : .ntk
             let k: any Kernel = isGraph
                 ? try GraphNetworkKernel(kind, depth: s.depth, biasVariance: s.biasVariance ?? 1)
                 : try ReLUNetworkKernel(kind, depth: s.depth, biasVariance: s.biasVariance ?? 0)
-            return try KernelRegression.fit(k, train: train, validation: validation, test: test)
+            return try regression(k)
         case .randomFeatures:
+            if s.ridge != nil {
+                throw KernelError.invalidOption(kernel: "random-features", option: "ridge", allowed: "absent (random features tune their ridge on validation)", got: "\(s.ridge!)")
+            }
             guard case .dense(let x) = train.inputs else {
                 throw KernelError.unsupportedInputs(kernel: "random-features", reason: "takes dense inputs; use relu-nngp or relu-ntk (the graph kernels) for graph classes")
             }

@@ -46,6 +46,39 @@ public enum KernelRegression {
                       testPred: testPred, testLabels: test.labels)
     }
 
+    /// Kernel ridge regression at one given relative ridge (``KernelRidge``'s convention), no
+    /// tuning: what a learning curve at a prescribed ridge λ(P) needs (Tomasini et al. 2022 fix λ
+    /// and vary P). Cholesky, falling back to the eigen route if K + λI does not factor (a tiny
+    /// "ridgeless" λ on a numerically singular K). The validation split may be empty (its MSE is
+    /// then NaN); it is only scored.
+    public static func fit(_ kernel: any Kernel, train: Dataset<Double>, validation: Dataset<Double>, test: Dataset<Double>,
+                           fixedRidge ridge: Double, tiling: Tiling = Tiling()) throws -> RegressionReport {
+        guard train.count >= 1 else {
+            throw KernelError.invalidOption(kernel: kernel.name, option: "training set size", allowed: "≥ 1", got: "0")
+        }
+        guard ridge > 0, ridge.isFinite else {
+            throw KernelError.invalidOption(kernel: kernel.name, option: "ridge", allowed: "a positive number", got: "\(ridge)")
+        }
+        // K and one working copy for the factorisation (the eigen fallback's four copies are the
+        // rare case), and the cross-kernels.
+        let nn = MemoryBudget.product(train.count, train.count)
+        try tiling.memory.require(MemoryBudget.doubles(nn, nn, MemoryBudget.product(validation.count, train.count), MemoryBudget.product(test.count, train.count)),
+                                  for: "kernel ridge regression with \(kernel.name) on \(train.count) training samples")
+        let k = try kernel.gram(train.inputs, tiling: tiling)
+        let alpha: Tensor<Double>
+        do {
+            alpha = try KernelRidge.choleskyCoefficients(gram: k, labels: train.labels, ridge: ridge)
+        } catch is LinalgError {
+            alpha = try KernelRidge.Spectrum(gram: k, labels: train.labels).coefficients(ridge: ridge)
+        }
+        let fit = KernelRidge.Fit(ridge: ridge, coefficients: alpha, labelMean: train.labels.count > 0 ? train.labels.mean().scalar : 0)
+        let validationMSE: Double = validation.count > 0
+            ? meanSquaredError(fit.predict(cross: try kernel.matrix(validation.inputs, train.inputs, tiling: tiling)), validation.labels) : .nan
+        let testPred = fit.predict(cross: try kernel.matrix(test.inputs, train.inputs, tiling: tiling))
+        return report(kernel.name, ridge, [ridge], [validationMSE], train: meanSquaredError(fit.predict(cross: k), train.labels),
+                      validation: validationMSE, testPred: testPred, testLabels: test.labels)
+    }
+
     static func checkSplits(_ name: String, train: Dataset<Double>, validation: Dataset<Double>, ridges: [Double]) throws {
         guard train.count >= 1 else {
             throw KernelError.invalidOption(kernel: name, option: "training set size", allowed: "≥ 1", got: "0")

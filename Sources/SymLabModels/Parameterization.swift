@@ -87,6 +87,10 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
     /// with p = 3, whose forward and backward kernels already exist (integral powers are exact
     /// for negative z).
     case cube
+    /// erf(z/√2): the committee-machine activation (Saad–Solla, Goldt et al., Refinetti–Goldt),
+    /// odd and bounded like tanh but with closed-form Gaussian averages, which the papers' reduced
+    /// ODEs of the order parameters are written in.
+    case erf
 
     public var description: String { rawValue }
 
@@ -102,6 +106,7 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
         case .leakyRelu: .leakyRelu(slope: 0.01)
         case .square: .square
         case .cube: .power(3)
+        case .erf: .erf(scale: 0.5.squareRoot())
         }
     }
 
@@ -117,6 +122,7 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
         case .leakyRelu: x.leakyRelu(slope: 0.01)
         case .square: x.square()
         case .cube: x.pow(3)
+        case .erf: x.erf(scale: 0.5.squareRoot())
         }
     }
 }

@@ -8,6 +8,10 @@ public enum UnaryOp: Sendable, Equatable, CustomStringConvertible {
     case power(Double)
     /// scale·x + shift.
     case affine(scale: Double, shift: Double)
+    /// erf(scale·x). With scale 1/√2 it is g(x) = erf(x/√2), the activation of the committee-machine
+    /// and autoencoder literature (Saad–Solla; Refinetti–Goldt), whose Gaussian averages have
+    /// closed forms — the reason those papers' reduced ODEs exist.
+    case erf(scale: Double)
 
     public var description: String {
         switch self {
@@ -26,6 +30,7 @@ public enum UnaryOp: Sendable, Equatable, CustomStringConvertible {
         case .leakyRelu(let s): "leakyRelu(\(s))"
         case .power(let p): "power(\(p))"
         case .affine(let a, let b): "affine(\(a), \(b))"
+        case .erf(let a): "erf(\(a))"
         }
     }
 }
@@ -98,6 +103,9 @@ extension ElementwiseKernels where Self: TensorScalar {
         case .affine(let a, let b):
             let s = Self(a), t = Self(b)
             for i in 0..<n { y[i] = s * x[i] + t }
+        case .erf(let a):
+            let s = Self(a)
+            for i in 0..<n { y[i] = .erf(s * x[i]) }
         }
     }
 
@@ -140,6 +148,10 @@ extension ElementwiseKernels where Self: TensorScalar {
         case .affine(let a, _):
             let s = Self(a)
             for i in 0..<n { dx[i] = s * dy[i] }
+        case .erf(let a):
+            // d/dx erf(a·x) = a·(2/√π)·exp(−a²x²).
+            let s = Self(a), c = Self(a) * 2 / Self.sqrt(.pi)
+            for i in 0..<n { let v = s * x[i]; dx[i] = dy[i] * c * .exp(-v * v) }
         }
     }
 

@@ -47,6 +47,10 @@ import Testing
     @Test(arguments: unaryShapes) func sigmoid(_ s: [Int]) { expectGradients([gaussian(s, seed: 16)]) { $0[0].sigmoid() } }
     @Test(arguments: unaryShapes) func softplus(_ s: [Int]) { expectGradients([gaussian(s, seed: 17)]) { $0[0].softplus() } }
     @Test(arguments: unaryShapes) func gelu(_ s: [Int]) { expectGradients([gaussian(s, seed: 18)]) { $0[0].gelu() } }
+    @Test(arguments: unaryShapes) func erf(_ s: [Int]) {
+        expectGradients([gaussian(s, seed: 38)]) { $0[0].erf() }
+        expectGradients([gaussian(s, seed: 39)]) { $0[0].erf(scale: 0.5.squareRoot()) }
+    }
     @Test(arguments: unaryShapes) func exp(_ s: [Int]) { expectGradients([gaussian(s, seed: 19)]) { $0[0].exp() } }
     @Test(arguments: unaryShapes) func log(_ s: [Int]) { expectGradients([positive(s, seed: 20)]) { $0[0].log() } }
     @Test(arguments: unaryShapes) func square(_ s: [Int]) { expectGradients([gaussian(s, seed: 21)]) { $0[0].square() } }
@@ -76,7 +80,7 @@ import Testing
     }
     /// The fused layer σ(c·Σₖ xₖWₖ + b): two terms, every activation (those whose derivative is
     /// read off the output and those that keep the pre-activation), with and without bias.
-    @Test(arguments: ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "gelu", "square", "cube", "none"])
+    @Test(arguments: ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "gelu", "square", "cube", "erf", "none"])
     func dense(_ activation: String) {
         let op: UnaryOp? = switch activation {
         case "relu": .relu
@@ -87,6 +91,7 @@ import Testing
         case "gelu": .gelu
         case "square": .square
         case "cube": .power(3)
+        case "erf": .erf(scale: 0.5.squareRoot())
         default: nil
         }
         let inputs = [gaussian([2, 3, 4], seed: 90), gaussian([4, 5], seed: 91), gaussian([2, 3, 2], seed: 92),

@@ -14,13 +14,13 @@ import Testing
         let csv = try HostileInputTests.run(["runs", "list", "--spec", "spec.yaml", "--format", "csv", "--sort", "model.options.width"], in: dir)
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\n")
-        #expect(lines.first == "id,experiment,seed,status,steps,model.options.width,test_mse,test_error", "\(csv.stdout)")
+        #expect(lines.first == "id,experiment,seed,status,steps,model.options.width,test_mse,test_mse_normalized", "\(csv.stdout)")
         #expect(lines.count == 5 && lines.dropFirst().map { $0.split(separator: ",")[5] } == ["4", "4", "8", "8"], "\(csv.stdout)")
         let json = try HostileInputTests.run(["runs", "list", "--spec", "spec.yaml", "--format", "json"], in: dir)
         let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]]
-        #expect(rows?.count == 4 && rows?.allSatisfy { $0["status"] == "done" && $0["test_error"]?.isEmpty == false } == true, "\(json.stdout)")
-        let bad = try HostileInputTests.run(["runs", "list", "--spec", "spec.yaml", "--sort", "test_eror"], in: dir)
-        #expect(bad.status != 0 && bad.stderr.contains("did you mean 'test_error'"), "\(bad.stderr)")
+        #expect(rows?.count == 4 && rows?.allSatisfy { $0["status"] == "done" && $0["test_mse_normalized"]?.isEmpty == false && $0["test_error"] == nil } == true, "\(json.stdout)")
+        let bad = try HostileInputTests.run(["runs", "list", "--spec", "spec.yaml", "--sort", "test_mse_normalised"], in: dir)
+        #expect(bad.status != 0 && bad.stderr.contains("did you mean 'test_mse_normalized'"), "\(bad.stderr)")
         // Two runs of different points and seeds: exactly those keys differ.
         let ids = (rows ?? []).sorted { ($0["model.options.width"]!, $0["seed"]!) < ($1["model.options.width"]!, $1["seed"]!) }.map { $0["id"]! }
         let diff = try HostileInputTests.run(["runs", "diff", "--spec", "spec.yaml", ids[0], ids[3]], in: dir)

@@ -94,6 +94,24 @@ func dataset(_ x: Inputs<Double>, _ y: Tensor<Double>) -> Dataset<Double> {
         #expect(r.normalizedTestMSE < 0.3)
         #expect(r.ridge > 1e-8)
     }
+
+    /// A fixed ridge is the tuned fit with a one-ridge grid (same Cholesky), needs no validation
+    /// set, and a larger fixed ridge fits the training set less closely.
+    @Test func fixedRidgeEqualsTheOneRidgeGridAndNeedsNoValidation() throws {
+        let xt = gaussianInputs(60, 2, seed: 40), xv = gaussianInputs(10, 2, seed: 41), xs = gaussianInputs(30, 2, seed: 42)
+        func labels(_ x: Inputs<Double>) -> Tensor<Double> { let m = x.dense; return Tensor((0..<m.shape[0]).map { m[$0, 0] > 0 ? 1.0 : -1.0 }) }
+        let k = try RadialKernel(.laplace, bandwidth: 1)
+        let train = dataset(xt, labels(xt)), val = dataset(xv, labels(xv)), test = dataset(xs, labels(xs))
+        let fixed = try KernelRegression.fit(k, train: train, validation: val, test: test, fixedRidge: 0.3)
+        let grid = try KernelRegression.fit(k, train: train, validation: val, test: test, ridges: [0.3])
+        #expect(fixed.testPredictions == grid.testPredictions && fixed.ridge == 0.3 && fixed.validationMSE == grid.validationMSE)
+        let noValidation = try KernelRegression.fit(k, train: train, validation: dataset(gaussianInputs(0, 2, seed: 0), Tensor(shape: [0], scalars: [])),
+                                                    test: test, fixedRidge: 0.3)
+        #expect(noValidation.testPredictions == fixed.testPredictions && noValidation.validationMSE.isNaN)
+        let tiny = try KernelRegression.fit(k, train: train, validation: val, test: test, fixedRidge: 1e-10)
+        #expect(tiny.trainMSE < 1e-12 && fixed.trainMSE > 1e-3)
+        #expect(throws: KernelError.self) { try KernelRegression.fit(k, train: train, validation: val, test: test, fixedRidge: 0) }
+    }
 }
 
 @Suite struct FeatureRidgeTests {

@@ -9,6 +9,17 @@ import Testing
 // Every layer: finite-difference gradients of its input and parameters (Double, relative error
 // < 1e-6), and equivariance under random group elements (< 1e-10).
 
+// MARK: - Activations
+
+/// g(x) = erf(x/√2) = 2Φ(x) − 1: g(1) = P(|Z| ≤ 1) = 0.682689492137086, g odd, g(∞) = 1.
+@Test("erf activation: g(x) = erf(x/√2) = 2Φ(x) − 1")
+func erfActivationIsTwiceTheGaussianCDFMinusOne() {
+    let tape = Tape<Double>()
+    let y = Activation.erf.apply(tape.constant(Tensor(shape: [4], scalars: [1, -1, 0, 40]))).value.scalars
+    #expect(Swift.abs(y[0] - 0.682689492137086) < 1e-14 && y[1] == -y[0] && y[2] == 0 && y[3] == 1)
+    tape.reset()
+}
+
 // MARK: - Segment max
 
 @Test("segment max: forward against a direct loop, 0 for empty segments")

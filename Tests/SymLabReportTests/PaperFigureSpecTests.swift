@@ -62,6 +62,19 @@ import Testing
         #expect(Set(wu.compactMap { Double($0.dataOptions["noise"] ?? "") }) == Set(PaperFigure.wuNoises))
         let wuFile = try #require(try PaperFigure.named("wu-last-iterate")!.specs().first)
         #expect(try ExperimentSpec.parse(yaml: wuFile.yaml, file: wuFile.path).seeds.count == PaperFigure.wuSeeds)
+        let krr = try points("tomasini-laplace", "tomasini-krr"), spectrum = try points("tomasini-laplace", "tomasini-spectrum")
+        #expect(ints(krr, "d") == Set(PaperFigure.tomasiniDimensions) && Set(krr.map(\.nTrain)) == Set(PaperFigure.tomasiniPs))
+        #expect(Set(krr.compactMap { Double($0.dataOptions["chi"] ?? "") }) == Set(PaperFigure.tomasiniChis) && Set(krr.map(\.nTest)) == [PaperFigure.tomasiniTestPoints])
+        #expect(Set(krr.compactMap { Double($0.kind.scheme?.options["ridge"] ?? "") }) == Set(PaperFigure.tomasiniRidgeFactors + [PaperFigure.tomasiniRidgeless]))
+        // Each point's ridge exponent is the paper's 1/(d + χ).
+        for p in krr { if let e = p.kind.scheme?.options["ridge_exponent"], let d = Double(p.dataOptions["d"] ?? ""), let chi = Double(p.dataOptions["chi"] ?? "") {
+            #expect(abs(Double(e)! - 1 / (d + chi)) < 1e-12, "\(p.dataOptions)")
+        } }
+        #expect(Set(spectrum.map(\.nTrain)) == [PaperFigure.tomasiniSpectrumSamples] && spectrum.count == 6)
+        #expect(Set(krr.compactMap { Double($0.kind.scheme?.options["bandwidth"] ?? "") }) == [PaperFigure.tomasiniBandwidth]
+                && Set(spectrum.compactMap { Double($0.kind.scheme?.options["bandwidth"] ?? "") }) == [PaperFigure.tomasiniBandwidth])
+        let krrFile = try #require(try PaperFigure.named("tomasini-laplace")!.specs().first { $0.name == "tomasini-krr" })
+        #expect(try ExperimentSpec.parse(yaml: krrFile.yaml, file: krrFile.path).seeds.count == PaperFigure.tomasiniSeeds)
     }
 
     /// Figure 4 repeats Figure 1's GNN experiment with other optimizers (issue 27): every sweep point

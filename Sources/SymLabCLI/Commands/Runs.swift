@@ -61,7 +61,7 @@ extension SymLab.Runs {
         @OptionGroup var database: DatabaseChoice
         @OptionGroup var selection: RunSelection
         @Option(help: "table, csv or json.") var format: Format = .table
-        @Option(help: "Sort by this column (e.g. test_error, seed, data.n_train); numbers sort as numbers.") var sort: String?
+        @Option(help: "Sort by this column (e.g. test_mse_normalized, seed, data.n_train); numbers sort as numbers.") var sort: String?
         func run() throws {
             let store = try ResultsStore(path: try database.path(), readOnly: true)
             let runs = try selection.select(store)
@@ -79,14 +79,17 @@ extension SymLab.Runs {
                 row["id"] = r.id; row["experiment"] = r.experiment; row["seed"] = String(r.seed); row["status"] = r.status.rawValue
                 row["steps"] = String(r.stepsCompleted ?? 0)
                 row["test_mse"] = m["test_mse"].map { NumberFormat.significantAsPrintf($0, 4) } ?? ""
-                row["test_error"] = (m["test_mse_normalized"] ?? m[SchemeMetric.testLossNormalized]).map { NumberFormat.significantAsPrintf($0, 4) } ?? ""
+                row["test_mse_normalized"] = (m["test_mse_normalized"] ?? m[SchemeMetric.testLossNormalized]).map { NumberFormat.significantAsPrintf($0, 4) } ?? ""
+                // The 0-1 error of classification runs (training.zero_one_error, patch-kmeans).
+                row["test_error"] = m["test_error"].map { NumberFormat.significantAsPrintf($0, 4) } ?? ""
                 row["tags"] = r.tags.joined(separator: ",")
                 // A note is a line of the table: long or multi-line notes are for `runs show`.
                 if let note = r.note { row["note"] = format == .table ? Self.short(UntrustedText.oneLine(note)) : note }
                 rows.append(row)
             }
             let annotations = (runs.contains { !$0.tags.isEmpty } ? ["tags"] : []) + (runs.contains { $0.note != nil } ? ["note"] : [])
-            let columns = ["id", "experiment", "seed", "status", "steps"] + swept.sorted() + ["test_mse", "test_error"] + annotations
+            let classification = rows.contains { !($0["test_error"] ?? "").isEmpty } ? ["test_error"] : []
+            let columns = ["id", "experiment", "seed", "status", "steps"] + swept.sorted() + ["test_mse", "test_mse_normalized"] + classification + annotations
             if let sort {
                 guard columns.contains(sort) else {
                     throw ValidationError("--sort \(sort): no such column\(Suggestion.hint(for: sort, among: columns)); the columns are \(columns.joined(separator: ", "))")

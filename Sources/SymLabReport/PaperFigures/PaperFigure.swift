@@ -55,6 +55,8 @@ public struct PaperFigure: Sendable {
         PaperFigure("kiani-scaling", build: kianiScalingFigure),
         PaperFigure("wu-last-iterate", build: wuLastIterateFigure),
         PaperFigure("munteanu-coupled-init", build: munteanuFigure),
+        PaperFigure("tomasini-laplace", build: tomasiniLaplaceFigure),
+        PaperFigure("brutzkus-patches", build: brutzkusPatchesFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
