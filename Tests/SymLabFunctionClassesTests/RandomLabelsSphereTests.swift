@@ -59,5 +59,35 @@ import Testing
         #expect(abs(near - 0.5) < 5 / (2 * 2000.0.squareRoot()), "\(near)")
     }
 
+    /// `radius`: points on the sphere of radius r (r = √d is the paper's scaling for an NTK-parameterised
+    /// mlp); the defining check holds there and its norm check fails on the unit sphere. Without the
+    /// option the class records exactly the options and target parameters it did before the option existed.
+    @Test func theRadiusOptionPutsThePointsOnTheSphereOfThatRadius() throws {
+        let c = try FunctionClassRegistry.make("random-labels-sphere", options: ["d": "16", "radius": "4"])
+        let t = try #require(SeededData(c, seed: 5).target as? RandomSignTarget)
+        #expect(t.radius == 4 && t.parameters["radius"] == "4")
+        var rng = RandomStream(seed: 6)
+        let x = t.sampleInputs(count: 3000, rng: &rng).dense
+        for i in 0..<3000 {
+            let norm = (0..<16).reduce(0.0) { $0 + x.scalars[i * 16 + $1] * x.scalars[i * 16 + $1] }.squareRoot()
+            #expect(abs(norm - 4) <= 1e-12 * 4, "row \(i): ‖x‖ = \(norm)")
+        }
+        var r = RandomStream(seed: 7)
+        let report = c.checkDefiningProperty(rng: &r)
+        #expect(report.passed, "\(report)")
+        var onUnit = PropertyReport(property: "unit sphere read as radius 4")
+        RandomLabelsSphereClass.checkSphereAndIndependence(&onUnit, inputs: x * 0.25, radius: 4) { t.evaluate(.dense($0)) }
+        #expect(failed(onUnit) == ["max |‖x‖ − r|/r"], "\(onUnit)")
+        // The same seed on the unit sphere: the same directions, scaled by 1/r (the radius only scales).
+        let unit = try #require(SeededData(try FunctionClassRegistry.make("random-labels-sphere", options: ["d": "16"]), seed: 5).target as? RandomSignTarget)
+        var again = RandomStream(seed: 6)
+        let xUnit = unit.sampleInputs(count: 3000, rng: &again).dense
+        #expect(zip(xUnit.scalars, x.scalars).allSatisfy { abs($0 * 4 - $1) <= 1e-14 * 4 })
+        // Defaults: no radius recorded, as before the option existed.
+        let plain = try FunctionClassRegistry.make("random-labels-sphere", options: ["d": "16"])
+        #expect(plain.parameters == ["d": "16", "noise": "0"] && unit.parameters.keys.sorted() == ["key"] && unit.radius == 1)
+        #expect(throws: (any Error).self) { try FunctionClassRegistry.make("random-labels-sphere", options: ["radius": "0"]) }
+    }
+
     func failed(_ r: PropertyReport) -> [String] { r.checks.filter { !$0.passed }.map(\.name) }
 }

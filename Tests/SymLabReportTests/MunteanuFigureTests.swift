@@ -13,25 +13,34 @@ import Testing
         let specs = try Self.figure.specs().map { try ExperimentSpec.parse(yaml: $0.yaml, file: $0.path) }
         #expect(specs.map(\.name).sorted() == MunteanuCoupledInit.losses.map(\.experiment).sorted())
         for spec in specs {
+            let loss = try #require(MunteanuCoupledInit.losses.first { $0.experiment == spec.name })
             #expect(spec.seeds == MunteanuCoupledInit.seeds)
             #expect(Set(spec.points.map(\.nTrain)) == Set(MunteanuCoupledInit.ns))
             #expect(spec.points.count == MunteanuCoupledInit.ns.count * 2 * MunteanuCoupledInit.widths.count)
             for p in spec.points {
                 let t = try #require(p.kind.training)
                 #expect(p.dataClass == "random-labels-sphere" && p.dataOptions["d"] == "\(MunteanuCoupledInit.d)" && p.nTest == MunteanuCoupledInit.nTest)
+                // The unit-sphere specs leave `radius` out (their run ids predate it); the paper-scale ones give √d.
+                #expect(p.dataOptions["radius"].flatMap(Double.init) ?? 1 == loss.radius && (loss.radius == 1) == (p.dataOptions["radius"] == nil))
                 #expect(t.modelName == "mlp" && t.modelOptions["parameterization"] == "ntk" && t.modelOptions["depth"] == "2" && t.modelOptions["bias"] == "false" && t.modelOptions["readout_bias"] == "false")
-                #expect(t.optimizer.name == .sgd && t.optimizer.learningRate == MunteanuCoupledInit.learningRate && t.training.batchSize == nil)
+                #expect(t.optimizer.name == .sgd && t.optimizer.learningRate == loss.learningRate && t.training.batchSize == nil)
                 #expect(t.training.steps == MunteanuCoupledInit.steps && t.training.evalEvery == MunteanuCoupledInit.evalEvery)
                 #expect(p.precision == .f64)
             }
             #expect(Set(spec.points.compactMap { $0.kind.training?.modelOptions["width"] }) == Set(MunteanuCoupledInit.widths.map(String.init)))
             #expect(Set(spec.points.compactMap { $0.kind.training?.modelOptions["symmetric"] }) == ["true", "false"])
         }
-        let mse = try #require(specs.first { $0.name == "munteanu-mse" })
+        #expect(MunteanuCoupledInit.losses.map(\.radius) == [1, 4, 1, 4] && MunteanuCoupledInit.paperRadius * MunteanuCoupledInit.paperRadius == Double(MunteanuCoupledInit.d))
+        for mse in specs where mse.name.hasPrefix("munteanu-mse") {
         #expect(mse.points.allSatisfy { $0.kind.training?.training.stopTrainMSE == MunteanuCoupledInit.mseThreshold && $0.kind.training?.training.loss == .mse })
-        let logistic = try #require(specs.first { $0.name == "munteanu-logistic" })
+        }
+        for logistic in specs where logistic.name.hasPrefix("munteanu-logistic") {
         #expect(logistic.points.allSatisfy { $0.kind.training?.training.stopTrainError == MunteanuCoupledInit.errorThreshold && $0.kind.training?.training.loss == .logistic })
         #expect(logistic.points.allSatisfy { $0.kind.training?.training.zeroOneError == true && $0.kind.training?.training.stopTrainMSE == nil })
+        }
+        // The unit-sphere specs keep the run ids they had before the class had a radius (pinned: the ids of the figure's run recorded by the munteanu branch, merged into main at 5a1ba93).
+        let unitMSE = try #require(specs.first { $0.name == "munteanu-mse" })
+        #expect(Array(unitMSE.runs.map(\.id).prefix(2)) == ["b7dcfa1c1695c45c-s0", "b7dcfa1c1695c45c-s1"])
         let lines = MunteanuCoupledInit.defaultSizes
         #expect(lines[0].hasPrefix("Default sizes: n ∈ {32, 64, 128, 256}") && lines[0].contains("{4, 8, 16, 32, 64, 128, 256, 512, 1024}"))
         #expect(lines[1].contains("at most \(MunteanuCoupledInit.steps) steps"))
@@ -52,6 +61,18 @@ import Testing
             seeds: [0, 1, 2]
             sweep:
               product: {data.n_train: [8, 16], model.options.symmetric: [true, false], model.options.width: [4, 32, 256]}
+            """,
+            """
+            name: munteanu-mse-paper-scale
+            data: {class: random-labels-sphere, options: {d: 4, radius: 2}, n_train: 8, n_test: 4}
+            model: {name: mlp, options: {depth: 2, width: 4, parameterization: ntk, bias: false, readout_bias: false, symmetric: false}}
+            optimizer: {name: sgd, lr: \(MunteanuCoupledInit.learningRatePaperScale)}
+            training: {steps: 300, eval_every: 25, stop_train_mse: 1.0e-3, loss: mse}
+            precision: f64
+            threads: 1
+            seeds: [0, 1]
+            sweep:
+              product: {data.n_train: [8], model.options.symmetric: [true, false], model.options.width: [4, 64]}
             """,
             """
             name: munteanu-logistic
@@ -99,6 +120,15 @@ import Testing
         let independent = try #require(Double(independentText), "\(initial)")
         #expect(independent > 1)
         #expect(lines.contains { $0.hasPrefix("squared loss: measured slopes ") && $0.contains("n^4 (independent) and n^2 (coupled)") })
-        #expect(figure.panels.count == 4 && figure.panels[0].logX && figure.panels[0].logY && !figure.panels[3].logY)
+        #expect(initial.hasSuffix("(r²/(2d) = 0.125 at r = 1, d = 4), small against labels of variance 1"), "\(initial)")
+        // The paper's scaling (d = 4, r = √d = 2): its own lines, with the initial output variance r²/(2d) = 1/2 named.
+        let paper = try #require(lines.first { $0.hasPrefix("squared loss at r = √d: train MSE at init, mean over runs: coupled 1 (f ≡ 0") }, "\(lines)")
+        #expect(paper.hasSuffix("(r²/(2d) = 0.5 at r = 2, d = 4), comparable to labels of variance 1: what coupling removes"), "\(paper)")
+        let paperIndependent = try #require(Double(paper.components(separatedBy: "), independent ").dropFirst().first?.components(separatedBy: " ").first ?? ""), "\(paper)")
+        #expect(paperIndependent > independent, "the output at r = √d is larger than at r = 1")
+        #expect(lines.contains { $0.hasPrefix("squared loss at r = √d, coupled init: m*(n) median n = 8: ") })
+        #expect(lines.contains { $0.hasPrefix("squared loss at r = √d: coupled m* ≤ independent m* (medians) at ") })
+        #expect(lines.contains("logistic loss at r = √d (munteanu-logistic-paper-scale): no finished runs"))
+        #expect(figure.panels.count == 6 && figure.panels[0].logX && figure.panels[0].logY && figure.panels[1].title.hasPrefix("squared loss at r = √d") && !figure.panels[5].logY)
     }
 }

@@ -21,21 +21,44 @@ public enum MunteanuCoupledInit {
     /// reached it. NTK parameterisation without biases has tangent-kernel entries O(1/d), hence
     /// a step of this size.
     public static let learningRate = 15.0
+    /// The radius of the paper's scaling: on the sphere of radius √d the NTK-parameterised first
+    /// layer (which divides by √d) has pre-activations of variance 1, as w·x with w ~ N(0, I_d),
+    /// ‖x‖ = 1 in the analyses the paper builds on (Du et al. 2019, Song & Yang 2019).
+    public static let paperRadius = Double(d).squareRoot()
+    /// Full-batch GD's step at radius √d, for both losses. Without biases the network is positively
+    /// homogeneous of degree 1 in x, so radius r multiplies the output by r and the tangent kernel
+    /// by r²: lr 15/r² ≈ 0.94 would be the unit-sphere run's step, but there the labels are large
+    /// against the output scale and the weights move far, while at r = √d training stays nearer the
+    /// kernel regime and is slower. Probed at n = 256 (seed 0, both inits, every width, 2000 steps):
+    /// squared loss — at lr ≤ 1.25 no width reached train MSE 1e-3, at 1.5 only 64 and 128, at 2
+    /// widths 64–512 but not 1024, at 2.5 and 3 every width ≥ 128, at 4 widths ≥ 256 (narrower ones
+    /// unstable); logistic loss — at lr ≤ 2 widths ≥ 256 kept misclassified points, at 3, 4 and 6
+    /// every width ≥ 16 fitted (2.5 not probed). 3 is the smallest step probed with both losses at
+    /// which every width ≥ m* reached the criterion with both (the unit sphere's rule for lr 15).
+    public static let learningRatePaperScale = 3.0
     public static let nTest = 64
     /// Squared loss: "zero training error" read as train MSE ≤ this (the research note's 1e-3).
     public static let mseThreshold = 1e-3
     /// Logistic loss: every training sign correct (0-1 training error ≤ 0).
     public static let errorThreshold = 0.0
 
-    /// One loss of the figure: its spec, the final metric m* is read from and the threshold.
+    /// One loss at one input scaling of the figure: its spec, the final metric m* is read from, the
+    /// threshold, the sphere's radius and the step.
     public struct Loss: Sendable {
         public let experiment: String, label: String, metric: String, tau: Double, criterion: String
+        public let radius: Double, learningRate: Double
     }
+    /// The squared and logistic loss on the unit sphere (small initial output: the existing
+    /// contrast) and at the paper's scaling (radius √d), in the order the panels pair them.
     public static let losses = [
         Loss(experiment: "munteanu-mse", label: "squared loss", metric: "train_mse", tau: mseThreshold,
-             criterion: "train MSE ≤ \(NumberFormat.significant(mseThreshold))"),
+             criterion: "train MSE ≤ \(NumberFormat.significant(mseThreshold))", radius: 1, learningRate: learningRate),
+        Loss(experiment: "munteanu-mse-paper-scale", label: "squared loss at r = √d", metric: "train_mse", tau: mseThreshold,
+             criterion: "train MSE ≤ \(NumberFormat.significant(mseThreshold)), ‖x‖ = √d", radius: paperRadius, learningRate: learningRatePaperScale),
         Loss(experiment: "munteanu-logistic", label: "logistic loss", metric: "train_error", tau: errorThreshold,
-             criterion: "train 0-1 error = 0"),
+             criterion: "train 0-1 error = 0", radius: 1, learningRate: learningRate),
+        Loss(experiment: "munteanu-logistic-paper-scale", label: "logistic loss at r = √d", metric: "train_error", tau: errorThreshold,
+             criterion: "train 0-1 error = 0, ‖x‖ = √d", radius: paperRadius, learningRate: learningRatePaperScale),
     ]
 
     /// From the paper's abstract (Munteanu, Omlor, Song, Woodruff, ICML 2022): worst-case width
@@ -47,11 +70,12 @@ public enum MunteanuCoupledInit {
 
     /// The summary's first lines.
     public static var defaultSizes: [String] {
-        ["Default sizes: n ∈ \(setText(ns)) points uniform on S^\(d - 1) (d = \(d)) with random ±1 labels (class random-labels-sphere), widths m ∈ {2², …, 2¹⁰} = \(setText(widths)), seeds \(setText(seeds)) (the seed fixes points, labels and the initial weights; coupled and independent runs of one seed fit the same data), n_test \(nTest) (test error is 1/2 by construction: not reported);",
-         "  two-layer ReLU network f(x) = c₂·aᵀReLU(c₁·Wx) in NTK parameterisation (W, a ~ N(0, 1), c₁ = 1/√d, c₂ = 1/√m), no biases (mlp bias: false, readout_bias: false), full-batch gradient descent lr \(NumberFormat.significant(learningRate)), at most \(steps) steps, evaluated every \(evalEvery) steps, f64;",
+        ["Default sizes: n ∈ \(setText(ns)) points uniform on the sphere of radius r in R^\(d) — r = 1 (S^\(d - 1)) and r = √d = \(NumberFormat.significant(paperRadius)) (the paper's scaling) — with random ±1 labels (class random-labels-sphere), widths m ∈ {2², …, 2¹⁰} = \(setText(widths)), seeds \(setText(seeds)) (the seed fixes points, labels and the initial weights; coupled and independent runs of one seed fit the same data), n_test \(nTest) (test error is 1/2 by construction: not reported);",
+         "  two-layer ReLU network f(x) = c₂·aᵀReLU(c₁·Wx) in NTK parameterisation (W, a ~ N(0, 1), c₁ = 1/√d, c₂ = 1/√m), no biases (mlp bias: false, readout_bias: false), full-batch gradient descent lr \(NumberFormat.significant(learningRate)) at r = 1 and \(NumberFormat.significant(learningRatePaperScale)) at r = √d, at most \(steps) steps, evaluated every \(evalEvery) steps, f64;",
          "  m*(n) = the smallest grid width whose run reaches the criterion (squared loss: train MSE ≤ \(NumberFormat.significant(mseThreshold)); logistic loss: train 0-1 error = 0, every sign correct) within the budget, per seed and for the median curve over seeds; a run stops at its first evaluation that meets it.",
+         "  two input scalings: r = 1, where the first layer's pre-activations c₁·w·x have variance 1/d and an independent network's initial output variance r²/(2d) = \(NumberFormat.significant(1 / (2 * Double(d)))), small against labels of variance 1; and r = √d, where they have variance 1 as w·x with w ~ N(0, I_d), ‖x‖ = 1 in the analysis the paper builds on (Du et al. 2019, Song & Yang 2019: f(x) = m^(−1/2) Σ a_r ReLU(w_r·x)), and the initial output variance is 1/2, comparable to the labels — the output coupling removes.",
          "From the paper (abstract): with coupled initialisation (units in identical pairs with opposite output weights, f ≡ 0 at init) the width sufficient for zero training error improves from ~n⁴ (Song & Yang 2019) to n² for the squared loss, and from ~γ⁻⁸ (Ji & Telgarsky 2020) to γ⁻² for the logistic loss (γ the NTK separation margin). These are worst-case sufficient widths; the measured m* and slopes below are ours.",
-         "choice: both layers trained (the paper's analysis trains W with fixed ±1 output weights), no readout bias (its tangent-kernel direction has eigenvalue ≈ n and would cap the step far below what the other directions need: with it, lr 1 blew up and at lr 0.8 train MSE at n = 256, width 1024 was still 0.58 after 2000 steps), `symmetric: true` for coupled init (the last hidden layer is m/2 units and their m/2 copies with negated output weights: the same width m and parameter count as independent init), lr \(NumberFormat.significant(learningRate)) for every width and both losses (probed: 10 too slow for width 1024, 20 too large for widths near m*), the step budget and the 1e-3 threshold from the research note; the paper gives no experiment to match.",
+         "choice: both layers trained (the paper's analysis trains W with fixed ±1 output weights), no readout bias (its tangent-kernel direction has eigenvalue ≈ n and would cap the step far below what the other directions need: with it, lr 1 blew up and at lr 0.8 train MSE at n = 256, width 1024 was still 0.58 after 2000 steps), `symmetric: true` for coupled init (the last hidden layer is m/2 units and their m/2 copies with negated output weights: the same width m and parameter count as independent init), lr \(NumberFormat.significant(learningRate)) at r = 1 for every width and both losses (probed: 10 too slow for width 1024, 20 too large for widths near m*), lr \(NumberFormat.significant(learningRatePaperScale)) at r = √d (the network has no biases, so it is homogeneous of degree 1 in x: radius r multiplies its output by r and its tangent kernel by r², and 15/r² ≈ 0.94 would be the unit sphere's step, but at lr ≤ 1.25 no width reached train MSE 1e-3 at n = 256 in 2000 steps; probed at n = 256, seed 0 (squared loss at 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4; logistic loss at 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 6): 3 is the smallest step probed with both losses at which every width ≥ m* reached the criterion with both (2.5 already did with the squared loss); the squared loss's m* at n = 256, seed 0 depends on the step: 64 at lr 2 (width 1024 not reached), 128 at 2.5 and 3, 256 at 4), the radius √d as the paper's scaling (rather than the first layer without 1/√d: the same pre-activations, one model for both), the step budget and the 1e-3 threshold from the research note; the paper gives no experiment to match.",
         ]
     }
 }
@@ -59,6 +83,8 @@ public enum MunteanuCoupledInit {
 /// One finished (or diverged) run of the figure: the point it belongs to and its criterion value.
 struct WidthRun {
     let n: Int, width: Int, coupled: Bool, seed: Int
+    /// The data's dimension and sphere radius as the run recorded them.
+    let d: Int, radius: Double
     /// The loss's metric at the end (train MSE or train 0-1 error); +∞ for a diverged run.
     let value: Double
     let stopStep: Int?
@@ -74,7 +100,9 @@ func widthRuns(_ store: ResultsStore, _ loss: MunteanuCoupledInit.Loss) throws -
         guard let setup = config.kind.training, let width = Int(setup.modelOptions["width"] ?? "") else { return nil }
         let m = results.metrics[r.id] ?? [:]
         let seconds = r.startedAt.flatMap(UTCTimestamp.secondsSince1970).flatMap { a in r.endedAt.flatMap(UTCTimestamp.secondsSince1970).map { $0 - a } }
+        let d: Int = Int(config.dataOptions["d"] ?? "") ?? 16, radius: Double = Double(config.dataOptions["radius"] ?? "") ?? 1
         return WidthRun(n: config.nTrain, width: width, coupled: ["true", "1", "yes"].contains(setup.modelOptions["symmetric"] ?? ""), seed: r.seed,
+                        d: d, radius: radius,
                         value: r.status == .done ? (m[loss.metric] ?? .nan) : .infinity, stopStep: m["stop_step"].map { Int($0) }, seconds: seconds,
                         initialTrainMSE: results.curves[r.id]?.first { $0.step == 0 && $0.split == "train" && $0.metric == "mse" }?.value)
     }
@@ -163,7 +191,12 @@ func munteanuFigure(_ store: ResultsStore) throws -> (Figure, String) {
         if loss.metric == "train_mse" {
             // What coupling removes: the initial output, whose variance is what independent init adds to the initial train MSE.
             let initial = [true, false].map { c in meanAndStd(runs.filter { $0.coupled == c }.compactMap(\.initialTrainMSE)).mean }
-            s.append("\(loss.label): train MSE at init, mean over runs: coupled \(NumberFormat.significant(initial[0])) (f ≡ 0: the labels' second moment), independent \(NumberFormat.significant(initial[1])) — the difference \(NumberFormat.significant(initial[1] - initial[0])) is the independent network's initial output variance (1/(2d) = \(NumberFormat.significant(1 / (2 * Double(MunteanuCoupledInit.d)))) in NTK scaling), small against labels of variance 1")
+            // r²/(2d): E ReLU(z)² for z ~ N(0, r²/d), the pre-activation at ‖x‖ = r; from the runs' own d and r.
+            let geometry = Set(runs.map { "\($0.d) \($0.radius)" }).count == 1 ? runs.first.map { ($0.d, $0.radius) } : nil
+            let expectedText = geometry.map { "r²/(2d) = \(NumberFormat.significant($0.1 * $0.1 / (2 * Double($0.0)))) at r = \(NumberFormat.significant($0.1)), d = \($0.0)" } ?? "r²/(2d); the runs mix d or r"
+            let expected = geometry.map { $0.1 * $0.1 / (2 * Double($0.0)) } ?? .nan
+            s.append("\(loss.label): train MSE at init, mean over runs: coupled \(NumberFormat.significant(initial[0])) (f ≡ 0: the labels' second moment), independent \(NumberFormat.significant(initial[1])) — the difference \(NumberFormat.significant(initial[1] - initial[0])) is the independent network's initial output variance (\(expectedText))"
+                     + (expected.isNaN ? "" : expected < 0.25 ? ", small against labels of variance 1" : ", comparable to labels of variance 1: what coupling removes"))
             let measured = [true, false].compactMap { c in slopes[c].map { "\(c ? "coupled" : "independent") \(NumberFormat.significant($0.exponent)) [\(NumberFormat.significant($0.lower)), \(NumberFormat.significant($0.upper))]" } }
             s.append("\(loss.label): measured slopes " + (measured.isEmpty ? "none" : measured.joined(separator: ", "))
                      + " next to the paper's worst-case exponents n^\(Int(MunteanuCoupledInit.paperIndependentExponent)) (independent) and n^\(Int(MunteanuCoupledInit.paperCoupledExponent)) (coupled): "
