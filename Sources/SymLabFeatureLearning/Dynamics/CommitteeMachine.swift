@@ -85,6 +85,9 @@ public struct CommitteeMachine: Sendable {
         return delta * delta / 2
     }
 
+    /// g and g′ on one scalar: the K ≤ a few pre-activations of a batch-1 step do not pay for a
+    /// tensor and ``UnaryOp``'s vector kernels (the same formulas, tested against each other by
+    /// the finite-difference test of ``step``).
     func activationValue(_ z: Double) -> Double {
         switch activation {
         case .erf: erf(z / 2.0.squareRoot())
@@ -244,12 +247,12 @@ public struct CommitteeODE: Sendable {
 }
 
 /// a·b for equal-length vectors (BLAS ddot).
-func dot(_ a: [Double], _ b: [Double]) -> Double {
+private func dot(_ a: [Double], _ b: [Double]) -> Double {
     a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in Double.blasDot(n: x.count, x: x.baseAddress!, incx: 1, y: y.baseAddress!, incy: 1) } }
 }
 
 /// The matrix of a_i·b_j/D (D the vectors' length).
-func gram(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+private func gram(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
     let d = Double(a.first?.count ?? 1)
     return a.map { u in b.map { w in dot(u, w) / d } }
 }
