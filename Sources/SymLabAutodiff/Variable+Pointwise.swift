@@ -23,6 +23,8 @@ extension Variable {
     public func gelu() -> Variable { map(.gelu) }
     /// erf(scale·x); scale 1/√2 is the committee machines' g(x) = erf(x/√2).
     public func erf(scale: Double = 1) -> Variable { map(.erf(scale: scale)) }
+    /// The smoothed ReLU (``UnaryOp/smoothRelu(q:rho:)``): cubic-type near 0, linear past ρ.
+    public func smoothRelu(q: Int = 3, rho: Double) -> Variable { map(.smoothRelu(q: q, rho: rho)) }
     public func exp() -> Variable { map(.exp) }
     public func log() -> Variable { map(.log) }
     public func square() -> Variable { map(.square) }

@@ -91,6 +91,11 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
     /// odd and bounded like tanh but with closed-form Gaussian averages, which the papers' reduced
     /// ODEs of the order parameters are written in.
     case erf
+    /// The smoothed ReLU with q = 3, ρ = 1 (``UnaryOp/smoothRelu(q:rho:)``) of Huang et al.'s
+    /// modality-competition analysis: a cube near 0, so small weights race at a power law, then
+    /// linear. ρ = 1 is the scale of pre-activations of the registered networks (unit-variance at
+    /// init); the `late-fusion` scheme, whose weights start far smaller, takes ρ as an option.
+    case smoothRelu = "smooth-relu"
 
     public var description: String { rawValue }
 
@@ -107,6 +112,7 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
         case .square: .square
         case .cube: .power(3)
         case .erf: .erf(scale: 0.5.squareRoot())
+        case .smoothRelu: .smoothRelu(q: 3, rho: 1)
         }
     }
 
@@ -123,6 +129,7 @@ public enum Activation: String, Sendable, CaseIterable, CustomStringConvertible 
         case .square: x.square()
         case .cube: x.pow(3)
         case .erf: x.erf(scale: 0.5.squareRoot())
+        case .smoothRelu: x.smoothRelu(q: 3, rho: 1)
         }
     }
 }

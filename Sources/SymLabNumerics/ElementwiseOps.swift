@@ -12,6 +12,10 @@ public enum UnaryOp: Sendable, Equatable, CustomStringConvertible {
     /// and autoencoder literature (Saad–Solla; Refinetti–Goldt), whose Gaussian averages have
     /// closed forms — the reason those papers' reduced ODEs exist.
     case erf(scale: Double)
+    /// The smoothed ReLU of the modality-competition analysis (Huang et al. 2022, after Allen-Zhu–Li):
+    /// 0 for x ≤ 0, xᵠ/(q ρ^{q−1}) on [0, ρ], x − (1 − 1/q)ρ beyond — C¹, polynomial (degree q) near
+    /// 0 so small weights grow at a power law (the race between modalities), linear past ρ.
+    case smoothRelu(q: Int, rho: Double)
 
     public var description: String {
         switch self {
@@ -31,6 +35,7 @@ public enum UnaryOp: Sendable, Equatable, CustomStringConvertible {
         case .power(let p): "power(\(p))"
         case .affine(let a, let b): "affine(\(a), \(b))"
         case .erf(let a): "erf(\(a))"
+        case .smoothRelu(let q, let r): "smoothRelu(\(q), \(r))"
         }
     }
 }
@@ -106,6 +111,12 @@ extension ElementwiseKernels where Self: TensorScalar {
         case .erf(let a):
             let s = Self(a)
             for i in 0..<n { y[i] = .erf(s * x[i]) }
+        case .smoothRelu(let q, let r):
+            let rho = Self(r), c = 1 / (Self(q) * Self.pow(rho, q - 1)), shift = (1 - 1 / Self(q)) * rho
+            for i in 0..<n {
+                let v = x[i]
+                y[i] = v <= 0 ? 0 : (v < rho ? c * .pow(v, q) : v - shift)
+            }
         }
     }
 
@@ -152,6 +163,13 @@ extension ElementwiseKernels where Self: TensorScalar {
             // d/dx erf(a·x) = a·(2/√π)·exp(−a²x²).
             let s = Self(a), c = Self(a) * 2 / Self.sqrt(.pi)
             for i in 0..<n { let v = s * x[i]; dx[i] = dy[i] * c * .exp(-v * v) }
+        case .smoothRelu(let q, let r):
+            // σ′ = 0, (x/ρ)^{q−1}, 1 on the three pieces: continuous (1 at x = ρ from both sides).
+            let rho = Self(r), inv = 1 / rho
+            for i in 0..<n {
+                let v = x[i]
+                dx[i] = dy[i] * (v <= 0 ? 0 : (v < rho ? .pow(v * inv, q - 1) : 1))
+            }
         }
     }
 

@@ -51,6 +51,21 @@ import Testing
         expectGradients([gaussian(s, seed: 38)]) { $0[0].erf() }
         expectGradients([gaussian(s, seed: 39)]) { $0[0].erf(scale: 0.5.squareRoot()) }
     }
+    /// The smoothed ReLU at its joints z = 0 and z = ρ (σ′ continuous there, σ″ not: the central
+    /// difference is off by h/(2ρ) at ρ, so h = 1e-8), at 2ρ, inside the cubic piece and below 0.
+    @Test(arguments: [0.1, 1]) func smoothRelu(_ rho: Double) {
+        let z = Tensor(shape: [7], scalars: [0, rho, 2 * rho, rho / 2, -rho, 0.9 * rho, 3])
+        for (k, e) in gradientRelativeErrors([z], step: 1e-8, { $0[0].smoothRelu(q: 3, rho: rho) }).enumerated() {
+            #expect(e < tolerance, "input \(k): relative error \(e)")
+        }
+        expectGradients([gaussian([3, 2, 4], seed: 40)]) { $0[0].smoothRelu(q: 3, rho: rho) }
+        // Values: 0 at 0, ρ/3 at ρ from both pieces, z − 2ρ/3 beyond; σ′ = 0, 1/4, 1, 1 at 0, ρ/2, ρ, 2ρ.
+        let tape = Tape<Double>()
+        let y = tape.constant(z).smoothRelu(q: 3, rho: rho).value.scalars
+        #expect(y[0] == 0 && Swift.abs(y[1] - rho / 3) < 1e-15 && Swift.abs(y[2] - 4 * rho / 3) < 1e-15 && y[4] == 0)
+        #expect(Swift.abs(y[3] - rho / 24) < 1e-15 && Swift.abs(y[6] - (3 - 2 * rho / 3)) < 1e-15)
+        tape.reset()
+    }
     @Test(arguments: unaryShapes) func exp(_ s: [Int]) { expectGradients([gaussian(s, seed: 19)]) { $0[0].exp() } }
     @Test(arguments: unaryShapes) func log(_ s: [Int]) { expectGradients([positive(s, seed: 20)]) { $0[0].log() } }
     @Test(arguments: unaryShapes) func square(_ s: [Int]) { expectGradients([gaussian(s, seed: 21)]) { $0[0].square() } }
@@ -80,7 +95,7 @@ import Testing
     }
     /// The fused layer σ(c·Σₖ xₖWₖ + b): two terms, every activation (those whose derivative is
     /// read off the output and those that keep the pre-activation), with and without bias.
-    @Test(arguments: ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "gelu", "square", "cube", "erf", "none"])
+    @Test(arguments: ["relu", "leakyRelu", "tanh", "sigmoid", "softplus", "gelu", "square", "cube", "erf", "smoothRelu", "none"])
     func dense(_ activation: String) {
         let op: UnaryOp? = switch activation {
         case "relu": .relu
@@ -92,6 +107,7 @@ import Testing
         case "square": .square
         case "cube": .power(3)
         case "erf": .erf(scale: 0.5.squareRoot())
+        case "smoothRelu": .smoothRelu(q: 3, rho: 1)
         default: nil
         }
         let inputs = [gaussian([2, 3, 4], seed: 90), gaussian([4, 5], seed: 91), gaussian([2, 3, 2], seed: 92),
