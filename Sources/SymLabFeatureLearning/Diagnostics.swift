@@ -17,20 +17,27 @@ public enum Diagnostics {
     /// (so ‖P_U w‖ = ‖U w‖). Rows with w = 0 (dead neurons) are skipped; NaN if all are zero.
     /// A random direction scores about √(r/d).
     public static func alignment(weights: Tensor<Double>, subspace u: Tensor<Double>) -> Double {
+        let rows = rowAlignments(weights: weights, subspace: u).filter { !$0.isNaN }
+        var total = 0.0
+        for a in rows { total += a }
+        return rows.isEmpty ? .nan : total / Double(rows.count)
+    }
+
+    /// ‖P_U w‖/‖w‖ for each row w of `weights` [m, d] (NaN for w = 0): the mean is ``alignment(weights:subspace:)``,
+    /// the maximum the best-aligned neuron (the modality-competition figure's measure).
+    public static func rowAlignments(weights: Tensor<Double>, subspace u: Tensor<Double>) -> [Double] {
         precondition(weights.rank == 2 && u.rank == 2 && weights.shape[1] == u.shape[1],
                      "Diagnostics.alignment: weights \(weights.shape) and subspace \(u.shape) must be [m, d] and [r, d]")
         let proj = Tensor.matmul(weights, u, transposeB: true)     // [m, r]
         let m = weights.shape[0], d = weights.shape[1], r = u.shape[0]
-        var total = 0.0, count = 0
-        weights.withUnsafePointer { w in proj.withUnsafePointer { p in
-            for j in 0..<m {
+        return weights.withUnsafePointer { w in proj.withUnsafePointer { p in
+            (0..<m).map { j in
                 var nw = 0.0, np = 0.0
                 for k in 0..<d { nw += w[j * d + k] * w[j * d + k] }
                 for k in 0..<r { np += p[j * r + k] * p[j * r + k] }
-                if nw > 0 { total += (np / nw).squareRoot(); count += 1 }
+                return nw > 0 ? (np / nw).squareRoot() : .nan
             }
         } }
-        return count > 0 ? total / Double(count) : .nan
     }
 
     /// Pearson correlation of two equally long vectors (NaN if one is constant).
