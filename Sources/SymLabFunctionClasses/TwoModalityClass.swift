@@ -56,11 +56,7 @@ public struct TwoModalityClass: RegisteredFunctionClass {
     public var documentedMoments: LabelMoments? { LabelMoments(mean: 0, variance: 1) }
 
     public func drawTarget(rng: inout RandomStream) -> any Target {
-        func direction() -> [Double] {
-            let g: Tensor<Double> = rng.normal([d])
-            let norm = g.scalars.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return g.scalars.map { $0 / norm }
-        }
+        func direction() -> [Double] { (rng.orthonormal(rows: 1, cols: d) as Tensor<Double>).scalars }
         let a = direction(), b = direction()
         return TwoModalityTarget(d: d, uA: a, uB: b, sA: sA, sB: sB, pA: pA, pB: pB, sigma: sigma, key: rng.next())
     }
