@@ -37,7 +37,7 @@ import Testing
         #expect(figure.panels.count == 4)
         #expect(figure.panels[1].series.map(\.title) == ["joint", "uni-modal B"])
         #expect(lines[0].hasPrefix("Default sizes:") && lines.contains { $0.hasPrefix("From the paper") })
-        #expect(lines.filter { $0.hasPrefix("choice:") }.count == 4)
+        #expect(lines.filter { $0.hasPrefix("choice:") }.count == 5)
         #expect(lines.contains { $0.hasPrefix("initial max alignment of m random neurons with a fixed direction: ≈ √(2 ln(2m)/d) = 0.18") })
         for prefix in ["joint, encoder A:", "joint, encoder B:", "uni-modal A, encoder A:", "uni-modal B, encoder B:", "joint: test error", "uni-modal B: test error"] {
             #expect(lines.contains { $0.hasPrefix(prefix) }, "\(prefix)")
