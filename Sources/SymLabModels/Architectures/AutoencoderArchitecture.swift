@@ -13,7 +13,7 @@ import SymLabNumerics
 /// batch-1 dynamics of the paper's figure use a hand-written step checked against the same
 /// gradients. c_e and c_d are the ``Parameterization`` multipliers of the fan-ins D and K (with
 /// `ntk`, λ = w·x/√D as in the paper).
-public final class Autoencoder<S: TensorScalar>: Model {
+public final class AutoencoderNetwork<S: TensorScalar>: Model {
     public let parameters = ParameterStore<S>()
     public let inputSize: Int
     public let hidden: Int
@@ -30,7 +30,7 @@ public final class Autoencoder<S: TensorScalar>: Model {
 
     public init(inputSize d: Int, hidden k: Int, activation: Activation, tied: Bool, hiddenBias: Bool, outputBias: Bool,
                 scheme: InitScheme, name: String? = nil, rng: inout RandomStream) {
-        precondition(d >= 1 && k >= 1, "Autoencoder: sizes must be ≥ 1, got D \(d), K \(k)")
+        precondition(d >= 1 && k >= 1, "AutoencoderNetwork: sizes must be ≥ 1, got D \(d), K \(k)")
         inputSize = d; hidden = k; self.activation = activation
         encoder = Dense("encoder", group: "encoder", inputSize: d, outputSize: k, bias: hiddenBias, scheme: scheme, store: parameters, rng: &rng)
         if tied {
@@ -51,7 +51,7 @@ public final class Autoencoder<S: TensorScalar>: Model {
     public func forward(_ inputs: Inputs<S>, on tape: Tape<S>) -> Variable<S> {
         let x = inputs.dense
         guard x.rank >= 2, x.shape.dropFirst().reduce(1, *) == inputSize else {
-            tensorFailure("Autoencoder.forward", "inputs \(x.shape) do not have \(inputSize) numbers per sample")
+            tensorFailure("AutoencoderNetwork.forward", "inputs \(x.shape) do not have \(inputSize) numbers per sample")
         }
         let bind = Binding(parameters, tape)
         let p = bind(encoder.parameterIDs)
@@ -71,7 +71,7 @@ public final class Autoencoder<S: TensorScalar>: Model {
     }
 }
 
-/// `autoencoder`: an ``Autoencoder`` on flattened dense inputs, trained with
+/// `autoencoder`: an ``AutoencoderNetwork`` on flattened dense inputs, trained with
 /// `training.loss: reconstruction` (the only loss its vector output takes).
 public struct AutoencoderArchitecture: RegisteredModel {
     public static let modelName = "autoencoder"
@@ -110,7 +110,7 @@ public struct AutoencoderArchitecture: RegisteredModel {
     public var outputsPerSample: Int { inputSize }
 
     public func build<S: TensorScalar>(rng: inout RandomStream, as: S.Type) -> any Model<S> {
-        Autoencoder<S>(inputSize: inputSize, hidden: hiddenUnits, activation: activationFunction, tied: tiedWeights, hiddenBias: withHiddenBias,
+        AutoencoderNetwork<S>(inputSize: inputSize, hidden: hiddenUnits, activation: activationFunction, tied: tiedWeights, hiddenBias: withHiddenBias,
                        outputBias: withOutputBias, scheme: scheme, name: label, rng: &rng)
     }
 
