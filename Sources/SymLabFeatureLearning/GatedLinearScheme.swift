@@ -162,9 +162,7 @@ public struct GatedLinearScheme: TrainingScheme {
             curves.append(CurvePoint(step: epoch, split: "train", metric: "shared_theory", value: mean(theory, true)))
             curves.append(CurvePoint(step: epoch, split: "train", metric: "specific_theory", value: mean(theory, false)))
         }
-        if stopped { return SchemeResult(metrics: metrics, curves: curves, status: .interrupted, message: "stopped on request") }
-        if !metrics["final_loss"]!.isFinite { return SchemeResult(metrics: metrics, curves: curves, status: .diverged, message: "GD diverged (lr \(learningRate))") }
-        return SchemeResult(metrics: metrics, curves: curves)
+        return Self.result(metrics, curves, stopped: stopped, learningRate: learningRate)
     }
 
     // MARK: - Routing
@@ -214,12 +212,21 @@ public struct GatedLinearScheme: TrainingScheme {
             }
             metrics["max_gap"] = gaps.contains { !$0.isFinite } ? .nan : gaps.max()!
         }
-        if stopped { return SchemeResult(metrics: metrics, curves: curves, status: .interrupted, message: "stopped on request") }
-        if !metrics["final_loss"]!.isFinite { return SchemeResult(metrics: metrics, curves: curves, status: .diverged, message: "GD diverged (lr \(learningRate))") }
-        return SchemeResult(metrics: metrics, curves: curves)
+        return Self.result(metrics, curves, stopped: stopped, learningRate: learningRate)
     }
 
     // MARK: - Measures
+
+    /// A diverged loss is a diverged run; otherwise measures that do not exist in this run (a
+    /// mode that never reached half its value within the epochs) are left out rather than
+    /// stored as NaN, which the executor would read as divergence.
+    static func result(_ metrics: [String: Double], _ curves: [CurvePoint], stopped: Bool, learningRate: Double) -> SchemeResult {
+        if stopped { return SchemeResult(metrics: metrics.filter { $0.value.isFinite }, curves: curves, status: .interrupted, message: "stopped on request") }
+        if !(metrics["final_loss"] ?? .nan).isFinite {
+            return SchemeResult(metrics: metrics, curves: curves, status: .diverged, message: "GD diverged (lr \(learningRate))")
+        }
+        return SchemeResult(metrics: metrics.filter { $0.value.isFinite }, curves: curves)
+    }
 
     /// The first (fractional) index at which `values` reaches `level` from below, interpolated
     /// linearly; 0 if it starts there, nil if never.

@@ -20,8 +20,10 @@ extension PaperFigure {
 func saxeNeuralRaceFigure(_ store: ResultsStore) throws -> (Figure, String) {
     let (raceRuns, race) = try schemeRuns(store, "saxe-race")
     let (routeRuns, routing) = try schemeRuns(store, "saxe-routing")
-    func pct(_ x: Double) -> String { x.isFinite ? NumberFormat.significant(100 * x, 2) + " %" : "n/a" }
+    func pct(_ x: Double) -> String { x.isFinite ? NumberFormat.fixed(100 * x, 1) + " %" : "n/a" }
     func num(_ x: Double) -> String { x.isFinite ? NumberFormat.significant(x) : "n/a" }
+    func tenth(_ x: Double) -> String { x.isFinite ? NumberFormat.fixed(x, 1) : "n/a" }
+    func epoch(_ x: Double) -> String { x.isFinite ? String(Int(x.rounded())) : "n/a" }
     func median(_ v: [Double]) -> Double { medianBand(v).median }
     func curve(_ results: ExperimentResults, _ r: SchemeRun, _ metric: String) -> (x: [Double], y: [Double]) {
         let pts = (results.curves[r.run.id] ?? []).filter { $0.metric == metric }.sorted { $0.step < $1.step }
@@ -63,10 +65,10 @@ func saxeNeuralRaceFigure(_ store: ResultsStore) throws -> (Figure, String) {
         }
         s.append(line)
         let firsts = runs.filter { $0.metric("shared_first") == 1 }.count
-        var order = "race, \(label): epochs to 10 % / 50 % of the final value (medians over seeds): shared modes (last of them) \(num(median(runs.map { $0.metric("epoch_10_shared") }))) / \(num(median(runs.map { $0.metric("epoch_50_shared") })))"
-        if gated { order += " (closed form 50 %: \(num(median(runs.map { $0.metric("theory_epoch_50_shared") }))))" }
-        order += ", specific modes (first of them) \(num(median(runs.map { $0.metric("epoch_10_specific") }))) / \(num(median(runs.map { $0.metric("epoch_50_specific") })))"
-        if gated { order += " (closed form 50 %: \(num(median(runs.map { $0.metric("theory_epoch_50_specific") }))))" }
+        var order = "race, \(label): epochs to 10 % / 50 % of the final value (medians over seeds): shared modes (last of them) \(epoch(median(runs.map { $0.metric("epoch_10_shared") }))) / \(epoch(median(runs.map { $0.metric("epoch_50_shared") })))"
+        if gated { order += " (closed form 50 %: \(epoch(median(runs.map { $0.metric("theory_epoch_50_shared") }))))" }
+        order += ", specific modes (first of them) \(epoch(median(runs.map { $0.metric("epoch_10_specific") }))) / \(epoch(median(runs.map { $0.metric("epoch_50_specific") })))"
+        if gated { order += " (closed form 50 %: \(epoch(median(runs.map { $0.metric("theory_epoch_50_specific") }))))" }
         order += "; every shared mode reaches 10 % and 50 % before any specific mode in \(firsts) of \(runs.count) seeds → the shared pathway's modes rise first: " + (firsts == runs.count ? "holds" : "missed")
         s.append(order)
         s.append("race, \(label): final mean strength shared \(num(median(runs.map { $0.metric("final_shared") }))), specific \(num(median(runs.map { $0.metric("final_specific") }))) (target 2), final loss \(num(median(runs.map { $0.metric("final_loss") })))")
@@ -96,7 +98,7 @@ func saxeNeuralRaceFigure(_ store: ResultsStore) throws -> (Figure, String) {
     }
     if let dec = variantRuns(variants[0]).min(by: { $0.run.seed < $1.run.seed }) {
         s.append("routing, decoupled, seed \(dec.run.seed): epoch at 50 % of each mode (s = 13.6, 6.4, 3, 3), simulated vs depth-3 race: "
-                 + (0..<4).map { "\(num(dec.metric("epoch_50_mode_\($0)"))) vs \(num(dec.metric("theory_epoch_50_mode_\($0)")))" }.joined(separator: ", ")
+                 + (0..<4).map { "\(tenth(dec.metric("epoch_50_mode_\($0)"))) vs \(tenth(dec.metric("theory_epoch_50_mode_\($0)")))" }.joined(separator: ", ")
                  + "; max relative gap after 10 % \(pct(dec.metric("max_gap"))) (the steep depth-3 rise at lr 0.02; illustration)")
     }
     let categories = variants.indices.map { Double($0 + 1) }

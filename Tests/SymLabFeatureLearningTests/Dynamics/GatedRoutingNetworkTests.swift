@@ -46,14 +46,14 @@ import Testing
         return Tensor(shape: t.shape, scalars: s)
     }
 
-    /// The authors' routing net from the decoupled init (b₀ = 0.08, lr 0.02, 500 epochs, hidden 8):
-    /// each mode crosses half its singular value within 3 % of the epoch the depth-3 race predicts
-    /// (GD lags the flow by a couple of epochs at this lr), ends at its singular value, and every
-    /// held-out pair is then routed correctly (all pathways share the one learned map).
+    /// The authors' routing net from the decoupled init (b₀ = 0.08, hidden 8) at a quarter of their
+    /// lr (0.005, 2000 epochs: the same flow time, GD closer to the flow): each mode crosses half
+    /// its singular value within 1.5 % of the epoch the depth-3 race predicts, ends at its singular
+    /// value, and every held-out pair is then routed correctly (all pathways share one learned map).
     @Test func decoupledModesFollowTheDepthThreeRace() {
         let task = GatedRoutingTask(domains: 7)
         var net = GatedRoutingNetwork.decoupled(task, hidden: 8, layerStrength: 0.08, seed: 4)
-        let eta = 0.02, epochs = 500
+        let eta = 0.005, epochs = 2000
         var modes = [[Double]](repeating: [], count: 4)
         for epoch in 0...epochs {
             for (a, v) in net.modeStrengths(input: 2, output: 3, task).enumerated() { modes[a].append(v) }
@@ -65,7 +65,7 @@ import Testing
             let theory = NeuralRace.routingModeStrengths(target: s, task, layerStrength: 0.08, times: times)
             let simulatedHalf = GatedLinearScheme.crossing(modes[a], level: s / 2)!
             let predictedHalf = GatedLinearScheme.crossing(theory, level: s / 2)!
-            #expect(Swift.abs(simulatedHalf - predictedHalf) / predictedHalf < 0.03, "mode \(a): half-way at epoch \(simulatedHalf) vs \(predictedHalf)")
+            #expect(Swift.abs(simulatedHalf - predictedHalf) / predictedHalf < 0.015, "mode \(a): half-way at epoch \(simulatedHalf) vs \(predictedHalf)")
             #expect(Swift.abs(modes[a].last! - s) < 1e-3 * s && Swift.abs(theory.last! - s) < 1e-3 * s)
         }
         #expect(net.routingScore(task, pairs: task.heldOutPairs).accuracy == 1)
