@@ -101,11 +101,19 @@ func saxeNeuralRaceFigure(_ store: ResultsStore) throws -> (Figure, String) {
                  + (0..<4).map { "\(tenth(dec.metric("epoch_50_mode_\($0)"))) vs \(tenth(dec.metric("theory_epoch_50_mode_\($0)")))" }.joined(separator: ", ")
                  + "; max relative gap after 10 % \(pct(dec.metric("max_gap"))) (the steep depth-3 rise at lr 0.02; illustration)")
     }
-    let categories = variants.indices.map { Double($0 + 1) }
-    let panelB = Panel(title: "B: routing net, held-out pairs (1 decoupled, 2 gain 0.2, 3 gain 2)", xLabel: "initialisation", yLabel: "accuracy (nearest item target)",
-                       series: [Series(title: "held-out pairs (median, min–max)", x: categories, y: held, lower: heldLow, upper: heldHigh, colour: 0, withPoints: true),
-                                Series(title: "trained pairs (median)", x: categories, y: trainAcc, dashed: true, colour: 1, withPoints: true)],
-                       references: [ReferenceLine(title: "chance", y: 0.25)], yRange: 0...1.05)
+    // Bars drawn as stems from 0 (the plot has lines, not bars), one series per initialisation so
+    // that no line joins unrelated categories; the trained pairs' stem stands just right of it.
+    var bars: [Series] = []
+    for (k, v) in variants.enumerated() where held[k].isFinite {
+        let x = Double(k + 1) - 0.1
+        bars.append(Series(title: v.label, x: [x, x], y: [0, held[k]], colour: k, withPoints: true))
+        if trainAcc[k].isFinite {
+            bars.append(Series(title: "trained pairs", x: [x + 0.2, x + 0.2], y: [0, trainAcc[k]], dashed: true, colour: k, inKey: false))
+        }
+    }
+    let panelB = Panel(title: "B: routing net, held-out accuracy (median over seeds)", xLabel: "1: decoupled, 2: orthogonal gain 0.2, 3: gain 2", yLabel: "accuracy (nearest item target)",
+                       series: bars, references: [ReferenceLine(title: "chance", y: 0.25)],
+                       keyEntries: [KeyEntry(title: "solid: held-out, dashed: trained pairs", dashed: true)], yRange: 0...1.05)
     var modeSeries: [Series] = []
     if let dec = variantRuns(variants[0]).min(by: { $0.run.seed < $1.run.seed }) {
         for a in 0..<4 {
