@@ -22,5 +22,6 @@ extension SchemeRegistry {
         KernelSpectrumScheme.self,
         PatchKMeansScheme.self,
         LateFusionScheme.self,
+        GatedLinearScheme.self,
     ]
 }

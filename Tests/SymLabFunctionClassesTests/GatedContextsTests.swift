@@ -26,4 +26,23 @@ import Testing
         }
         #expect(task.activeFraction(pathway: 0) == 1 && task.activeFraction(pathway: 2) == 0.25)
     }
+
+    /// The routing task (M = 7): 28 trained and 21 held-out pairs, every input domain trains exactly
+    /// 4 output domains and every output domain is trained from exactly 4 inputs; the target's
+    /// singular values are 13.60, 6.40, 3, 3 and U S Vᵀ rebuilds it.
+    @Test func routingTaskTrainsFourOutputsPerDomain() {
+        let task = GatedRoutingTask(domains: 7)
+        #expect(task.trainedPairs.count == 28 && task.heldOutPairs.count == 21)
+        for d in 0..<7 {
+            #expect(task.trainedPairs.filter { $0.input == d }.count == 4)
+            #expect(task.trainedPairs.filter { $0.output == d }.count == 4)
+            #expect(task.trainedPairs.filter { $0.input == d }.map(\.output).sorted() == [(d + 6) % 7, d, (d + 1) % 7, (d + 2) % 7].sorted())
+        }
+        #expect(!task.isTrained(input: 0, output: 3) && task.isTrained(input: 0, output: 6))
+        let expected = [13.6015, 6.4031, 3, 3]
+        for (s, e) in zip(task.singularValues, expected) { #expect(Swift.abs(s - e) < 1e-4) }
+        var rebuilt = [Double](repeating: 0, count: 28)
+        for o in 0..<7 { for p in 0..<4 { for a in 0..<4 { rebuilt[o * 4 + p] += task.leftModes[o, a] * task.singularValues[a] * task.rightModes[p, a] } } }
+        #expect(zip(rebuilt, task.target.scalars).allSatisfy { Swift.abs($0 - $1) < 1e-10 })
+    }
 }

@@ -83,11 +83,17 @@ public struct GatedLinearNetwork: Sendable {
     /// The strength of `mode` in pathway p: a_αᵀ W_p z_α, signed by σ_c for a B mode of the
     /// specific pathway of context c (so that every learning mode rises towards +s).
     public func modeStrength(pathway p: Int, mode: Int, _ task: GatedRaceTask) -> Double {
-        let w = pathwayMap(p)
-        var sum = 0.0
-        for o in 0..<task.outputs { for i in 0..<task.items { sum += task.outputBasis[o, mode] * w[o, i] * task.itemBasis[i, mode] } }
-        let sign = p > 0 && task.specificModes.contains(mode) ? task.contextSigns[p - 1] : 1
-        return sign * sum
+        modeStrengths(pathway: p, task)[mode]
+    }
+
+    /// Every mode's strength in pathway p (one product W_p for all of them): the diagonal of
+    /// Aᵀ W_p Z, signed as in ``modeStrength(pathway:mode:_:)``.
+    public func modeStrengths(pathway p: Int, _ task: GatedRaceTask) -> [Double] {
+        let projected = Tensor.matmul(Tensor.matmul(task.outputBasis, pathwayMap(p), transposeA: true), task.itemBasis)
+        return (0..<task.items).map { mode in
+            let sign = p > 0 && task.specificModes.contains(mode) ? task.contextSigns[p - 1] : 1
+            return sign * projected[mode, mode]
+        }
     }
 }
 

@@ -58,6 +58,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("tomasini-laplace", build: tomasiniLaplaceFigure),
         PaperFigure("brutzkus-patches", build: brutzkusPatchesFigure),
         PaperFigure("modality-competition", build: modalityCompetitionFigure),
+        PaperFigure("saxe-neural-race", build: saxeNeuralRaceFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
