@@ -13,8 +13,8 @@ import SymLabTraining
 /// The test error is the exact population error ½E‖x − x̂‖²/D from the order parameters where a
 /// closed form exists (no biases: erf, ReLU, identity, tied or untied), and otherwise the mean
 /// loss on the spec's test split (a fixed Monte-Carlo sample, the authors' 10⁴ points). The
-/// spec's training split is not used: samples are fresh (data streams 1000, 1001, …, so the same
-/// seed sees the same sample sequence in every variant).
+/// spec's training split is not used: samples are fresh, drawn by ``OnlineTrainer`` (data streams
+/// 1000, 1001, …, so the same seed sees the same sample sequence in every variant).
 public struct OnlineAutoencoderScheme: TrainingScheme {
     public static let schemeName = "online-autoencoder"
     public static let summary = "Refinetti & Goldt: online SGD of a shallow autoencoder (tied/untied, hidden/output bias) on spiked-Wishart inputs; test error vs t = steps/D, with the reduced ODE for untied networks without bias"
@@ -29,13 +29,13 @@ public struct OnlineAutoencoderScheme: TrainingScheme {
         OptionDoc("lr", "0.1", "η: encoder η/D, decoder η per step (the authors' scaling)"),
         OptionDoc("init", "0.1", "standard deviation of every initial weight"),
         OptionDoc("t_max", "500", "training time in units of D steps (steps = t_max·D)"),
-        OptionDoc("records", "60", "log-spaced recording times (plus t = 0 and t_max)"),
+        OptionDoc("per_decade", "12", "recording times per decade of t, log-spaced from t = 0.01 (plus t = 0 and t_max)"),
         OptionDoc("ode", "true", "integrate the reduced ODE beside the run (untied, no bias only)"),
         OptionDoc("ode_step", "0.01", "RK4 step of the ODE in t"),
         OptionDoc("chunk", "1000", "fresh samples drawn at a time"),
     ]
     public let k: Int, activation: Activation, tied: Bool, hiddenBias: Bool, hiddenBiasInit: Double, outputBias: Bool
-    public let lr: Double, initScale: Double, tMax: Double, records: Int, ode: Bool, odeStep: Double, chunk: Int
+    public let lr: Double, initScale: Double, tMax: Double, perDecade: Int, ode: Bool, odeStep: Double, chunk: Int
 
     public init(options: [String: String]) throws {
         var o = OptionReader(className: "scheme \(Self.schemeName)", options: options)
@@ -48,7 +48,7 @@ public struct OnlineAutoencoderScheme: TrainingScheme {
         lr = try o.double("lr", default: 0.1, in: .positive)
         initScale = try o.double("init", default: 0.1, in: .positive)
         tMax = try o.double("t_max", default: 500, in: Interval(0, 1e6, lowerOpen: true))
-        records = try o.int("records", default: 60, range: 2...10_000)
+        perDecade = try o.int("per_decade", default: 12, range: 1...1000)
         ode = try o.bool("ode", default: true)
         odeStep = try o.double("ode_step", default: 0.01, in: Interval(0, 1, lowerOpen: true))
         chunk = try o.int("chunk", default: 1000, range: 1...1_000_000)
@@ -84,28 +84,20 @@ public struct OnlineAutoencoderScheme: TrainingScheme {
             if let x = testInputs { return net.meanLoss(x) }
             return net.overlaps(with: target).populationError(activation, meanVariance: target.meanVariance)
         }
-        let steps = Int((tMax * Double(d)).rounded())
-        let record = OnlineSGD.recordingSteps(maxSteps: steps, count: records)
+        let trainer = OnlineTrainer(dimension: d, schedule: [.init(task: 0, steps: Int((tMax * Double(d)).rounded()))], chunk: chunk)
         let rates = tied ? Autoencoder.LearningRates(encoder: lr, decoder: lr, hiddenBias: lr / Double(d), outputBias: lr)
                          : Autoencoder.LearningRates.scaled(lr, d: d)
         let initialState = hasODE ? AutoencoderODE.initialState(of: net, target: target) : nil
-        var curve: [(step: Int, error: Double)] = [(0, testError())]
-        var step = 0, chunkIndex: UInt64 = 0, stopped = false, diverged = false
+        var curve: [(step: Int, error: Double)] = []
         var scratch = [Double](repeating: 0, count: d)
-        while step < steps {
-            if c.shouldStop { stopped = true; break }
-            let x = try c.matrix(c.freshSamples(Swift.min(chunk, steps - step), stream: 1000 + chunkIndex), scheme: name)
-            chunkIndex += 1
-            x.withUnsafePointer { xp in scratch.withUnsafeMutableBufferPointer { sp in
-                for row in 0..<x.shape[0] {
-                    let loss = net.step(xp + row * d, rates: rates, scratch: sp.baseAddress!)
-                    step += 1
-                    if !loss.isFinite { diverged = true; return }
-                    if record.contains(step) { curve.append((step, testError())) }
-                }
-            } }
-            if diverged { break }
+        let outcome = try scratch.withUnsafeMutableBufferPointer { sp in
+            try trainer.run(recordAt: trainer.recordingSteps(fromTime: 0.01, perDecade: perDecade),
+                            draw: { stream, count in try c.matrix(c.freshSamples(count, stream: stream), scheme: name).scalars },
+                            step: { _, x in net.step(x.baseAddress!, rates: rates, scratch: sp.baseAddress!) },
+                            record: { step, _ in curve.append((step, testError())) },
+                            shouldStop: { c.shouldStop })
         }
+        let step = outcome.stepsRun, stopped = outcome.interrupted, diverged = outcome.divergedAt != nil
         var curves = curve.map { CurvePoint(step: $0.step, split: "test", metric: "test_error", value: $0.error) }
         let final = curve.last!.error
         var metrics: [String: Double] = [

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func untiedErfRecordsTheSimulationAndTheODE() throws {
-        let scheme = try OnlineAutoencoderScheme(options: ["t_max": "10", "records": "12"])
+        let scheme = try OnlineAutoencoderScheme(options: ["t_max": "10", "per_decade": "6"])
         let r = try scheme.run(try context())
         #expect(r.status == .done)
         let sim = r.curves.filter { $0.metric == "test_error" }, ode = r.curves.filter { $0.metric == "ode_test_error" }
@@ -31,12 +31,12 @@ import Testing
     /// A bias has no closed-form error: the scheme reads the test split, refuses to run without
     /// one, and draws no ODE.
     @Test func biasedNetworksUseTheTestSplit() throws {
-        let scheme = try OnlineAutoencoderScheme(options: ["activation": "relu", "hidden_bias": "true", "output_bias": "true", "t_max": "5", "records": "5"])
+        let scheme = try OnlineAutoencoderScheme(options: ["activation": "relu", "hidden_bias": "true", "output_bias": "true", "t_max": "5", "per_decade": "3"])
         #expect(throws: SchemeError.self) { try scheme.run(try context()) }
         let r = try scheme.run(try context(nTest: 300))
         #expect(r.metrics["exact_test_error"] == 0 && r.metrics["hidden_bias_mean"] != nil && r.metrics["ode_max_gap"] == nil)
         #expect(r.curves.allSatisfy { $0.metric == "test_error" } && r.curves.last!.value < r.curves[0].value)
-        let tied = try OnlineAutoencoderScheme(options: ["tied": "true", "t_max": "2", "records": "3"]).run(try context())
+        let tied = try OnlineAutoencoderScheme(options: ["tied": "true", "t_max": "2", "per_decade": "3"]).run(try context())
         #expect(tied.metrics["exact_test_error"] == 1 && !tied.curves.contains { $0.metric == "ode_test_error" })
     }
 

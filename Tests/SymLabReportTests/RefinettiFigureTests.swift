@@ -29,7 +29,7 @@ import Testing
         let spec = """
             name: refinetti-ae
             data: {class: spiked-wishart, options: {d: 40, thetas: "6,2"}, n_train: 1, n_val: 0, n_test: 1}
-            scheme: {name: online-autoencoder, options: {k: 2, lr: 0.1, init: 0.1, records: 20, t_max: 20}}
+            scheme: {name: online-autoencoder, options: {k: 2, lr: 0.1, init: 0.1, per_decade: 8, t_max: 20}}
             precision: f64
             threads: 1
             seeds: [0, 1]
