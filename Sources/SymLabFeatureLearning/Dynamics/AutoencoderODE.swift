@@ -14,10 +14,13 @@ import SymLabNumerics
 ///
 /// (the two brackets regress the input's component x_τ on (λ_k, μ_k) and on (λ_k, λ_a), which
 /// is exact for Gaussian inputs), with Q = Σ_τ ρ̃_τ ωωᵀ + Qᵇ, R = Σ_τ ρ̃_τ νωᵀ, T = Σ_τ ρ̃_τ ννᵀ,
-/// T⁰ = Σ_τ ννᵀ + T⁰ᵇ and J, A, B, I₂, I₃ of ``GaussianIntegrals``. The bulk (ρ̃ = 1/D → 0):
-/// the encoder's bulk overlap Qᵇ is frozen, the decoder's decays, dT⁰ᵇ/dt = −η(I₂T⁰ᵇ + T⁰ᵇI₂);
-/// the bulk parts of R and T are O(D^{−1/2}) and dropped, as are the η² terms (they vanish with
-/// the η/D², η/D step sizes). Time t = steps/D.
+/// T⁰ = Σ_τ ννᵀ + T⁰ᵇ and J, A, B, I₂, I₃ of ``GaussianIntegrals``. The bulk (ρ̃ = 1/D): the
+/// decoder's bulk overlap decays, dT⁰ᵇ/dt = −η(I₂T⁰ᵇ + T⁰ᵇI₂); the encoder's moves with the
+/// ω-drift at strength 1/D, dQᵇ/dt = (η/D)(αQᵇ + Qᵇαᵀ) (α the ω-coefficients above) — frozen as
+/// D → ∞ at fixed t, but at D = 500 it is what lets an erf network keep shrinking Q towards the
+/// linear regime after t ≈ 100 (without it the ODE stalls at ≈ 1.1 while the simulation goes on
+/// down: 31 % apart at t = 500, measured); the bulk parts of R and T are O(1/D) and dropped, as
+/// are the η² terms (they vanish with the η/D², η/D step sizes). Time t = steps/D.
 ///
 /// Our derivation (the authors' code integrates the same system for the densities ωωᵀ, νωᵀ, νν
 /// in lock-step with the simulation, each order parameter's increment from the *simulated* others;
@@ -30,6 +33,8 @@ public struct AutoencoderODE: Sendable {
     /// tr Ω/D.
     public var meanVariance: Double
     public var learningRate: Double
+    /// ρ̃ of a bulk direction, 1/D.
+    public var bulkStrength: Double
 
     /// The state: ω, ν (K × M), the decoder bulk T⁰ᵇ and the frozen encoder bulk Qᵇ (K × K).
     public struct State: Sendable, Equatable {
@@ -41,6 +46,7 @@ public struct AutoencoderODE: Sendable {
         self.activation = activation
         spikes = target.eigenvalues.map { $0 / Double(target.d) }
         meanVariance = target.meanVariance
+        bulkStrength = 1 / Double(target.d)
         self.learningRate = learningRate
     }
 
@@ -88,33 +94,43 @@ public struct AutoencoderODE: Sendable {
         let i2 = (0..<k).map { a in (0..<k).map { b in GaussianIntegrals.i2(g, q[a][a], q[a][b], q[b][b]) } }
         var ds = State(omega: s.omega.map { $0.map { _ in 0 } }, nu: s.nu.map { $0.map { _ in 0 } },
                        decoderBulk: s.decoderBulk.map { $0.map { _ in 0 } }, encoderBulk: s.encoderBulk.map { $0.map { _ in 0 } })
+        // The encoder's drift along any direction τ is linear in (ω_·τ, ν_kτ):
+        // dω_kτ/dt = η ρ̃_τ [Σ_a α_ka ω_aτ + β_k ν_kτ].
+        var alpha = [[Double]](repeating: [Double](repeating: 0, count: k), count: k), beta = [Double](repeating: 0, count: k)
         for unit in 0..<k {
             let qkk = q[unit][unit], rkk = o.r[unit][unit], tkk = o.t[unit][unit]
-            let j = GaussianIntegrals.j(g, qkk)
             let a = GaussianIntegrals.a(g, qkk, rkk, tkk), b = GaussianIntegrals.b(g, qkk, rkk, tkk)
             let det = qkk * tkk - rkk * rkk
             let self3 = GaussianIntegrals.i3(g, [[qkk, qkk, qkk], [qkk, qkk, qkk], [qkk, qkk, qkk]])
-            // I₃(k,k,a) and I₃(k,a,a) for the other units.
-            let cross: [(Int, Double, Double, Double)] = (0..<k).filter { $0 != unit }.map { other in
-                let qka = q[unit][other], qaa = q[other][other]
+            alpha[unit][unit] = (tkk * a - rkk * b) / det - o.t0[unit][unit] * self3 / qkk
+            beta[unit] = (qkk * b - rkk * a) / det
+            for other in 0..<k where other != unit {
+                let qka = q[unit][other], qaa = q[other][other], pair = qkk * qaa - qka * qka
+                // I₃(k,k,a) and I₃(k,a,a).
                 let kka = GaussianIntegrals.i3(g, [[qkk, qkk, qka], [qkk, qkk, qka], [qka, qka, qaa]])
                 let kaa = GaussianIntegrals.i3(g, [[qkk, qka, qka], [qka, qaa, qaa], [qka, qaa, qaa]])
-                return (other, kka, kaa, qkk * qaa - qka * qka)
+                alpha[unit][unit] -= o.t0[unit][other] * (qaa * kka - qka * kaa) / pair
+                alpha[unit][other] = -o.t0[unit][other] * (qkk * kaa - qka * kka) / pair
             }
+        }
+        for unit in 0..<k {
+            let j = GaussianIntegrals.j(g, q[unit][unit])
             for (tau, rho) in spikes.enumerated() {
-                let w = s.omega[unit][tau], v = s.nu[unit][tau]
-                var decoder = rho * j * w
+                var decoder = rho * j * s.omega[unit][tau]
                 for other in 0..<k { decoder -= i2[unit][other] * s.nu[other][tau] }
                 ds.nu[unit][tau] = eta * decoder
-                var encoder = ((tkk * w - rkk * v) * a + (qkk * v - rkk * w) * b) / det
-                encoder -= o.t0[unit][unit] * self3 * w / qkk
-                for (other, kka, kaa, detPair) in cross {
-                    let qka = q[unit][other], wa = s.omega[other][tau]
-                    encoder -= o.t0[unit][other] * ((q[other][other] * w - qka * wa) * kka + (qkk * wa - qka * w) * kaa) / detPair
-                }
+                var encoder = beta[unit] * s.nu[unit][tau]
+                for other in 0..<k { encoder += alpha[unit][other] * s.omega[other][tau] }
                 ds.omega[unit][tau] = eta * rho * encoder
             }
         }
+        // The encoder bulk: the same drift at strength ρ̃ = 1/D (its ν part is O(1/D) smaller),
+        // dQᵇ/dt = (η/D)(αQᵇ + Qᵇαᵀ) — negligible for t ≪ D, but it lets Q shrink at t ~ D.
+        for a in 0..<k { for b in 0..<k {
+            var sum = 0.0
+            for c in 0..<k { sum += alpha[a][c] * s.encoderBulk[c][b] + s.encoderBulk[a][c] * alpha[b][c] }
+            ds.encoderBulk[a][b] = eta * bulkStrength * sum
+        } }
         for a in 0..<k { for b in 0..<k {
             var sum = 0.0
             for c in 0..<k { sum += i2[a][c] * s.decoderBulk[c][b] + s.decoderBulk[a][c] * i2[c][b] }
