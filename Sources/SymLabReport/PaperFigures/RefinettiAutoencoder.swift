@@ -45,7 +45,7 @@ func refinettiAutoencoderFigure(_ store: ResultsStore) throws -> (Figure, String
     var s = ["Default sizes: D = \(PaperFigure.refinettiD), K = \(PaperFigure.refinettiK) hidden units, spiked-Wishart inputs with θ = (\(PaperFigure.refinettiThetas.map { f($0) }.joined(separator: ", "))) (outlier eigenvalues 1 + θD), η = \(f(PaperFigure.refinettiLearningRate)), init N(0, 0.1²) for every weight, batch 1 with a fresh sample per step, t = steps/D up to \(f(PaperFigure.refinettiLongTime)) for the ReLU network with both biases and \(f(PaperFigure.refinettiShortTime)) for the others, \(PaperFigure.refinettiSeeds) seeds (medians; bands min–max).",
              "From the paper and the authors' code (mariaref/NonLinearShallowAE): the model x̂ = Σ_k v_k g(λ_k), λ_k = w_k·x/√D (+ bias), erf(z/√2), ReLU and tied variants, loss ‖x − x̂‖²/(2D), SGD with encoder rate η/D and decoder rate η (tied: η), η = 0.1, init 0.1, spike strengths Λ = (5, 3) → θ = Λ² = (25, 9), the PCA reference ½·mean squared error of the best rank-m projection, and the claims (abstract): PCs are learnt sequentially; sigmoidal autoencoders fail with tied weights; training the bias matters for ReLU. Every number below is measured here (the paper's figures and values were not readable to us).",
              "choice: an output bias c ∈ R^D (rate η, start 0) on the ReLU network — the authors' network has a hidden bias only, and one ReLU unit c·relu(z + β) without an output offset explains at most half of a unit-variance direction for every β (the offset Σ_k v_k relu(β_k) it leaves needs an output bias), so with K ReLU units and no output bias the K-component PCA error is out of reach; the authors' model is run too and shown.",
-             "choice: the hidden bias on the pre-activation, β_k (the authors' b_k/√D), rate η/D, starting at 0.5; exact spiked covariance with random orthonormal spikes (the authors train on a 10⁴-sample estimate of it); the test error exact from the order parameters for networks without bias and the mean loss on one fixed set of \(PaperFigure.refinettiTestPoints) test points otherwise; the ODE (our derivation, per spike and unit, bulk decoder overlap decaying, η² terms dropped) integrated open loop by RK4 (step 0.01) from each run's own initial weights — the authors' spiked-data curve updates each order parameter from the simulated others.",
+             "choice: the hidden bias on the pre-activation, β_k (the authors' b_k/√D), rate η/D, starting at 0.5; exact spiked covariance with random orthonormal spikes (the authors train on a 10⁴-sample estimate of it); the test error exact from the order parameters for networks without bias and the mean loss on one fixed set of \(PaperFigure.refinettiTestPoints) test points otherwise; the ODE (our derivation, per spike and unit; the bulk decoder overlap decays, the bulk encoder overlap moves at rate 1/D, η² terms dropped) integrated open loop by RK4 (step 0.01) from each run's own initial weights — the authors' spiked-data curve updates each order parameter from the simulated others.",
              "choice: a plateau (dwell) = the curve stays within ±10 % of a level while t grows by ≥ 1.5× (the detector reports the levels it finds; on the seed-median curve).",
              "PCA errors (exact, ½(1 + Σ_{k>m} θ_k − m/D)): " + pca.enumerated().map { "PCA\($0) = \(f($1))" }.joined(separator: ", "),
              ""]
@@ -53,6 +53,7 @@ func refinettiAutoencoderFigure(_ store: ResultsStore) throws -> (Figure, String
     var finals: [String: (median: Double, values: [Double])] = [:]
     var dwellsOf: [String: [Plateaus.Dwell]] = [:]
     var gaps: [String: [(gap: Double, t: Double)]] = [:]
+    var earlyGaps: [String: [Double]] = [:]
     for (j, v) in variants.enumerated() {
         let mine = runs.filter(v.matches)
         guard !mine.isEmpty else { s.append("\(v.label): no finished runs"); continue }
@@ -83,6 +84,13 @@ func refinettiAutoencoderFigure(_ store: ResultsStore) throws -> (Figure, String
             let pairs = zip(zip(sim.t, sim.y), ode.y).filter { $0.0.0 >= 1 }
             gapSeries.append(Series(title: v.label, x: pairs.map(\.0.0), y: pairs.map { abs($0.0.1 - $0.1) / $0.1 }, colour: j))
             gaps[v.label] = mine.map { ($0.metric("ode_max_gap"), $0.metric("ode_max_gap_t")) }
+            // The same over t ∈ [1, 100] (before the erf network's slow 1/D bulk creep).
+            earlyGaps[v.label] = mine.map { r in
+                let points = results.curves[r.run.id] ?? []
+                let ode = Dictionary(points.filter { $0.metric == "ode_test_error" }.map { ($0.step, $0.value) }, uniquingKeysWith: { a, _ in a })
+                return points.filter { $0.metric == "test_error" && Double($0.step) / d >= 1 && Double($0.step) / d <= 100 }
+                    .compactMap { p in ode[p.step].map { abs(p.value - $0) / $0 } }.max() ?? .nan
+            }
         }
     }
     let references = pca.enumerated().map { ReferenceLine(title: "PCA\($0.offset) (\(f($0.element)))", y: $0.element) }
@@ -121,11 +129,14 @@ func refinettiAutoencoderFigure(_ store: ResultsStore) throws -> (Figure, String
                  + (best > pca1 ? "; also above PCA1 = \(f(pca1))" : ""))
     }
     // (iii) ODE vs simulation within 5 % for t ≥ 1.
-    for v in variants where gaps[v.label] != nil {
+    // The paper's ODE case is untied erf (the authors have no ReLU ODE): that is the must-show;
+    // ReLU without bias is our extension, checked the same way.
+    for v in variants.reversed() where gaps[v.label] != nil {
         let g = gaps[v.label]!
         let worst = g.max { $0.gap < $1.gap || $1.gap.isNaN }!
-        s.append("must-show (iii), \(v.label): max over t ≥ 1 of |simulation − ODE|/ODE per seed " + g.map { "\(f(100 * $0.gap)) % (t = \(f($0.t)))" }.joined(separator: ", ")
-                 + " → " + (worst.gap <= 0.05 ? "holds" : "missed") + " (≤ 5 %)")
+        s.append((v.activation == "erf" ? "must-show (iii), " : "ODE check (our ReLU extension), ") + "\(v.label): max over t ≥ 1 of |simulation − ODE|/ODE per seed " + g.map { "\(f(100 * $0.gap)) % (t = \(f($0.t)))" }.joined(separator: ", ")
+                 + " → " + (worst.gap <= 0.05 ? "holds" : "missed") + " (≤ 5 %)"
+                 + "; over t ∈ [1, 100] only: " + (earlyGaps[v.label] ?? []).map { "\(f(100 * $0)) %" }.joined(separator: ", "))
     }
     s += results.problemLines
     return (Figure(name: "refinetti-autoencoder", title: "Shallow autoencoders: sequential PCs, the bias of ReLU, tied sigmoidal networks stall (Refinetti & Goldt 2022)",
