@@ -23,5 +23,6 @@ extension SchemeRegistry {
         PatchKMeansScheme.self,
         LateFusionScheme.self,
         GatedLinearScheme.self,
+        OnlineAutoencoderScheme.self,
     ]
 }

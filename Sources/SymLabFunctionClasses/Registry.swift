@@ -35,6 +35,7 @@ public enum FunctionClassRegistry {
         PowerLawLinearClass.self, DepletedStripeClass.self,
         RandomLabelsSphereClass.self, PatchDictionaryClass.self,
         TwoModalityClass.self,
+        SpikedWishartClass.self,
     ], describe: { $0 }, unknown: { FunctionClassError.unknownClass(name: $0, known: $1) })
 
     public static var types: [any RegisteredFunctionClass.Type] { registry.members }

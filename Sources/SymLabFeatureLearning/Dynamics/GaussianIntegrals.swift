@@ -4,8 +4,8 @@ import SymLabModels
 /// Gaussian averages of activations that the reduced ODEs of online learning are written in
 /// (Saad & Solla 1995; Goldt et al. 2019; Refinetti & Goldt 2022; Lee et al. 2022): for jointly
 /// Gaussian pre-activations with covariance C (indices in the order of the arguments), closed
-/// forms of I₂ = E[g(x₁)g(x₂)], I₃ = E[g′(x₁) x₂ g(x₃)], I₄ = E[g′(x₁)g′(x₂)g(x₃)g(x₄)] and
-/// J₂ = E[g′(x₁)g′(x₂)].
+/// forms of I₂ = E[g(x₁)g(x₂)], I₃ = E[g′(x₁) x₂ g(x₃)], I₄ = E[g′(x₁)g′(x₂)g(x₃)g(x₄)],
+/// J₂ = E[g′(x₁)g′(x₂)] and the autoencoder's J = E[x g(x)]/Var x, A = E[g′(x₁)x₁x₂], B = E[g′(x₁)x₂²].
 ///
 /// Closed forms exist for g(z) = erf(z/√2) (``Activation/erf``), ReLU and the identity; that is
 /// why these papers use those activations, and why any other activation is refused here. Every
@@ -40,6 +40,40 @@ public enum GaussianIntegrals {
             let rho = Swift.min(1, Swift.max(-1, c[0][2] / (c[0][0] * c[2][2]).squareRoot()))
             return c[0][1] * det13.squareRoot() / (2 * .pi * c[0][0]) + c[1][2] * asin(rho) / (2 * .pi) + c[1][2] / 4
         case .identity: return c[1][2]
+        default: preconditionFailure(unsupported(g))
+        }
+    }
+
+    /// J = E[x g(x)]/Var x for Var x = c11 (= E[g′(x)], Stein): the slope of the best linear
+    /// fit of g(x) on x, i.e. how much of a direction's variance one unit passes on (the drift of
+    /// an autoencoder's decoder towards the encoder's direction, Refinetti & Goldt 2022).
+    public static func j(_ g: Activation, _ c11: Double) -> Double {
+        switch g {
+        case .erf: return (2 / Double.pi).squareRoot() / (1 + c11).squareRoot()
+        case .relu: return 0.5
+        case .identity: return 1
+        default: preconditionFailure(unsupported(g))
+        }
+    }
+
+    /// A = E[g′(x₁) x₁ x₂] and B = E[g′(x₁) x₂²] for Var x₁ = c11, Cov = c12, Var x₂ = c22: the
+    /// encoder drift of an autoencoder unit along a direction that its own decoder reads (x₂ the
+    /// decoder's projection μ of the input; Refinetti & Goldt's ODE).
+    public static func a(_ g: Activation, _ c11: Double, _ c12: Double, _ c22: Double) -> Double {
+        switch g {
+        case .erf: return (2 / Double.pi).squareRoot() * c12 / Foundation.pow(1 + c11, 1.5)
+        case .relu: return c12 / 2
+        case .identity: return c12
+        default: preconditionFailure(unsupported(g))
+        }
+    }
+
+    /// B = E[g′(x₁) x₂²]; see ``a(_:_:_:_:)``.
+    public static func b(_ g: Activation, _ c11: Double, _ c12: Double, _ c22: Double) -> Double {
+        switch g {
+        case .erf: return (2 / Double.pi).squareRoot() * (c22 * (1 + c11) - c12 * c12) / Foundation.pow(1 + c11, 1.5)
+        case .relu: return c22 / 2
+        case .identity: return c22
         default: preconditionFailure(unsupported(g))
         }
     }
@@ -83,5 +117,29 @@ public enum GaussianIntegrals {
 
     private static func unsupported(_ g: Activation) -> String {
         "GaussianIntegrals: no closed form for activation \(g) (erf, relu and identity have one)"
+    }
+}
+
+extension Activation {
+    /// g(z) on one scalar, for the activations with closed-form integrals: the hand-written
+    /// batch-1 steps of the dynamics (K ≤ a few pre-activations per step) do not pay for a tensor
+    /// and ``UnaryOp``'s vector kernels. The same formulas are tested against the tape by the
+    /// steps' finite-difference tests.
+    func closedFormValue(_ z: Double) -> Double {
+        switch self {
+        case .erf: Foundation.erf(z / 2.0.squareRoot())
+        case .relu: Swift.max(z, 0)
+        case .identity: z
+        default: preconditionFailure("activation \(self) has no closed-form dynamics (erf, relu, identity)")
+        }
+    }
+
+    /// g′(z) for ``closedFormValue(_:)`` (ReLU′(0) = 0, as the tape's).
+    func closedFormDerivative(_ z: Double) -> Double {
+        switch self {
+        case .erf: (2 / Double.pi).squareRoot() * Foundation.exp(-z * z / 2)
+        case .relu: z > 0 ? 1 : 0
+        default: 1
+        }
     }
 }

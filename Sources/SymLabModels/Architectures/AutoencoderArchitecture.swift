@@ -77,7 +77,7 @@ public struct AutoencoderArchitecture: RegisteredModel {
     public static let modelName = "autoencoder"
     public static let summary = "shallow autoencoder d → k → d (Refinetti & Goldt), output = a reconstruction of the input (training.loss: reconstruction)"
     public static let inputKind = "dense inputs"
-    public static let defaultDataClass = "spiked-covariance"
+    public static let defaultDataClass = "spiked-wishart"
 
     static let hidden = DeclaredOption<Int>.int("k", 2, in: 1...65_536, "hidden units K, 1...65536")
     static let tied = DeclaredOption<Bool>.flag("tied", false, "decoder = encoderᵀ (one set of weights)")

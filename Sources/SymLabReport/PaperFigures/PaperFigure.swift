@@ -59,6 +59,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("brutzkus-patches", build: brutzkusPatchesFigure),
         PaperFigure("modality-competition", build: modalityCompetitionFigure),
         PaperFigure("saxe-neural-race", build: saxeNeuralRaceFigure),
+        PaperFigure("refinetti-autoencoder", build: refinettiAutoencoderFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }

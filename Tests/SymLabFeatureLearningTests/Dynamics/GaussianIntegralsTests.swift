@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    /// The autoencoder's J, A and B (Refinetti & Goldt's ODE), at a strongly and a weakly correlated pair.
+    @Test(arguments: [Activation.erf, .relu, .identity])
+    func autoencoderIntegralsMatchMonteCarlo(_ a: Activation) {
+        for (k, (c11, c12, c22)) in [(1.4, 0.7, 0.6), (0.2, -0.05, 1.3)].enumerated() {
+            let c = [[c11, c12], [c12, c22]]
+            let j = Self.monteCarlo(c, seed: UInt64(50 + k)) { $0[0] * Self.g(a, $0[0]) / c11 }
+            #expect(Swift.abs(GaussianIntegrals.j(a, c11) - j.mean) < 5 * j.error + 1e-12, "\(a) J at \(c)")
+            let am = Self.monteCarlo(c, seed: UInt64(60 + k)) { Self.dg(a, $0[0]) * $0[0] * $0[1] }
+            #expect(Swift.abs(GaussianIntegrals.a(a, c11, c12, c22) - am.mean) < 5 * am.error + 1e-12, "\(a) A at \(c): \(GaussianIntegrals.a(a, c11, c12, c22)) vs \(am.mean)")
+            let bm = Self.monteCarlo(c, seed: UInt64(70 + k)) { Self.dg(a, $0[0]) * $0[1] * $0[1] }
+            #expect(Swift.abs(GaussianIntegrals.b(a, c11, c12, c22) - bm.mean) < 5 * bm.error + 1e-12, "\(a) B at \(c): \(GaussianIntegrals.b(a, c11, c12, c22)) vs \(bm.mean)")
+        }
+    }
+
     @Test(arguments: [Activation.erf, .relu, .identity])
     func i3MatchesMonteCarlo(_ a: Activation) {
         let c = Self.covariance3
