@@ -21,5 +21,6 @@ extension SchemeRegistry {
         StreamingLinearSGDScheme.self,
         KernelSpectrumScheme.self,
         PatchKMeansScheme.self,
+        ContinualTeacherStudentScheme.self,
     ]
 }

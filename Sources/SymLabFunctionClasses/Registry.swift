@@ -34,6 +34,7 @@ public enum FunctionClassRegistry {
         SpikedCovarianceClass.self, StaircaseClass.self, ERDegreeMomentClass.self, CyclicAutocorrelationClass.self,
         PowerLawLinearClass.self, DepletedStripeClass.self,
         RandomLabelsSphereClass.self, PatchDictionaryClass.self,
+        TeacherPairClass.self,
     ], describe: { $0 }, unknown: { FunctionClassError.unknownClass(name: $0, known: $1) })
 
     public static var types: [any RegisteredFunctionClass.Type] { registry.members }

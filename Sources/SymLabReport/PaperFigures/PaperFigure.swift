@@ -57,6 +57,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("munteanu-coupled-init", build: munteanuFigure),
         PaperFigure("tomasini-laplace", build: tomasiniLaplaceFigure),
         PaperFigure("brutzkus-patches", build: brutzkusPatchesFigure),
+        PaperFigure("maslow-forgetting", build: maslowForgettingFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }
