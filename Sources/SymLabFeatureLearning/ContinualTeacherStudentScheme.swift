@@ -7,7 +7,7 @@ import SymLabTraining
 
 /// Catastrophic forgetting in the continual teacher–student set-up (Lee, Sarao Mannelli, Clopath,
 /// Goldt, Saxe, ICML 2022, "Maslow's hammer for catastrophic forgetting"): a soft committee machine
-/// of K erf units is trained online (one fresh Gaussian input per step) on teacher 1 until
+/// of K erf units is trained online (one fresh Gaussian input per step, ``OnlineTrainer``) on teacher 1 until
 /// t_switch = steps/D, then on teacher 2 until t_end, with continual heads (one output layer per
 /// task, only the current task's trained, no copy at the switch). Data: class `teacher-pair`.
 ///
@@ -31,7 +31,7 @@ public struct ContinualTeacherStudentScheme: TrainingScheme {
         OptionDoc("t_switch", "250", "switch from teacher 1 to teacher 2 at t = steps/D"),
         OptionDoc("t_end", "500", "end of training on teacher 2, t = steps/D (> t_switch)"),
         OptionDoc("ode_step", "0.01", "RK4 step of the ODE in t"),
-        OptionDoc("chunk", "1024", "fresh samples drawn at a time"),
+        OptionDoc("chunk", "100", "fresh samples drawn at a time (chunk·D·8 bytes ≤ 1 MiB keeps each chunk in the tensor buffer cache)"),
     ]
     public let hidden: Int, initStd: Double, lr: Double, tSwitch: Double, tEnd: Double, odeStep: Double, chunk: Int
 
@@ -43,18 +43,21 @@ public struct ContinualTeacherStudentScheme: TrainingScheme {
         tSwitch = try o.double("t_switch", default: 250, in: .positive)
         tEnd = try o.double("t_end", default: 500, in: .positive)
         odeStep = try o.double("ode_step", default: 0.01, in: .positive)
-        chunk = try o.int("chunk", default: 1024, range: 1...1_000_000)
+        // Why 100: at D = 1000, chunks of 1024 inputs (8 MB, above ``BufferCache``'s 1 MiB) made a
+        // worker's resident memory grow by ~15 MB per chunk (≈ 1 GB after 6·10⁴ steps, measured;
+        // the allocator did not reuse the freed blocks); 100 inputs stay in the cache: 40 MB, same speed.
+        chunk = try o.int("chunk", default: 100, range: 1...1_000_000)
         guard tEnd > tSwitch else { throw o.fail("t_end", allowed: "> t_switch = \(NumberFormat.shortest(tSwitch))", got: NumberFormat.shortest(tEnd)) }
         try o.finish()
     }
 
-    /// The steps at which overlaps are recorded: ~40 log-spaced over the run (the early plateau),
-    /// every Δt = 5, and every Δt = 1 from t_switch − 5 to t_switch + 30 (the forgetting transient).
-    public static func recordingSteps(d: Int, switchStep: Int, endStep: Int) -> [Int] {
-        var s = OnlineSGD.recordingSteps(maxSteps: endStep)
-        for k in stride(from: 0, through: endStep, by: 5 * d) { s.insert(k) }
+    /// The steps at which overlaps are recorded: 12 log-spaced per decade of t from 0.01 (the early
+    /// plateau), 100 evenly spaced over the run, and every Δt = 1 from t_switch − 5 to
+    /// t_switch + 30 (the forgetting transient, where the largest increase of ε₁ is read).
+    public static func recordingSteps(_ trainer: OnlineTrainer) -> [Int] {
+        var s = Set(trainer.recordingSteps(fromTime: 0.01, perDecade: 12, linearCount: 100))
+        let d = trainer.dimension, switchStep = trainer.phaseEnds[0], endStep = trainer.totalSteps
         for k in stride(from: switchStep - 5 * d, through: switchStep + 30 * d, by: d) where k >= 0 && k <= endStep { s.insert(k) }
-        s.insert(switchStep)
         return s.sorted()
     }
 
@@ -81,26 +84,19 @@ public struct ContinualTeacherStudentScheme: TrainingScheme {
         let ode = CommitteeODE(activation: .erf, teachers: teachers, learningRate: lr, headLearningRate: lr)
 
         let switchStep = Int((tSwitch * dd).rounded()), endStep = Int((tEnd * dd).rounded())
-        let record = Self.recordingSteps(d: d, switchStep: switchStep, endStep: endStep)
-        let recordSet = Set(record)
-        var simulated: [(step: Int, overlaps: CommitteeOverlaps)] = [(0, student.overlaps(with: teachers))]
+        let trainer = OnlineTrainer(dimension: d, schedule: [.init(task: 0, steps: switchStep), .init(task: 1, steps: endStep - switchStep)], chunk: chunk)
+        let record = Self.recordingSteps(trainer)
+        var simulated: [(step: Int, overlaps: CommitteeOverlaps)] = []
         var x = [Double](repeating: 0, count: d)
-        var step = 0, chunkIndex: UInt64 = 0, stopped = false, diverged = false
-        training: while step < endStep {
-            if c.shouldStop { stopped = true; break }
-            let inputs = try c.matrix(c.freshSamples(Swift.min(chunk, endStep - step), stream: 1000 + chunkIndex), scheme: name)
-            chunkIndex += 1
-            for row in 0..<inputs.shape[0] {
-                inputs.withUnsafePointer { p in x.withUnsafeMutableBufferPointer { b in b.baseAddress!.update(from: p + row * d, count: d) } }
-                student.step(task: step < switchStep ? 0 : 1, x: x, teachers: teachers, learningRate: lr, headLearningRate: lr)
-                step += 1
-                if recordSet.contains(step) {
-                    let o = student.overlaps(with: teachers)
-                    simulated.append((step, o))
-                    if !(o.q.allSatisfy { $0.allSatisfy(\.isFinite) }) { diverged = true; break training }
-                }
-            }
-        }
+        let outcome = try trainer.run(recordAt: record, draw: { stream, count in
+            try c.matrix(c.freshSamples(count, stream: stream), scheme: name).scalars
+        }, step: { task, input in
+            x.withUnsafeMutableBufferPointer { b in _ = b.update(fromContentsOf: input) }
+            return student.step(task: task, x: x, teachers: teachers, learningRate: lr, headLearningRate: lr)
+        }, record: { step, _ in
+            simulated.append((step, student.overlaps(with: teachers)))
+        }, shouldStop: { c.shouldStop })
+        let step = outcome.stepsRun
 
         let times = record.map { Double($0) / dd }
         let predicted = ode.integrate(from: simulated[0].overlaps, schedule: [(0, Double(switchStep) / dd), (1, Double(endStep - switchStep) / dd)],
@@ -137,8 +133,8 @@ public struct ContinualTeacherStudentScheme: TrainingScheme {
         summarise(zip(record, predicted).map { ($0, $1.overlaps) }, suffix: "_ode")
         if let f = metrics["forgetting"] { metrics["forgetting_gap"] = f - (metrics["forgetting_ode"] ?? .nan) }
 
-        if diverged { return SchemeResult(metrics: metrics, curves: curves, status: .diverged, message: "the student's weights stopped being finite at step \(step)") }
-        if stopped { return SchemeResult(metrics: metrics, curves: curves, status: .interrupted, message: "stopped at step \(step) on request") }
+        if let bad = outcome.divergedAt { return SchemeResult(metrics: metrics, curves: curves, status: .diverged, message: "the loss stopped being finite at step \(bad)") }
+        if outcome.interrupted { return SchemeResult(metrics: metrics, curves: curves, status: .interrupted, message: "stopped at step \(step) on request") }
         return SchemeResult(metrics: metrics, curves: curves)
     }
 }

@@ -32,7 +32,10 @@ import Testing
             """
         let (figure, lines) = try Self.figure.buildFromTinySpecs([spec])
         #expect(figure.panels.count == 3 && figure.panels[0].series.count == 2)
-        #expect(figure.panels[1].series.count == 6 && figure.panels[2].series.count == 6)
+        // ε₁(t), ε₂(t) at γ = 0, the peak and γ = 1 (two when the peak is an extreme), simulation and ODE each.
+        let peak = try #require(lines.first { $0.hasPrefix("peak: simulation at γ = ") })
+        let shown = ["γ = 0 ", "γ = 1 "].contains { peak.hasPrefix("peak: simulation at \($0)") } ? 2 : 3
+        #expect(figure.panels[1].series.count == 2 * shown && figure.panels[2].series.count == 2 * shown, "\(peak)")
         #expect(lines[0].hasPrefix("Default sizes:") && lines.contains { $0.hasPrefix("From the paper:") })
         #expect(lines.filter { $0.hasPrefix("choice:") }.count == 2)
         for g in ["0", "0.5", "1"] { #expect(lines.contains { $0.hasPrefix("γ = \(g): F sim = ") }) }
