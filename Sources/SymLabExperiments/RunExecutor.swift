@@ -156,7 +156,7 @@ public enum RunExecutor {
         if let note { result.message = [note, result.message].compactMap { $0 }.joined(separator: "; ") }
         result.metrics["learning_rate"] = lr
         result.metrics["parameters"] = Double(model.parameters.count)
-        result.metrics["train_label_variance"] = data.train.labelVariance
+        result.metrics["train_label_variance"] = trainer.targetVariance(data.train)
         return result
     }
 

@@ -76,7 +76,7 @@ public enum SpecReference {
             Key("stop_train_error", "none (off)", "0…1", "stop at the first evaluation whose training 0-1 error is at most this (implies zero_one_error; 0: every training sign right)"),
             Key("checkpoint_every", "none (off)", "1…10⁸", "save a checkpoint (parameters, optimizer state, batch order, curves so far) at the first evaluation at least this many steps after the last; an interrupted run continues from it, bit-identical to an uninterrupted run; not part of the run id"),
             Key("save_weights", "false", "true, false", "write the trained parameters of each finished run to weights/RUN_ID.npz beside the results database (one array per layer, named as the model names it); not part of the run id"),
-            Key("loss", LossKind.mse.rawValue, LossKind.allCases.map(\.rawValue).joined(separator: ", "), "training loss (logistic: for ±1 labels)"),
+            Key("loss", LossKind.mse.rawValue, LossKind.allCases.map(\.rawValue).joined(separator: ", "), "training loss (logistic: for ±1 labels; reconstruction: a vector output against the input, model autoencoder)"),
         ]),
         ("scheme", [
             Key("name", "required", "a scheme (below)", "the training scheme"),

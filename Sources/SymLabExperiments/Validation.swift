@@ -78,9 +78,10 @@ public enum Preflight {
     /// is named as such), and its size: nothing is built.
     static func checkTraining(_ setup: TrainingSetup, config: RunConfig, data: Estimate, input: InputDescription, file: String,
                               budget: MemoryBudget) throws -> Estimate {
-        let size: ModelSize
+        let size: ModelSize, outputs: Int
         do {
-            size = try ModelRegistry.architecture(setup.modelName, options: setup.modelOptions, input: input).size
+            let architecture = try ModelRegistry.architecture(setup.modelName, options: setup.modelOptions, input: input)
+            size = architecture.size; outputs = architecture.outputsPerSample
         } catch let e as ModelError {
             let key: String
             switch e {
@@ -91,6 +92,7 @@ public enum Preflight {
         } catch let e as FunctionClassError {
             throw SpecError(file: file, keyPath: "model.options", message: e.description)
         }
+        try checkLoss(setup, outputs: outputs, file: file)
         var training = setup.training
         training.threads = config.threads
         let memory = TrainingMemory(size, config: training, nTrain: config.nTrain, nValidation: config.nValidation, nTest: config.nTest)
@@ -100,6 +102,25 @@ public enum Preflight {
         try budget.require(estimate.totalBytes, what: "training \(setup.modelName) (\(estimate); about \(size.parameters) parameters)",
                            key: "model.options", file: file)
         return estimate
+    }
+
+    /// The loss must fit the model's output: `reconstruction` takes a vector output as wide as
+    /// the input (and has no labels to count sign errors on), `mse` and `logistic` one number per
+    /// sample. Caught here, before any run, rather than as a shape failure inside the first step.
+    static func checkLoss(_ setup: TrainingSetup, outputs: Int, file: String) throws {
+        let training = setup.training
+        if training.loss == .reconstruction {
+            guard outputs > 1 else {
+                throw SpecError(file: file, keyPath: "training.loss",
+                                message: "reconstruction needs a model whose output is as wide as its input (model autoencoder); \(setup.modelName) predicts one number per sample")
+            }
+            guard !training.zeroOneError else {
+                throw SpecError(file: file, keyPath: "training.zero_one_error", message: "a 0-1 error needs ±1 labels; loss reconstruction compares outputs with the inputs")
+            }
+        } else if outputs != 1 {
+            throw SpecError(file: file, keyPath: "training.loss",
+                            message: "\(setup.modelName) outputs \(outputs) numbers per sample (a reconstruction of its input): use loss reconstruction, not \(training.loss.rawValue)")
+        }
     }
 
     /// The scheme's networks and working set, as it states them (``TrainingScheme/memory(_:)``);

@@ -11,14 +11,20 @@ public protocol Model<Scalar>: AnyObject {
     /// Every trainable parameter, grouped by layer (group names are what layer-wise schemes freeze).
     var parameters: ParameterStore<Scalar> { get }
 
-    /// One prediction per sample: a value of shape [N] for N inputs.
+    /// One prediction per sample: a value of shape [N] for N inputs, or [N, ``outputsPerSample``]
+    /// for a network with a vector output (an autoencoder's reconstruction).
     func forward(_ inputs: Inputs<Scalar>, on tape: Tape<Scalar>) -> Variable<Scalar>
+
+    /// Outputs per sample: 1 (a scalar prediction, shape [N]) unless the network says otherwise.
+    var outputsPerSample: Int { get }
 
     /// Layers, shapes and parameter counts, for `symlab model describe` and the results store.
     var summary: ModelSummary { get }
 }
 
 extension Model {
+    public var outputsPerSample: Int { 1 }
+
     /// Predictions without recording gradients (evaluation).
     public func predict(_ inputs: Inputs<Scalar>) -> Tensor<Scalar> {
         let tape = Tape<Scalar>()

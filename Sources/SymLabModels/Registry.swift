@@ -59,7 +59,7 @@ public enum ModelRegistry {
     public static let registry = TypeRegistry<any RegisteredModel.Type>([
         MLPArchitecture.self, GNNArchitecture.self, MinimalGNNArchitecture.self, CNNArchitecture.self,
         MinimalCNNArchitecture.self, FrameAveragedArchitecture.self, GroupAveragedArchitecture.self, GaussianGNNArchitecture.self,
-        BottleneckArchitecture.self,
+        BottleneckArchitecture.self, AutoencoderArchitecture.self,
     ], describe: { $0 }, unknown: { ModelError.unknownModel(name: $0, known: $1) })
 
     public static var types: [any RegisteredModel.Type] { registry.members }

@@ -90,6 +90,7 @@ public final class BatchGradient<S: TensorScalar> {
         switch loss {
         case .mse: return Variable.mse(pred, set.labels)
         case .logistic: return Variable.logisticLoss(pred, set.labels)
+        case .reconstruction: return Variable.mse(pred, loss.target(set, shape: pred.shape))
         }
     }
 }

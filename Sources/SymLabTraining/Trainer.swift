@@ -15,6 +15,9 @@ public enum LossKind: String, Sendable, Codable, CaseIterable {
     case mse
     /// Logistic loss for ±1 labels.
     case logistic
+    /// Mean squared error of a vector output against the *input* (an autoencoder's
+    /// reconstruction, ``Model/outputsPerSample`` = the input size): the labels are not used.
+    case reconstruction
 }
 
 /// How to train: steps, batching, logging and stopping rules.
@@ -104,12 +107,20 @@ public final class Trainer<S: TensorScalar> {
         self.batchRNG = batchOrder; self.showProgress = showProgress
     }
 
-    /// Mean squared error of the model's predictions on `set` (no gradients).
+    /// Mean squared error of the model's predictions on `set` (no gradients), per output: for
+    /// `reconstruction`, the mean over samples and coordinates of (x̂ − x)².
     public func meanSquaredError(_ set: LabelledSet<S>) -> Double {
         guard set.count > 0 else { return .nan }
         let pred = model.predict(set.inputs)
-        let diff = pred - set.labels
-        return Double(Tensor.dot(diff, diff)) / Double(set.count)
+        let diff = pred - config.loss.target(set, shape: pred.shape)
+        return Double(Tensor.dot(diff, diff)) / Double(diff.count)
+    }
+
+    /// The variance the test MSE is normalised by: of the labels, or for `reconstruction` of the
+    /// input coordinates (mean over coordinates), so `test_mse_normalized` is the fraction of the
+    /// input's variance the reconstruction misses.
+    public func targetVariance(_ set: LabelledSet<S>) -> Double {
+        config.loss == .reconstruction ? set.inputVariance : set.labelVariance
     }
 
     /// Fraction of `set` with prediction·label ≤ 0 (a zero prediction is an error: it picks no
@@ -276,7 +287,7 @@ public final class Trainer<S: TensorScalar> {
     /// (and the 0-1 errors when ``TrainingConfig/zeroOneError`` is on).
     public func finalMetrics(_ data: TrainingData<S>) -> [String: Double] {
         let test = meanSquaredError(data.test)
-        let variance = data.test.labelVariance
+        let variance = targetVariance(data.test)
         var metrics = [
             "train_mse": meanSquaredError(data.train),
             "validation_mse": meanSquaredError(data.validation),
@@ -290,6 +301,14 @@ public final class Trainer<S: TensorScalar> {
             metrics["test_error"] = zeroOneError(data.test)
         }
         return metrics
+    }
+}
+
+extension LossKind {
+    /// What the predictions are compared with: the labels, or the inputs (reconstruction),
+    /// shaped as the predictions.
+    func target<S>(_ set: LabelledSet<S>, shape: [Int]) -> Tensor<S> {
+        self == .reconstruction ? set.inputs.dense.reshaped(shape) : set.labels
     }
 }
 

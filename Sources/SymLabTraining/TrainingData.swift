@@ -28,6 +28,23 @@ public struct LabelledSet<S: TensorScalar>: Sendable {
         let mean = y.reduce(0, +) / Double(y.count)
         return y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(y.count)
     }
+
+    /// Population variance of the input coordinates, averaged over coordinates: the MSE of
+    /// reconstructing every input by the mean input (what an autoencoder that learned nothing
+    /// but the mean achieves).
+    public var inputVariance: Double {
+        let n = count
+        guard n > 0 else { return 0 }
+        let v = inputs.dense.scalars.map(Double.init), d = v.count / n
+        var total = 0.0
+        for j in 0..<d {
+            var mean = 0.0
+            for i in 0..<n { mean += v[i * d + j] }
+            mean /= Double(n)
+            for i in 0..<n { total += (v[i * d + j] - mean) * (v[i * d + j] - mean) }
+        }
+        return total / Double(n * d)
+    }
 }
 
 /// Train, validation and test splits.

@@ -28,6 +28,18 @@ import Testing
         } catch let e as SpecError { return e } catch { return SpecError(file: "?", keyPath: "?", message: "\(type(of: error)): \(error)") }
     }
 
+    /// A loss that does not fit the model's output is refused at `training.loss`, before a run.
+    @Test func theLossMustFitTheModelsOutput() {
+        let auto = "{name: autoencoder, options: {k: 2}}"
+        #expect(Self.error(Self.spec(model: auto, training: "{steps: 10, loss: reconstruction}")) == nil)
+        let mse = Self.error(Self.spec(model: auto, training: "{steps: 10}"))
+        #expect(mse?.keyPath == "training.loss" && mse?.message.contains("use loss reconstruction") == true, "\(String(describing: mse))")
+        let scalar = Self.error(Self.spec(training: "{steps: 10, loss: reconstruction}"))
+        #expect(scalar?.keyPath == "training.loss" && scalar?.message.contains("mlp predicts one number per sample") == true, "\(String(describing: scalar))")
+        let signs = Self.error(Self.spec(model: auto, training: "{steps: 10, loss: reconstruction, zero_one_error: true}"))
+        #expect(signs?.keyPath == "training.zero_one_error", "\(String(describing: signs))")
+    }
+
     @Test func aSmallSpecPasses() throws {
         let spec = try ExperimentSpec.parse(yaml: Self.spec(), file: "sizes.yaml")
         let estimates = try Preflight.check(spec)

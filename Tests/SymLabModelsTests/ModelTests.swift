@@ -134,15 +134,18 @@ func parameterGroups() throws {
     #expect(cnn.summary.description.contains("circular conv 2→4"))
 }
 
-@Test("whole-model parameter gradients match central differences", arguments: ["gnn", "cnn", "gaussian-gnn", "group-averaged", "bottleneck"])
+@Test("whole-model parameter gradients match central differences",
+      arguments: ["gnn", "cnn", "gaussian-gnn", "group-averaged", "bottleneck", "autoencoder", "autoencoder-tied"])
 func modelGradients(name: String) throws {
     let graph = name.contains("gnn")
     let inputs: Inputs<Double> = graph ? .graphs(randomGraphs(count: 3, nodes: 5, features: 2, seed: 40)) : .dense(gaussian([3, 6], seed: 41))
     let options: [String: String] = name == "gaussian-gnn" ? ["width": "4", "activation": "tanh"]
         : name == "group-averaged" ? ["backbone.width": "4", "activation": "softplus"]
         : name == "bottleneck" ? ["width1": "4", "width2": "3"]   // σ₁ = z³, σ₂ = ReLU, μP: the defaults
+        : name.hasPrefix("autoencoder") ? ["k": "3", "hidden_bias": "true", "output_bias": "true", "tied": "\(name.hasSuffix("tied"))",
+                                           "parameterization": "ntk", "activation": "erf"]   // vector output [N, D]: every output weighted
         : ["depth": "2", "width": "3", "hidden": "4", "channels": "3", "activation": "tanh"].filter { name == "gnn" ? $0.key != "channels" : $0.key != "width" }
-    let m = try model(name, options, input: InputDescription(inputs))
+    let m = try model(name.hasPrefix("autoencoder") ? "autoencoder" : name, options, input: InputDescription(inputs))
     let store = m.parameters
     let flat = store.snapshot()
     // f(θ) through the store: copy the perturbed vector in, then run forward on a fresh tape.
@@ -284,7 +287,7 @@ func handSetNetworksFitTheRunsSplits() throws {
 
 // MARK: - Registry
 
-@Test("every registered model builds for its inputs and predicts one value per sample")
+@Test("every registered model builds for its inputs and predicts one value (or one vector) per sample")
 func registryBuildsEveryModel() throws {
     for name in ModelRegistry.names {
         let inputs: Inputs<Double>
@@ -294,8 +297,9 @@ func registryBuildsEveryModel() throws {
         default: inputs = .dense(signVectors(5, 12, seed: 45))
         }
         let m = try model(name, input: InputDescription(inputs))
-        #expect(m.predict(inputs).shape == [5], "\(name)")
-        #expect(m.predict(inputs.samples(0..<0)).shape == [0], "\(name) on an empty batch")
+        let outputs = m.outputsPerSample == 1 ? [] : [m.outputsPerSample]
+        #expect(m.predict(inputs).shape == [5] + outputs, "\(name)")
+        #expect(m.predict(inputs.samples(0..<0)).shape == [0] + outputs, "\(name) on an empty batch")
         #expect(m.summary.name.hasPrefix(name), "\(m.summary.name)")
         let f = try ModelRegistry.make(name, input: InputDescription(inputs), seed: 1, as: Float.self)
         #expect(maxAbsDifference(f.predict(inputs.cast()).cast(to: Double.self), m.predict(inputs)) < 1e-3 * Swift.max(1, maxAbs(m.predict(inputs))), "\(name) Float vs Double")

@@ -189,3 +189,55 @@ final class Recorder: TrainingObserver {
         #expect(result.status == .interrupted && result.stepsCompleted == 10)
     }
 }
+
+/// `loss: reconstruction`: a network with a vector output is trained to give back its input,
+/// and the metrics are per coordinate.
+@Suite struct ReconstructionTests {
+    /// The linear autoencoder x̂ = x·A·B with A [D, 1], B [1, D]: the best rank-1
+    /// reconstruction misses (tr M − λ_max(M))/D per coordinate, M = XᵀX/N (no biases).
+    final class LinearAutoencoder: Model {
+        typealias Scalar = Double
+        let parameters = ParameterStore<Double>()
+        let a: ParameterID, b: ParameterID
+        let d: Int
+        init(d: Int, rng: inout RandomStream) {
+            self.d = d
+            a = parameters.add("a", rng.normal([d, 1]).scaled(by: 0.3), group: "encoder")
+            b = parameters.add("b", rng.normal([1, d]).scaled(by: 0.3), group: "decoder")
+        }
+        var outputsPerSample: Int { d }
+        func forward(_ inputs: Inputs<Double>, on tape: Tape<Double>) -> Variable<Double> {
+            Variable.dense([(Variable.dense([(tape.constant(inputs.dense), parameters.bind(a, on: tape))], bias: nil), parameters.bind(b, on: tape))], bias: nil)
+        }
+        var summary: ModelSummary { ModelSummary(name: "linear autoencoder", layers: []) }
+    }
+
+    @Test func aLinearAutoencoderReachesTheBestRankOneReconstruction() {
+        let d = 5, n = 400
+        var rng = RandomStream(seed: 11)
+        let scales: [Double] = [3, 1.5, 1, 1, 1]
+        func set(_ m: Int) -> LabelledSet<Double> {
+            let z: Tensor<Double> = rng.normal([m, d])
+            let x = Tensor(shape: [m, d], scalars: z.scalars.enumerated().map { $0.element * scales[$0.offset % d] })
+            return LabelledSet(inputs: .dense(x), labels: Tensor(shape: [m]))
+        }
+        let data = TrainingData(train: set(n), validation: set(50), test: set(50))
+        let model = LinearAutoencoder(d: d, rng: &rng)
+        let trainer = Trainer(model: model, optimizer: Optimizer(.adam, learningRate: 0.02),
+                              config: TrainingConfig(steps: 1500, evalEvery: 500, loss: .reconstruction), batchOrder: RandomStream(seed: 1), showProgress: false)
+        let result = trainer.train(data)
+        // M = XᵀX/N of the training set and its top eigenvalue by power iteration.
+        let x = data.train.inputs.dense
+        let m = Tensor.matmul(x.transposed(), x).scaled(by: 1 / Double(n))
+        var v = Tensor<Double>(shape: [d, 1], repeating: 1)
+        for _ in 0..<500 { let w = Tensor.matmul(m, v); v = w.scaled(by: 1 / Tensor.dot(w, w).squareRoot()) }
+        let top = Tensor.dot(v, Tensor.matmul(m, v))
+        let trace = (0..<d).reduce(0.0) { $0 + m.scalars[$1 * d + $1] }
+        let best = (trace - top) / Double(d)
+        #expect(result.status == .done)
+        #expect(abs(result.metrics["train_mse"]! - best) < 1e-3 * best, "train MSE \(result.metrics["train_mse"]!) vs the best rank-1 \(best)")
+        // Normalised by the inputs' variance per coordinate (≈ (9 + 2.25 + 3)/5 = 2.85), not by the (zero) labels'.
+        #expect(abs(trainer.targetVariance(data.test) - data.test.inputVariance) == 0 && data.test.inputVariance > 2 && data.test.inputVariance < 3.7)
+        #expect(result.metrics["test_mse_normalized"]! < 0.5)
+    }
+}

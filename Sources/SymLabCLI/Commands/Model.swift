@@ -103,7 +103,7 @@ extension SymLab.Model {
             let y = model.predict(inputs).scalars
             let mean = y.reduce(0, +) / Double(y.count)
             let variance = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(y.count)
-            print("output at init over \(y.count) inputs: mean \(NumberFormat.significantAsPrintf(mean, 6)), variance \(NumberFormat.significantAsPrintf(variance, 6))")
+            print("output at init over \(inputs.count) inputs\(model.outputsPerSample > 1 ? " × \(model.outputsPerSample) outputs" : ""): mean \(NumberFormat.significantAsPrintf(mean, 6)), variance \(NumberFormat.significantAsPrintf(variance, 6))")
         }
     }
 

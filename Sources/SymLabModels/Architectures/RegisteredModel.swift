@@ -34,10 +34,14 @@ public protocol RegisteredModel: RegistryMember, Sendable {
     /// The resolved options of a backbone (the averaging models; empty for the others), which
     /// the registry records as `backbone.KEY` beside the model's own.
     var backboneOptions: [String: String] { get }
+    /// Outputs per sample of the built network (``Model/outputsPerSample``), known before it is
+    /// built so that a spec pairing it with the wrong loss is refused before any work.
+    var outputsPerSample: Int { get }
 }
 
 extension RegisteredModel {
     public var backboneOptions: [String: String] { [:] }
+    public var outputsPerSample: Int { 1 }
     public static var registryName: String { modelName }
     public static var helpHeading: String { "\(modelName) (\(inputKind)): \(summary)" }
     public static var takesBackboneOptions: Bool { false }
