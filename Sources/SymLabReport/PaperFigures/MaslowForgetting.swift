@@ -28,9 +28,9 @@ func maslowForgettingFigure(_ store: ResultsStore) throws -> (Figure, String) {
     func list(_ v: [Double]) -> String { v.map { NumberFormat.significant($0) }.joined(separator: ", ") }
     let fmt = { (v: Double) in NumberFormat.significant(v, 3) }
     var s = ["Default sizes: D = \(PaperFigure.maslowDimension), student K = 2 erf units, teachers one erf unit each, \(PaperFigure.maslowOverlaps.count) overlaps γ = 0, 0.1, …, 1, \(PaperFigure.maslowSeeds) seeds, η = 0.1 (hidden step η/√D, head step η/D), init N(0, 0.001²), task 1 until t_switch = \(NumberFormat.significant(PaperFigure.maslowSwitch)), task 2 until t_end = \(NumberFormat.significant(PaperFigure.maslowEnd)) (t = steps/D: \(Int(PaperFigure.maslowEnd) * PaperFigure.maslowDimension) steps per run).",
-             "Measured at: D ∈ {\(list(ds))}, γ ∈ {\(list(gammas))}, seeds {\(seeds.map(String.init).joined(separator: ", "))}, t_switch ∈ {\(list(switches))}, t_end ∈ {\(list(ends))}; \(runs.count) runs.",
+             "Measured at: D ∈ {\(ds.map { NumberFormat.shortest($0) }.joined(separator: ", "))}, γ ∈ {\(list(gammas))}, seeds {\(seeds.map(String.init).joined(separator: ", "))}, t_switch ∈ {\(list(switches))}, t_end ∈ {\(list(ends))}; \(runs.count) runs.",
              "From the paper: the claim (abstract) that forgetting is not monotone in task dissimilarity but worst at intermediate similarity (node re-use vs node activation), and the set-up of the authors' code at its paper-era commit e108c68 (x ~ N(0, I_D), scaled-erf teachers and student, K = 2, one hidden unit per teacher, weights and heads N(0, 0.001²), η = 0.1 with head lr η/D, continual heads, 5·10⁵ steps with the switch at 2.5·10⁵). No number below comes from the paper (its figure values were not available to us): every error, forgetting value and ratio is measured, simulation and ODE alike.",
-             "choice: the teachers' overlap is exact (n₂ made orthogonal to n₁ by one Gram–Schmidt step; the authors' rotation of two independent vectors gives γ + O(D^{−1/2})); errors are the exact population errors from the order parameters (no test set); forgetting F = ε₁(t_end) − ε₁(t_switch) and the largest increase max_{t ≥ t_switch} ε₁(t) − ε₁(t_switch) on the recording grid (every Δt = 1 for t_switch − 5 … t_switch + 30, every Δt = 5 elsewhere, plus 40 log-spaced points); the teacher heads +1 (the authors' unit-norm head of one unit is ±1, and g is odd).",
+             "choice: the teachers' overlap is exact (n₂ made orthogonal to n₁ by one Gram–Schmidt step; the authors' rotation of two independent vectors gives γ + O(D^{−1/2})); errors are the exact population errors from the order parameters (no test set); forgetting F = ε₁(t_end) − ε₁(t_switch) and the largest increase max_{t ≥ t_switch} ε₁(t) − ε₁(t_switch) on the recording grid (every Δt = 1 for t_switch − 5 … t_switch + 30, 100 evenly spaced points over the run, 12 log-spaced per decade of t from 0.01); the teacher heads +1 (the authors' unit-norm head of one unit is ±1, and g is odd).",
              "choice: the ODE is integrated per run from that run's initial overlaps (RK4, step Δt = 0.01), so each γ has one ODE value per seed (their mean is plotted); the simulation's spread over seeds is the min–max band; the must-show compares seed means of the simulated F at the peak γ with γ = 0 and γ = 1.",
              ""]
     func values(_ g: Double, _ metric: String) -> [Double] { runs.filter { gamma($0) == g }.map { $0.metric(metric) }.filter(\.isFinite) }
@@ -67,8 +67,8 @@ func maslowForgettingFigure(_ store: ResultsStore) throws -> (Figure, String) {
     }
     s += results.problemLines
 
-    let band = Series(title: "simulation (mean, min–max over seeds)", x: gammas, y: simMean, lower: lo, upper: hi, colour: 0, withPoints: true)
-    let odeLine = Series(title: "ODE (mean over seeds' starts)", x: gammas, y: odeMean, dashed: true, colour: 1)
+    let band = Series(title: "simulation (mean, min–max)", x: gammas, y: simMean, lower: lo, upper: hi, colour: 0, withPoints: true)
+    let odeLine = Series(title: "ODE", x: gammas, y: odeMean, dashed: true, colour: 1)
     var panels = [Panel(title: "forgetting after the switch", xLabel: "teacher overlap γ", yLabel: "F = ε₁(t_end) − ε₁(t_switch)", series: [band, odeLine])]
     // ε₁(t), ε₂(t) of the first seed at γ = 0, the peak and γ = 1: simulation solid, ODE dashed.
     let shown = ([0.0, peakGamma ?? 0.3, 1.0].filter { gammas.contains($0) }).reduce(into: [Double]()) { if !$0.contains($1) { $0.append($1) } }
