@@ -24,5 +24,6 @@ extension SchemeRegistry {
         LateFusionScheme.self,
         GatedLinearScheme.self,
         OnlineAutoencoderScheme.self,
+        ContinualTeacherStudentScheme.self,
     ]
 }

@@ -36,6 +36,7 @@ public enum FunctionClassRegistry {
         RandomLabelsSphereClass.self, PatchDictionaryClass.self,
         TwoModalityClass.self,
         SpikedWishartClass.self,
+        TeacherPairClass.self,
     ], describe: { $0 }, unknown: { FunctionClassError.unknownClass(name: $0, known: $1) })
 
     public static var types: [any RegisteredFunctionClass.Type] { registry.members }

@@ -60,6 +60,7 @@ public struct PaperFigure: Sendable {
         PaperFigure("modality-competition", build: modalityCompetitionFigure),
         PaperFigure("saxe-neural-race", build: saxeNeuralRaceFigure),
         PaperFigure("refinetti-autoencoder", build: refinettiAutoencoderFigure),
+        PaperFigure("maslow-forgetting", build: maslowForgettingFigure),
     ]
 
     public static func named(_ name: String) -> PaperFigure? { all.first { $0.name == name } }

@@ -1,5 +1,6 @@
 import Foundation
 import SymLabFeatureLearning
+import SymLabFunctionClasses
 import SymLabModels
 import SymLabNumerics
 import Testing
@@ -7,19 +8,11 @@ import Testing
 /// The online committee machine against its mean-field ODE, and its hand-written step against
 /// finite differences of the per-sample loss.
 @Suite struct CommitteeMachineTests {
-    /// Two single-unit erf teachers with overlap γ: w*₁ = n₂, w*₂ = sin θ n₁ + cos θ n₂ with n₁ ⟂ n₂,
-    /// ‖n‖² = D, cos θ = γ (Lee et al.'s rotation, made exactly orthogonal).
+    /// Two single-unit erf teachers with overlap γ: class `teacher-pair`'s construction (w*₁ = n₂,
+    /// w*₂ = sin θ n₁ + cos θ n₂ with n₁ ⟂ n₂, ‖n‖² = D, cos θ = γ: Lee et al.'s rotation, made exactly orthogonal).
     static func teacherPair(d: Int, overlap gamma: Double, seed: UInt64) -> CommitteeTeachers {
         var rng = RandomStream(seed: seed)
-        var n1 = (0..<d).map { _ in rng.normal() }, n2 = (0..<d).map { _ in rng.normal() }
-        func dot(_ a: [Double], _ b: [Double]) -> Double { var s = 0.0; for i in a.indices { s += a[i] * b[i] }; return s }
-        let p = dot(n1, n2) / dot(n1, n1)
-        n2 = (0..<d).map { n2[$0] - p * n1[$0] }
-        func scaled(_ v: [Double]) -> [Double] { let s = (Double(d) / dot(v, v)).squareRoot(); return v.map { $0 * s } }
-        n1 = scaled(n1); n2 = scaled(n2)
-        let sine = (1 - gamma * gamma).squareRoot()
-        let second: [Double] = (0..<d).map { sine * n1[$0] + gamma * n2[$0] }
-        return CommitteeTeachers(weights: [n2, second], heads: [[1], [1]], units: [[0], [1]])
+        return CommitteeTeachers(TeacherPairTarget.draw(d: d, overlap: gamma, rng: &rng))
     }
 
     static func student(d: Int, k: Int, std: Double, seed: UInt64) -> CommitteeMachine {
